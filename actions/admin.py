@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from actions.models import Action, ActionEvent, ActionReview
+
+
+class ActionEventInline(admin.TabularInline):
+    model = ActionEvent
+    extra = 0
+    fields = ["on_date", "kind", "text", "from_status", "to_status", "meeting", "by", "at"]
+    readonly_fields = ["at"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "text", "meeting", "status", "due_date", "due_wording"]
+    list_filter = ["status", "meeting", "owner_posts", "item__theme"]
+    search_fields = ["reference", "text", "due_wording"]
+    list_select_related = ["meeting__series"]
+    autocomplete_fields = ["item", "follows_from", "owner_posts", "owner_people"]
+    inlines = [ActionEventInline]
+
+
+@admin.register(ActionReview)
+class ActionReviewAdmin(admin.ModelAdmin):
+    list_display = ["action", "item", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["action__reference", "action__text"]
+    autocomplete_fields = ["item", "action"]

@@ -1,0 +1,374 @@
+"""People, posts and the minutes of holding-to-account meetings.
+
+An OPCC's minutes are a tree of numbered agenda items under a meeting; actions arising
+live in the ``actions`` app, which points here and never the other way round.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from meetings.roles import sees_all_minutes
+
+
+class Organisation(models.TextChoices):
+    OPCC = "opcc", "Office of the Police and Crime Commissioner"
+    FORCE = "force", "Force"
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=120)
+    initials = models.CharField(
+        max_length=8,
+        unique=True,
+        help_text="As written in the ACTION column of the minutes, for example JI.",
+    )
+    job_title = models.CharField(
+        max_length=160, blank=True, help_text="For example Policy Officer, or Inspector."
+    )
+    email = models.EmailField(blank=True)
+    organisation = models.CharField(max_length=8, choices=Organisation.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The login this person uses, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__in=Organisation.values),
+                name="meetings_person_organisation_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Post(models.Model):
+    """A post such as DCC. It outlives its holder: what a post owns passes to the next."""
+
+    abbreviation = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=160)
+    organisation = models.CharField(max_length=8, choices=Organisation.choices)
+    holder = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts_held",
+        help_text="Who holds the post now.",
+    )
+    seniority = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower comes first in attendance lists."
+    )
+
+    class Meta:
+        ordering = ["seniority", "abbreviation"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__in=Organisation.values),
+                name="meetings_post_organisation_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.abbreviation
+
+    @property
+    def capacity(self):
+        """How the post reads in an attendance list: "Deputy Chief Constable (DCC)"."""
+        return f"{self.title} ({self.abbreviation})"
+
+
+class Theme(models.Model):
+    """A theme of the Police and Crime Plan, for example "Putting Victims and Survivors First"."""
+
+    name = models.CharField(max_length=160, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingSeries(models.Model):
+    name = models.CharField(max_length=160, unique=True)
+    default_venue = models.CharField(max_length=200, blank=True)
+    default_start_time = models.TimeField(null=True, blank=True)
+    default_chair = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_minute_taker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "meeting series"
+
+    def __str__(self):
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    ITEM = "item", "Item"
+    BROUGHT_FORWARD = "brought_forward", "Action brought forward"
+    NEXT_MEETING = "next_meeting", "Date of next meeting"
+
+
+class NilReturn(models.TextChoices):
+    """The explicit "nothing" an item can record, worded as minutes word it."""
+
+    NONE = "", "—"
+    NO_ACTIONS = "no_actions", "There were no actions arising."
+    NO_ITEMS_RAISED = "no_items_raised", "No items were raised."
+    NO_ITEMS_ON_AGENDA = "no_items_on_agenda", "No items on the agenda."
+
+
+class StandingSection(models.Model):
+    """A section that opens every meeting of a series, such as "Outstanding matters"."""
+
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, related_name="standing_sections"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.CharField(max_length=12)
+    heading = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.ITEM)
+    brings_forward = models.BooleanField(
+        default=False,
+        help_text="New meetings list every outstanding action under this section.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"], name="meetings_standingsection_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ItemKind.values),
+                name="meetings_standingsection_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.heading}"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AGREED = "agreed", "Agreed"
+    PUBLISHED = "published", "Published"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The force sees minutes once agreed; OPCC staff and the Commissioner see drafts too."""
+        if sees_all_minutes(user):
+            return self
+        return self.exclude(status=MinutesStatus.DRAFT)
+
+    def with_people(self):
+        return self.select_related("series", "chair", "minute_taker")
+
+
+class Meeting(models.Model):
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_chaired"
+    )
+    minute_taker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_minuted"
+    )
+    minute_taker_capacity = models.CharField(
+        max_length=200, blank=True, help_text="For example: Policy Officer, OPCC."
+    )
+    status = models.CharField(
+        max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    next_meeting_date = models.DateField(null=True, blank=True)
+    next_meeting_time = models.TimeField(null=True, blank=True)
+    # Bumped on every save through the app, so that a stale form cannot overwrite newer work.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MinutesStatus.values), name="meetings_meeting_status_valid"
+            ),
+            models.UniqueConstraint(fields=["series", "date"], name="meetings_meeting_date_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.series.name} {date_format(self.date, 'F Y')}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def title(self):
+        return f"{self.series.name} {date_format(self.date, 'F Y')}"
+
+    @property
+    def month(self):
+        """The first of the meeting's month: how actions say which meeting they come back to."""
+        return self.date.replace(day=1)
+
+    @property
+    def starts_at(self):
+        return datetime.datetime.combine(self.date, self.start_time) if self.start_time else None
+
+
+class Attendance(models.Model):
+    class Presence(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The post the person attended as, if any.",
+    )
+    capacity = models.CharField(
+        max_length=200, help_text="As minuted: Deputy Chief Constable (DCC)."
+    )
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.PRESENT)
+    reason = models.CharField(max_length=200, blank=True, help_text="Reason for apologies.")
+    joined_at_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    left_after_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "presence", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="meetings_attendance_person_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(presence__in=["present", "apologies"]),
+                name="meetings_attendance_presence_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.capacity}"
+
+    @property
+    def is_partial(self):
+        return bool(self.joined_at_item_id or self.left_after_item_id)
+
+    @property
+    def partial_note(self):
+        """The footnote minutes carry: "The ACC left the meeting after item 1.2"."""
+        who = f"The {self.post.abbreviation}" if self.post else self.person.name
+        parts = []
+        if self.joined_at_item:
+            parts.append(f"joined the meeting at item {self.joined_at_item.number}")
+        if self.left_after_item:
+            parts.append(f"left the meeting after item {self.left_after_item.number}")
+        return f"{who} {' and '.join(parts)}" if parts else ""
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.CharField(max_length=12, help_text='As minuted: "1.1", "5a", "AOB".')
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.ITEM)
+    heading = models.CharField(max_length=300)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    background = models.TextField(blank=True, help_text="Background to the question.")
+    question = models.TextField(blank=True, help_text="The question put to the force.")
+    label_findings = models.BooleanField(
+        default=True, help_text='Show the findings under a "Findings:" heading.'
+    )
+    nil_return = models.CharField(
+        max_length=20, choices=NilReturn.choices, default=NilReturn.NONE, blank=True
+    )
+    action_column_note = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='Shown in the ACTION column when no action is raised ("ALL").',
+    )
+
+    class Meta:
+        ordering = ["meeting", "parent_id", "position", "pk"]
+        constraints = [
+            # Numbers repeat under different parents (5a holds questions 1 to 5), so
+            # uniqueness is per parent, with top-level items checked on their own.
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                condition=Q(parent__isnull=True),
+                name="meetings_agendaitem_top_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "parent", "number"],
+                condition=Q(parent__isnull=False),
+                name="meetings_agendaitem_child_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ItemKind.values), name="meetings_agendaitem_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(nil_return__in=NilReturn.values),
+                name="meetings_agendaitem_nil_return_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+    @property
+    def title(self):
+        return f"{self.theme.name} – {self.heading}" if self.theme_id else self.heading
+
+
+class Finding(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="findings")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

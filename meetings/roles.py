@@ -1,0 +1,53 @@
+"""The three roles of the product, as Django groups, and what each may do.
+
+Views, templates and the admin ask these functions rather than checking group names.
+"""
+
+OPCC_STAFF = "OPCC staff"
+COMMISSIONER = "Commissioner"
+FORCE_OFFICER = "Force officer"
+ALL_ROLES = (OPCC_STAFF, COMMISSIONER, FORCE_OFFICER)
+
+
+def _groups(user):
+    if not user.is_authenticated:
+        return frozenset()
+    # Cached on the user object: templates ask several times per page.
+    if not hasattr(user, "_role_names"):
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def is_opcc_staff(user):
+    return user.is_superuser or OPCC_STAFF in _groups(user)
+
+
+def is_commissioner(user):
+    return user.is_superuser or COMMISSIONER in _groups(user)
+
+
+def is_force_officer(user):
+    return FORCE_OFFICER in _groups(user) and not (is_opcc_staff(user) or is_commissioner(user))
+
+
+def sees_all_minutes(user):
+    """OPCC staff and the Commissioner see drafts and restricted items; the force does not."""
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
+def can_record_minutes(user):
+    return is_opcc_staff(user)
+
+
+def can_agree_minutes(user):
+    return is_commissioner(user)
+
+
+def can_close_actions(user):
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
+def home_url_name(user):
+    if is_force_officer(user):
+        return "actions:mine"
+    return "meetings:list"
