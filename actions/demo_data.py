@@ -212,8 +212,7 @@ OCTOBER_ITEMS = [
                         "follows_from": "2017/09-01",
                     },
                     {
-                        "text": "ACC’s Telford development plan to be shared with PCC when "
-                        "drafted",
+                        "text": "ACC’s Telford development plan to be shared with PCC when drafted",
                         "owners": ["ACC"],
                         "follows_from": "2017/09-01",
                     },

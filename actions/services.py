@@ -17,15 +17,24 @@ TRANSITIONS = {
 def next_reference(meeting):
     """References read year/month-sequence of the meeting the action arose at: 2017/10-04."""
     prefix = meeting.date.strftime("%Y/%m-")
-    taken = Action.objects.filter(reference__startswith=prefix).values_list(
-        "reference", flat=True
-    )
+    taken = Action.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
     numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
 
-def raise_action(*, item, text, by=None, owner_posts=(), owner_people=(), owned_by_all=False,
-                 due_date=None, due_meeting=None, due_wording="", follows_from=None):
+def raise_action(
+    *,
+    item,
+    text,
+    by=None,
+    owner_posts=(),
+    owner_people=(),
+    owned_by_all=False,
+    due_date=None,
+    due_meeting=None,
+    due_wording="",
+    follows_from=None,
+):
     """Raise a new action at an item, with the next free reference of its meeting.
 
     Two officers raising actions at once may both pick the same reference; the unique

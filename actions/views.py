@@ -24,3 +24,22 @@ class ActionDetailView(DetailView):
         return super().get_context_data(
             events=self.object.events.select_related("by", "meeting__series"), **kwargs
         )
+
+
+class DashboardView(ListView):
+    """The Commissioner's dashboard: what comes to the next meeting, and who owes what."""
+
+    template_name = "actions/dashboard.html"
+    context_object_name = "actions"
+
+    def get_queryset(self):
+        return Action.objects.outstanding().for_listing()
+
+
+class ActionLogView(ListView):
+    template_name = "actions/action_log.html"
+    context_object_name = "actions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Action.objects.for_listing()

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actions.views import DashboardView
 from meetings.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("meetings/", include("meetings.urls")),
     path("actions/", include("actions.urls")),
     path("admin/", admin.site.urls),

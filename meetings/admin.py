@@ -52,8 +52,16 @@ class AttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person", "post"]
-    fields = ["person", "post", "capacity", "presence", "reason", "joined_at_item",
-              "left_after_item", "position"]
+    fields = [
+        "person",
+        "post",
+        "capacity",
+        "presence",
+        "reason",
+        "joined_at_item",
+        "left_after_item",
+        "position",
+    ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Partial attendance refers to this meeting's own items only.

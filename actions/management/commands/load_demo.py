@@ -117,7 +117,10 @@ def _posts(people):
 
 def _series(people):
     spec = dict(data.SERIES)
-    chair, minute_taker = people[spec.pop("default_chair")], people[spec.pop("default_minute_taker")]
+    chair, minute_taker = (
+        people[spec.pop("default_chair")],
+        people[spec.pop("default_minute_taker")],
+    )
     series, created = MeetingSeries.objects.get_or_create(
         name=spec.pop("name"),
         defaults={**spec, "default_chair": chair, "default_minute_taker": minute_taker},
@@ -197,9 +200,7 @@ def _october(series, people, posts, themes):
     items_by_number = {}
     for position, item_spec in enumerate(data.OCTOBER_ITEMS):
         _item(meeting, None, position, item_spec, items_by_number, people, posts, themes)
-    for position, (initials, post, capacity, presence, left_after) in enumerate(
-        spec["attendance"]
-    ):
+    for position, (initials, post, capacity, presence, left_after) in enumerate(spec["attendance"]):
         Attendance.objects.create(
             meeting=meeting,
             person=people[initials],

@@ -1,0 +1,15 @@
+from meetings import roles
+
+
+def permissions(request):
+    """What the signed-in user may do, for templates to decide which links and buttons show."""
+    user = request.user
+    return {
+        "perms_ui": {
+            "sees_all_minutes": roles.sees_all_minutes(user),
+            "can_record_minutes": roles.can_record_minutes(user),
+            "can_agree_minutes": roles.can_agree_minutes(user),
+            "can_close_actions": roles.can_close_actions(user),
+            "is_force_officer": roles.is_force_officer(user),
+        }
+    }

@@ -1,0 +1,135 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from actions.models import Action, ActionEvent
+from meetings import roles
+from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, Person, Post
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", "password")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+        if create:
+            self.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    initials = factory.Sequence(lambda n: f"P{n}")
+    organisation = "force"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    abbreviation = factory.Sequence(lambda n: f"POST{n}")
+    title = factory.Sequence(lambda n: f"Post {n}")
+    organisation = "force"
+    holder = factory.SubFactory(PersonFactory)
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSeries
+        django_get_or_create = ["name"]
+
+    name = "Monthly Assurance Meeting"
+    default_venue = "Meeting Room 1.38 – Hindlip"
+    default_start_time = datetime.time(10, 30)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    series = factory.SubFactory(SeriesFactory)
+    date = factory.Sequence(lambda n: datetime.date(2017, 10, 31) - datetime.timedelta(days=n))
+    start_time = datetime.time(10, 30)
+    venue = "Meeting Room 1.38 – Hindlip"
+    status = "draft"
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    heading = factory.Sequence(lambda n: f"Item {n}")
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    item = factory.SubFactory(ItemFactory)
+    text = factory.Sequence(lambda n: f"Finding {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    capacity = "Deputy Chief Constable (DCC)"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    item = factory.SubFactory(ItemFactory)
+    meeting = factory.SelfAttribute("item.meeting")
+    reference = factory.Sequence(lambda n: f"2017/10-{n + 1:02d}")
+    text = factory.Sequence(lambda n: f"Action {n}")
+
+    @factory.post_generation
+    def owners(self, create, extracted, **kwargs):
+        """owners=[post_or_person, ...]"""
+        for owner in extracted or []:
+            if isinstance(owner, Post):
+                self.owner_posts.add(owner)
+            else:
+                self.owner_people.add(owner)
+
+
+class ActionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionEvent
+
+    action = factory.SubFactory(ActionFactory)
+    kind = "update"
+    on_date = datetime.date(2017, 11, 1)
+    text = "Progress"
+
+
+def user_with_role(role, username=None, person=None):
+    user = UserFactory(username=username or role.lower().replace(" ", "_"), role=role)
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+ROLES = roles.ALL_ROLES
