@@ -79,7 +79,7 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting__date", "position", "pk"]
+        ordering = ["meeting__date", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="actions_action_status_valid"

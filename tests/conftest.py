@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -9,7 +11,7 @@ from tests.factories import user_with_role
 def demo(db, settings):
     """The October 2017 minutes and the three demo logins, as `make run` loads them."""
     settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
