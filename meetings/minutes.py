@@ -6,8 +6,23 @@ The screen, print, Word and PDF versions all read these rows, so they cannot dis
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 
-from meetings.models import AgendaItem, Finding
+from meetings.models import AgendaItem, Finding, ItemKind, NilReturn
+
+
+def when_line(meeting):
+    """ "Tuesday 31 October 2017 @ 10:30" """
+    when = date_format(meeting.date, "l j F Y")
+    return f"{when} @ {meeting.start_time:%H:%M}" if meeting.start_time else when
+
+
+def next_meeting_line(meeting):
+    """ "10:30 on 29 November 2017" """
+    if not meeting.next_meeting_date:
+        return "to be confirmed"
+    day = date_format(meeting.next_meeting_date, "j F Y")
+    return f"{meeting.next_meeting_time:%H:%M} on {day}" if meeting.next_meeting_time else day
 
 
 @dataclass
@@ -16,6 +31,7 @@ class MinutesRow:
     depth: int
     findings: list = field(default_factory=list)
     actions: list = field(default_factory=list)
+    has_children: bool = False
 
     @property
     def number_in_column(self):
@@ -25,6 +41,41 @@ class MinutesRow:
     @property
     def review(self):
         return getattr(self.item, "review", None)
+
+    def blocks(self):
+        """The item column as (kind, payload) blocks in reading order.
+
+        kind is "heading", "para" or "label" with text, "findings" with a list of texts, or
+        "actions" with a list of actions.
+        """
+        item, review = self.item, self.review
+        out = []
+        if review:
+            action = review.action
+            origin = date_format(action.meeting.date, "F Y")
+            out += [
+                ("para", f"Action arising from the {origin} meeting:"),
+                ("para", action.item.title),
+                ("para", action.text_with_due),
+            ]
+        elif item.kind == ItemKind.NEXT_MEETING:
+            out.append(("heading", f"{item.heading} {next_meeting_line(item.meeting)}"))
+        else:
+            prefix = "" if self.number_in_column else f"{item.number}. "
+            out.append(("heading", f"{prefix}{item.title}"))
+        for text in (item.background, item.question):
+            out += [("para", part.strip()) for part in text.split("\n\n") if part.strip()]
+        if self.findings:
+            if item.label_findings:
+                out.append(("label", "Findings:"))
+            out.append(("findings", [finding.text for finding in self.findings]))
+        if self.actions:
+            out += [("label", "Actions arising:"), ("actions", self.actions)]
+        elif item.nil_return == NilReturn.NO_ACTIONS:
+            out += [("label", "Actions arising:"), ("para", item.get_nil_return_display())]
+        elif item.nil_return:
+            out.append(("para", item.get_nil_return_display()))
+        return out
 
     @property
     def action_column(self):
@@ -56,7 +107,9 @@ def minutes_rows(meeting):
     def walk(parent_id, depth):
         for item in children.get(parent_id, []):
             actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
-            rows.append(MinutesRow(item, depth, list(item.findings.all()), actions))
+            rows.append(
+                MinutesRow(item, depth, list(item.findings.all()), actions, item.pk in children)
+            )
             walk(item.pk, depth + 1)
 
     walk(None, 0)

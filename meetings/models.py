@@ -326,6 +326,7 @@ class AgendaItem(models.Model):
         blank=True,
         help_text='Shown in the ACTION column when no action is raised ("ALL").',
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["meeting", "parent_id", "position", "pk"]
@@ -372,3 +373,29 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class MinutesEvent(models.Model):
+    """A change of the minutes' status: agreed, published, or reopened for a correction."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField(max_length=12, choices=MinutesStatus.choices)
+    to_status = models.CharField(max_length=12, choices=MinutesStatus.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=MinutesStatus.values)
+                & Q(to_status__in=MinutesStatus.values),
+                name="meetings_minutesevent_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.from_status} to {self.to_status}"

@@ -48,6 +48,8 @@ def can_close_actions(user):
 
 
 def home_url_name(user):
+    if sees_all_minutes(user):
+        return "dashboard"
     if is_force_officer(user):
         return "actions:mine"
     return "meetings:list"

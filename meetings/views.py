@@ -1,13 +1,51 @@
-from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from meetings import roles
+from meetings import roles, services
+from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    FindingForm,
+    MeetingForm,
+    ReopenMinutesForm,
+)
 from meetings.minutes import minutes_rows
-from meetings.models import Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Finding,
+    Meeting,
+    MeetingSeries,
+    MinutesStatus,
+)
 
 
 def home(request):
     return redirect(roles.home_url_name(request.user))
+
+
+def minutes_context(meeting):
+    """What every rendering of the minutes needs: attendance split three ways, and the rows."""
+    attendances = list(
+        meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
+    )
+    rows = minutes_rows(meeting)
+    return {
+        "meeting": meeting,
+        "present": [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
+        "apologies": [a for a in attendances if a.presence == Attendance.Presence.APOLOGIES],
+        "partial": [a for a in attendances if a.is_partial],
+        "rows": rows,
+        "actions_arising": [action for row in rows for action in row.actions],
+    }
 
 
 class MeetingListView(ListView):
@@ -18,6 +56,9 @@ class MeetingListView(ListView):
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(series_list=MeetingSeries.objects.all(), **kwargs)
+
 
 class MeetingDetailView(DetailView):
     template_name = "meetings/meeting_detail.html"
@@ -27,18 +68,451 @@ class MeetingDetailView(DetailView):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
     def get_context_data(self, **kwargs):
-        meeting = self.object
-        attendances = list(
-            meeting.attendances.select_related(
-                "person", "post", "joined_at_item", "left_after_item"
-            )
-        )
-        rows = minutes_rows(meeting)
         return super().get_context_data(
-            present=[a for a in attendances if a.presence == "present"],
-            apologies=[a for a in attendances if a.presence == "apologies"],
-            partial=[a for a in attendances if a.is_partial],
-            rows=rows,
-            actions_arising=[action for row in rows for action in row.actions],
+            **minutes_context(self.object),
+            status_events=self.object.status_events.select_related("by"),
+            reopen_form=ReopenMinutesForm(),
             **kwargs,
         )
+
+
+def visible_meeting(request, pk):
+    return get_object_or_404(Meeting.objects.visible_to(request.user).with_people(), pk=pk)
+
+
+def minutes_download(request, pk, kind):
+    meeting = visible_meeting(request, pk)
+    context = minutes_context(meeting)
+    filename = f"{meeting.series.name} {meeting.date:%Y-%m} minutes.{kind}"
+    if kind == "docx":
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body = minutes_docx(context)
+    else:
+        try:
+            body = minutes_pdf(context, base_url=request.build_absolute_uri("/"))
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return redirect(meeting)
+        content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# Recording the minutes: OPCC staff only, and only while the minutes are a draft.
+
+
+def require_recorder(request):
+    if not roles.can_record_minutes(request.user):
+        raise PermissionDenied("Only OPCC staff record minutes.")
+
+
+class RecorderRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        require_recorder(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def draft_meeting_or_redirect(request, meeting):
+    """Agreed minutes are locked: a correction needs them reopened first, with a reason."""
+    if meeting.status != MinutesStatus.DRAFT:
+        messages.error(
+            request,
+            f"The minutes are {meeting.get_status_display().lower()} and locked. "
+            "Reopen them, saying why, to make a correction.",
+        )
+        return redirect(meeting)
+    return None
+
+
+class DraftMeetingMixin:
+    """Views that change a meeting's minutes: find the meeting, refuse once agreed."""
+
+    def meeting_for(self, kwargs):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        require_recorder(request)
+        self.meeting = self.meeting_for(kwargs)
+        return draft_meeting_or_redirect(request, self.meeting) or super().dispatch(
+            request, *args, **kwargs
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def get_success_url(self):
+        return record_url(self.meeting, getattr(self, "anchor_item", None))
+
+
+def record_url(meeting, item=None):
+    url = reverse("meetings:record", args=[meeting.pk])
+    return f"{url}#item-{item.pk}" if item else url
+
+
+class MeetingCreateView(RecorderRequiredMixin, CreateView):
+    """Open the next meeting of a series with its standing agenda and actions brought forward."""
+
+    form_class = MeetingForm
+    template_name = "meetings/meeting_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.series = get_object_or_404(MeetingSeries, pk=kwargs["series_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "series": self.series}
+
+    def get_initial(self):
+        last = self.series.meetings.order_by("-date").first()
+        return {
+            "date": last.next_meeting_date if last else None,
+            "start_time": (last.next_meeting_time if last else None)
+            or self.series.default_start_time,
+            "venue": self.series.default_venue,
+            "chair": self.series.default_chair,
+            "minute_taker": self.series.default_minute_taker,
+            "minute_taker_capacity": last.minute_taker_capacity if last else "",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(series=self.series, **kwargs)
+
+    def form_valid(self, form):
+        details = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        meeting = services.open_meeting(self.series, **details)
+        # Function-level import: the minutes do not depend on the action log at module level.
+        from actions.reviews import bring_forward
+
+        brought = bring_forward(meeting)
+        messages.success(
+            self.request,
+            f"{meeting.title} opened with its standing agenda and "
+            f"{len(brought)} action{'s'[: len(brought) != 1]} brought forward.",
+        )
+        return redirect("meetings:record", meeting.pk)
+
+
+class MeetingUpdateView(DraftMeetingMixin, UpdateView):
+    form_class = MeetingForm
+    template_name = "meetings/meeting_form.html"
+
+    def meeting_for(self, kwargs):
+        return get_object_or_404(Meeting, pk=kwargs["pk"])
+
+    def get_object(self, queryset=None):
+        return self.meeting
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("meeting")
+        return {**kwargs, "series": self.meeting.series}
+
+    def form_valid(self, form):
+        messages.success(self.request, "Meeting details saved.")
+        return super().form_valid(form)
+
+
+class MeetingRecordView(RecorderRequiredMixin, DetailView):
+    """The policy officer's workspace for one meeting: every item, editable in place."""
+
+    template_name = "meetings/meeting_record.html"
+    context_object_name = "meeting"
+    queryset = Meeting.objects.with_people()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return draft_meeting_or_redirect(request, self.object) or self.render_to_response(
+            self.get_context_data(object=self.object)
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **minutes_context(self.object),
+            attendance_form=AttendanceForm(meeting=self.object),
+            finding_form=FindingForm(),
+            **kwargs,
+        )
+
+
+class AttendanceCreateView(DraftMeetingMixin, CreateView):
+    form_class = AttendanceForm
+    template_name = "meetings/attendance_form.html"
+
+    def meeting_for(self, kwargs):
+        return get_object_or_404(Meeting, pk=kwargs["pk"])
+
+    def form_valid(self, form):
+        form.instance.position = self.meeting.attendances.count()
+        response = super().form_valid(form)
+        messages.success(self.request, f"{form.instance.person} added to the attendance.")
+        return response
+
+    def get_success_url(self):
+        return reverse("meetings:record", args=[self.meeting.pk]) + "#attendance"
+
+
+class AttendanceUpdateView(DraftMeetingMixin, UpdateView):
+    form_class = AttendanceForm
+    template_name = "meetings/attendance_form.html"
+
+    def meeting_for(self, kwargs):
+        self.object = get_object_or_404(Attendance.objects.select_related("meeting"), **kwargs)
+        return self.object.meeting
+
+    def get_object(self, queryset=None):
+        return self.object
+
+    def get_success_url(self):
+        return reverse("meetings:record", args=[self.meeting.pk]) + "#attendance"
+
+
+@require_POST
+def attendance_delete(request, pk):
+    require_recorder(request)
+    attendance = get_object_or_404(Attendance.objects.select_related("meeting", "person"), pk=pk)
+    meeting = attendance.meeting
+    if refused := draft_meeting_or_redirect(request, meeting):
+        return refused
+    attendance.delete()
+    messages.success(request, f"{attendance.person} removed from the attendance.")
+    return redirect(reverse("meetings:record", args=[meeting.pk]) + "#attendance")
+
+
+@require_POST
+def attendance_move(request, pk):
+    require_recorder(request)
+    attendance = get_object_or_404(Attendance.objects.select_related("meeting"), pk=pk)
+    if refused := draft_meeting_or_redirect(request, attendance.meeting):
+        return refused
+    services.move(
+        attendance,
+        request.POST.get("direction"),
+        attendance.meeting.attendances.filter(presence=attendance.presence).order_by(
+            "position", "pk"
+        ),
+    )
+    return redirect(reverse("meetings:record", args=[attendance.meeting_id]) + "#attendance")
+
+
+class ItemCreateView(DraftMeetingMixin, CreateView):
+    form_class = AgendaItemForm
+    template_name = "meetings/item_form.html"
+
+    def meeting_for(self, kwargs):
+        meeting = get_object_or_404(Meeting, pk=kwargs["pk"])
+        parent_pk = self.request.GET.get("parent") or self.request.POST.get("parent")
+        self.parent = (
+            get_object_or_404(AgendaItem, pk=parent_pk, meeting=meeting)
+            if parent_pk and str(parent_pk).isdigit()
+            else None
+        )
+        return meeting
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.parent}
+
+    def get_initial(self):
+        return {"number": services.suggest_number(self.meeting, self.parent)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(parent=self.parent, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.position = services.next_position(self.meeting, self.parent)
+        self.object = form.save()
+        self.anchor_item = self.object
+        messages.success(self.request, f"Item {self.object.number} added.")
+        return redirect(self.get_success_url())
+
+
+class ItemUpdateView(DraftMeetingMixin, UpdateView):
+    form_class = AgendaItemForm
+    template_name = "meetings/item_form.html"
+
+    def meeting_for(self, kwargs):
+        self.object = get_object_or_404(
+            AgendaItem.objects.select_related("meeting", "parent"), pk=kwargs["pk"]
+        )
+        self.anchor_item = self.object
+        return self.object.meeting
+
+    def get_object(self, queryset=None):
+        return self.object
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.object.parent}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(parent=self.object.parent, **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Item {form.instance.number} saved.")
+        return super().form_valid(form)
+
+
+def item_for_change(request, pk):
+    require_recorder(request)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    return item, draft_meeting_or_redirect(request, item.meeting)
+
+
+def item_delete(request, pk):
+    """Confirm, then delete an item of draft minutes; one with actions arising is kept."""
+    item, refused = item_for_change(request, pk)
+    if refused:
+        return refused
+    blockers = []
+    if item.actions.exists():
+        blockers.append("it has actions arising, which stay in the action log")
+    if item.children.exists():
+        blockers.append("it has sub-items; delete or move those first")
+    if request.method == "POST" and not blockers:
+        with transaction.atomic():
+            item.delete()
+        messages.success(request, f"Item {item.number} deleted.")
+        return redirect("meetings:record", item.meeting_id)
+    return render(
+        request,
+        "meetings/item_confirm_delete.html",
+        {"item": item, "meeting": item.meeting, "blockers": blockers},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def item_move(request, pk):
+    item, refused = item_for_change(request, pk)
+    if refused:
+        return refused
+    services.move(
+        item,
+        request.POST.get("direction"),
+        AgendaItem.objects.filter(meeting=item.meeting, parent=item.parent_id).order_by(
+            "position", "pk"
+        ),
+    )
+    return redirect(record_url(item.meeting, item))
+
+
+def render_findings(request, item, form=None, status=200):
+    return render(
+        request,
+        "meetings/_item_findings.html",
+        {
+            "item": item,
+            "findings": item.findings.order_by("position", "pk"),
+            "finding_form": form or FindingForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def finding_add(request, pk):
+    """Add a finding: htmx swaps the list in place; without JavaScript the page reloads."""
+    item, refused = item_for_change(request, pk)
+    if refused:
+        return refused
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        form.instance.item = item
+        form.instance.position = item.findings.count()
+        form.save()
+        if request.htmx:
+            return render_findings(request, item)
+        messages.success(request, f"Finding added to item {item.number}.")
+        return redirect(record_url(item.meeting, item))
+    if request.htmx:
+        return render_findings(request, item, form)
+    return render(
+        request,
+        "meetings/finding_form.html",
+        {"form": form, "item": item, "meeting": item.meeting},
+        status=200,
+    )
+
+
+def finding_for_change(request, pk):
+    require_recorder(request)
+    finding = get_object_or_404(Finding.objects.select_related("item__meeting"), pk=pk)
+    return finding, draft_meeting_or_redirect(request, finding.item.meeting)
+
+
+def finding_edit(request, pk):
+    finding, refused = finding_for_change(request, pk)
+    if refused:
+        return refused
+    form = FindingForm(request.POST or None, instance=finding)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Finding of item {finding.item.number} saved.")
+        return redirect(record_url(finding.item.meeting, finding.item))
+    return render(
+        request,
+        "meetings/finding_form.html",
+        {"form": form, "item": finding.item, "meeting": finding.item.meeting, "finding": finding},
+    )
+
+
+@require_POST
+def finding_delete(request, pk):
+    finding, refused = finding_for_change(request, pk)
+    if refused:
+        return refused
+    finding.delete()
+    if request.htmx:
+        return render_findings(request, finding.item)
+    messages.success(request, f"Finding removed from item {finding.item.number}.")
+    return redirect(record_url(finding.item.meeting, finding.item))
+
+
+@require_POST
+def finding_move(request, pk):
+    finding, refused = finding_for_change(request, pk)
+    if refused:
+        return refused
+    services.move(
+        finding, request.POST.get("direction"), finding.item.findings.order_by("position", "pk")
+    )
+    if request.htmx:
+        return render_findings(request, finding.item)
+    return redirect(record_url(finding.item.meeting, finding.item))
+
+
+# Agreeing, publishing and reopening the minutes.
+
+
+@require_POST
+def minutes_status(request, pk, to):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    if to == MinutesStatus.AGREED and not roles.can_agree_minutes(request.user):
+        raise PermissionDenied("Only the Commissioner agrees the minutes.")
+    if to in (MinutesStatus.PUBLISHED, MinutesStatus.DRAFT) and not (
+        roles.can_agree_minutes(request.user) or roles.can_record_minutes(request.user)
+    ):
+        raise PermissionDenied("Only the OPCC and the Commissioner publish or reopen minutes.")
+    form = ReopenMinutesForm(request.POST) if to == MinutesStatus.DRAFT else None
+    if form is not None and not form.is_valid():
+        return render(
+            request,
+            "meetings/meeting_detail.html",
+            {
+                **minutes_context(meeting),
+                "reopen_form": form,
+                "status_events": meeting.status_events.select_related("by"),
+            },
+            status=200,
+        )
+    try:
+        services.set_minutes_status(
+            meeting, to, by=request.user, reason=form.cleaned_data["reason"] if form else ""
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The minutes are now {meeting.get_status_display().lower()}.")
+    return redirect(meeting)

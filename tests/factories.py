@@ -101,7 +101,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     item = factory.SubFactory(ItemFactory)
     meeting = factory.SelfAttribute("item.meeting")
-    reference = factory.Sequence(lambda n: f"2017/10-{n + 1:02d}")
+    reference = factory.Sequence(lambda n: f"TEST/{n + 1:04d}")
     text = factory.Sequence(lambda n: f"Action {n}")
 
     @factory.post_generation

@@ -1,0 +1,60 @@
+"""Item 1 of every meeting: actions brought forward from earlier meetings, and their outcomes.
+
+These are the services of the review; the status changes themselves go through
+``actions.services.set_action_status`` like every other.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+
+from actions.models import Action, ActionReview, Status
+from meetings.models import AgendaItem, ItemKind
+from meetings.services import next_position, suggest_number
+
+
+def actions_to_bring_forward(meeting):
+    """Open actions due at or before ``meeting``, and those awaiting the chair's agreement.
+
+    Only actions raised at earlier meetings, and not already brought forward to this one.
+    """
+    due = Action.objects.due_at(meeting)
+    awaiting = Action.objects.filter(status=Status.AWAITING_CLOSURE)
+    return (
+        Action.objects.filter(Q(pk__in=due) | Q(pk__in=awaiting))
+        .filter(meeting__date__lt=meeting.date)
+        .exclude(reviews__item__meeting=meeting)
+        .select_related("item__theme", "meeting")
+        .order_by("meeting__date", "pk")
+    )
+
+
+def brought_forward_section(meeting):
+    section = meeting.series.standing_sections.filter(brings_forward=True).first()
+    if section is None:
+        return None
+    return meeting.items.filter(parent=None, number=section.number).first()
+
+
+@transaction.atomic
+def bring_forward(meeting):
+    """Add an item under the "brought forward" section for every action that comes to it.
+
+    Each item quotes the action through its review; returns the reviews created. Running it
+    again adds only actions that have since become due.
+    """
+    section = brought_forward_section(meeting)
+    if section is None:
+        return []
+    reviews = []
+    for action in actions_to_bring_forward(meeting):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            parent=section,
+            number=suggest_number(meeting, section),
+            position=next_position(meeting, section),
+            kind=ItemKind.BROUGHT_FORWARD,
+            heading=action.item.heading,
+            theme=action.item.theme,
+        )
+        reviews.append(ActionReview.objects.create(item=item, action=action))
+    return reviews

@@ -1,0 +1,292 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from meetings.models import AgendaItem, Attendance, Finding, Meeting, Person, Theme
+
+STALE_MESSAGE = (
+    "Someone else saved this since you opened it, so your changes were not saved. "
+    "What you typed is still below: open the page again in a new tab to see their version, "
+    "then apply your changes to it."
+)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Refuses a save made from a stale copy, so that the earlier save is never silently lost.
+
+    Forms carry the version they were opened at; the row is locked while it is compared.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                type(self.instance)
+                .objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("version") != current:
+                raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            self.instance.version = self.cleaned_data["version"] + 1
+        return super().save(commit)
+
+
+class CrispyMixin:
+    """Forms render with crispy-forms; the template supplies the <form> and the buttons."""
+
+    @property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        return helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class MeetingForm(CrispyMixin, VersionedModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "date",
+            "start_time",
+            "venue",
+            "chair",
+            "minute_taker",
+            "minute_taker_capacity",
+            "next_meeting_date",
+            "next_meeting_time",
+            "version",
+        ]
+        widgets = {
+            "date": DateInput,
+            "start_time": TimeInput,
+            "next_meeting_date": DateInput,
+            "next_meeting_time": TimeInput,
+            "version": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, series, **kwargs):
+        self.series = series
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        clash = Meeting.objects.filter(series=self.series, date=date).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(
+                f"There is already a {self.series.name} on {date:%-d %B %Y}.", code="duplicate"
+            )
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        date, next_date = cleaned.get("date"), cleaned.get("next_meeting_date")
+        if date and next_date and next_date <= date:
+            self.add_error(
+                "next_meeting_date",
+                ValidationError(
+                    "The next meeting must come after this one.", code="next_before_this"
+                ),
+            )
+        return cleaned
+
+
+class AttendanceForm(CrispyMixin, forms.ModelForm):
+    new_person_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Or add a new person: name",
+        help_text="Leave empty when you chose a person above.",
+    )
+    new_person_initials = forms.CharField(max_length=8, required=False, label="Initials")
+    new_person_organisation = forms.ChoiceField(
+        choices=Person._meta.get_field("organisation").choices,
+        required=False,
+        label="Organisation",
+    )
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "person",
+            "new_person_name",
+            "new_person_initials",
+            "new_person_organisation",
+            "post",
+            "capacity",
+            "presence",
+            "reason",
+            "joined_at_item",
+            "left_after_item",
+        ]
+        help_texts = {"capacity": "Leave empty to use the post's title."}
+
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        self.fields["person"].required = False
+        self.fields["capacity"].required = False
+        items = AgendaItem.objects.filter(meeting=meeting).order_by("parent_id", "position")
+        self.fields["joined_at_item"].queryset = items
+        self.fields["left_after_item"].queryset = items
+        self.fields["joined_at_item"].label_from_instance = lambda item: f"Item {item.number}"
+        self.fields["left_after_item"].label_from_instance = lambda item: f"Item {item.number}"
+
+    def clean_new_person_initials(self):
+        initials = self.cleaned_data["new_person_initials"].strip()
+        if initials and Person.objects.filter(initials__iexact=initials).exists():
+            raise ValidationError(
+                f"Someone already has the initials {initials}: choose them from the list "
+                "above, or use different initials.",
+                code="duplicate_initials",
+            )
+        return initials
+
+    def clean(self):
+        cleaned = super().clean()
+        person, name = cleaned.get("person"), cleaned.get("new_person_name", "").strip()
+        if person and name:
+            self.add_error(
+                "new_person_name",
+                ValidationError("Choose a person or add a new one, not both.", code="both"),
+            )
+        elif not person and not name and "person" not in self.errors:
+            self.add_error(
+                "person", ValidationError("Choose who attended, or add a new person.", code="who")
+            )
+        elif name and not cleaned.get("new_person_initials"):
+            self.add_error(
+                "new_person_initials",
+                ValidationError("Give the new person's initials.", code="required"),
+            )
+        if person:
+            clash = Attendance.objects.filter(meeting=self.meeting, person=person).exclude(
+                pk=self.instance.pk
+            )
+            if clash.exists():
+                self.add_error(
+                    "person",
+                    ValidationError(
+                        f"{person} is already in the attendance for this meeting.",
+                        code="duplicate",
+                    ),
+                )
+        post = cleaned.get("post")
+        if not cleaned.get("capacity"):
+            if post:
+                cleaned["capacity"] = post.capacity
+            else:
+                self.add_error(
+                    "capacity",
+                    ValidationError("Give the capacity they attended in, or a post.", code="req"),
+                )
+        if cleaned.get("presence") == Attendance.Presence.APOLOGIES and (
+            cleaned.get("joined_at_item") or cleaned.get("left_after_item")
+        ):
+            self.add_error(
+                "left_after_item",
+                ValidationError(
+                    "Someone who sent apologies cannot join or leave the meeting.", code="absent"
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if not self.instance.person_id or not self.cleaned_data.get("person"):
+            name = self.cleaned_data.get("new_person_name", "").strip()
+            if name:
+                self.instance.person = Person.objects.create(
+                    name=name,
+                    initials=self.cleaned_data["new_person_initials"],
+                    organisation=self.cleaned_data["new_person_organisation"] or "force",
+                )
+        self.instance.capacity = self.cleaned_data["capacity"]
+        self.instance.meeting = self.meeting
+        return super().save(commit)
+
+
+class AgendaItemForm(CrispyMixin, VersionedModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "number",
+            "heading",
+            "theme",
+            "background",
+            "question",
+            "label_findings",
+            "nil_return",
+            "action_column_note",
+            "version",
+        ]
+        widgets = {
+            "background": forms.Textarea(attrs={"rows": 3}),
+            "question": forms.Textarea(attrs={"rows": 2}),
+            "version": forms.HiddenInput,
+        }
+        labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
+
+    def __init__(self, *args, meeting, parent=None, **kwargs):
+        self.meeting, self.parent = meeting, parent
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        self.fields["theme"].queryset = Theme.objects.all()
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        siblings = AgendaItem.objects.filter(meeting=self.meeting, parent=self.parent)
+        if siblings.filter(number=number).exclude(pk=self.instance.pk).exists():
+            where = f"under item {self.parent.number}" if self.parent else "at the top level"
+            raise ValidationError(
+                f"There is already an item {number} {where} of this meeting.", code="duplicate"
+            )
+        return number
+
+    def clean_nil_return(self):
+        nil_return = self.cleaned_data["nil_return"]
+        if nil_return and self.instance.pk and self.instance.actions.exists():
+            raise ValidationError(
+                "This item has actions arising, so it cannot also say there were none.",
+                code="has_actions",
+            )
+        return nil_return
+
+    def save(self, commit=True):
+        self.instance.meeting = self.meeting
+        self.instance.parent = self.parent
+        return super().save(commit)
+
+
+class FindingForm(CrispyMixin, forms.ModelForm):
+    text = forms.CharField(
+        label="Finding",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the finding before adding it."},
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["text"]
+
+
+class ReopenMinutesForm(CrispyMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are the agreed minutes being reopened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the agreed minutes are being reopened."},
+    )
