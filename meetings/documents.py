@@ -5,6 +5,7 @@ Both read the same rows as the screen (``meetings.minutes``), so the three canno
 
 import io
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from meetings.minutes import when_line
@@ -99,8 +100,8 @@ def minutes_docx(context):
 
 def minutes_pdf(context, base_url):
     try:
-        from weasyprint import HTML
-    except OSError as error:  # Pango or HarfBuzz missing from the system
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as error:  # Pango or HarfBuzz missing from the system
         raise PdfUnavailable(
             "The PDF of the minutes cannot be made on this server because its PDF libraries "
             "(Pango) are not installed. The Word version and the browser's print both work; "
@@ -108,4 +109,5 @@ def minutes_pdf(context, base_url):
             "libharfbuzz-subset0."
         ) from error
     html = render_to_string("meetings/minutes_document.html", context)
-    return HTML(string=html, base_url=base_url).write_pdf()
+    stylesheet = CSS(filename=finders.find("css/minutes-pdf.css"))
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet])

@@ -79,8 +79,9 @@ class MinutesRow:
 
     @property
     def action_column(self):
-        owners = " ".join(action.owner_display for action in self.actions)
-        return owners or self.item.action_column_note
+        """Owners of the item's actions, each once, in the order the actions were minuted."""
+        owners = dict.fromkeys(label for action in self.actions for label in action.owner_labels)
+        return " ".join(owners) or self.item.action_column_note
 
 
 def minutes_rows(meeting):

@@ -62,7 +62,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = Meeting
 
     series = factory.SubFactory(SeriesFactory)
-    date = factory.Sequence(lambda n: datetime.date(2017, 10, 31) - datetime.timedelta(days=n))
+    date = factory.Sequence(lambda n: datetime.date(2030, 12, 31) - datetime.timedelta(days=n))
     start_time = datetime.time(10, 30)
     venue = "Meeting Room 1.38 – Hindlip"
     status = "draft"

@@ -23,3 +23,8 @@
     }
   });
 })();
+
+// A print button cannot use an inline onclick under the Content-Security-Policy.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
