@@ -9,3 +9,6 @@ from assurance.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The test client and the live server speak plain HTTP; the production redirect is tested
+# through `manage.py check --deploy` and the response headers instead.
+SECURE_SSL_REDIRECT = False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from actions.views import DashboardView
+from actions.views import DashboardView, calendar_feed
 from meetings.views import home
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),
     path("actions/", include("actions.urls")),
     path("admin/", admin.site.urls),

@@ -65,6 +65,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": args}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the app's Content-Security-Policy
+    # rightly refuses; the tests of the policy itself read the headers instead.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 @pytest.fixture
 def live_demo(transactional_db, live_server):
     """The October 2017 minutes and demo logins, in the database the live server uses.
