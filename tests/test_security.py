@@ -1,0 +1,98 @@
+"""Production settings, security headers and sign-in throttling."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_is_clean_with_the_documented_environment():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="assurance.opcc.example",
+        DJANGO_SETTINGS_MODULE="assurance.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env["DJANGO_SETTINGS_MODULE"] = "assurance.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get(reverse("login"), secure=True)
+    csp = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+
+
+def test_templates_hold_no_inline_script_or_style():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        for needle in ("<script>", "style=\"", " onclick=", " onchange=", " onsubmit=", "<style"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert offenders == []
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_COOKIE_AGE == 7200
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_five_failed_sign_ins_lock_the_user_out_from_that_address(client, demo):
+    url = reverse("login")
+    for _ in range(4):
+        response = client.post(url, {"username": "dcc", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "dcc", "password": "wrong"})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.text
+    # Even the right password is refused during the cool-off.
+    response = client.post(url, {"username": "dcc", "password": "assurance-demo"})
+    assert response.status_code == 429
+    # Another user from the same address, and the same user elsewhere, are not locked out.
+    response = client.post(url, {"username": "officer", "password": "assurance-demo"})
+    assert response.status_code == 302
+    client.logout()
+    response = client.post(
+        url, {"username": "dcc", "password": "assurance-demo"}, REMOTE_ADDR="127.0.0.2"
+    )
+    assert response.status_code == 302
