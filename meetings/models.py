@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
 
 from meetings.roles import sees_all_minutes
 
@@ -210,6 +211,7 @@ class Meeting(models.Model):
     next_meeting_time = models.TimeField(null=True, blank=True)
     # Bumped on every save through the app, so that a stale form cannot overwrite newer work.
     version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
 
@@ -269,6 +271,7 @@ class Attendance(models.Model):
         "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "presence", "position", "pk"]
@@ -327,6 +330,7 @@ class AgendaItem(models.Model):
         help_text='Shown in the ACTION column when no action is raised ("ALL").',
     )
     version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "parent_id", "position", "pk"]
@@ -367,6 +371,7 @@ class Finding(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="findings")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item", "position", "pk"]
