@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/minutes.docx", views.minutes_download, {"kind": "docx"}, name="docx"),
     path("<int:pk>/minutes.pdf", views.minutes_download, {"kind": "pdf"}, name="pdf"),
     path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="edit"),
+    path("<int:pk>/history/", views.meeting_history, name="history"),
     path("<int:pk>/record/", views.MeetingRecordView.as_view(), name="record"),
     path("<int:pk>/agree/", views.minutes_status, {"to": "agreed"}, name="agree"),
     path("<int:pk>/publish/", views.minutes_status, {"to": "published"}, name="publish"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -97,6 +98,51 @@ def minutes_download(request, pk, kind):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def meeting_history(request, pk):
+    """Every recorded change to the minutes, newest first, with who made it and what changed."""
+    require_recorder(request)
+    meeting = get_object_or_404(Meeting.objects.with_people(), pk=pk)
+    records = [
+        *Meeting.history.filter(id=meeting.pk),
+        *Attendance.history.filter(meeting_id=meeting.pk),
+        *AgendaItem.history.filter(meeting_id=meeting.pk),
+        *Finding.history.filter(item__meeting_id=meeting.pk),
+    ]
+    return render(
+        request,
+        "meetings/meeting_history.html",
+        {"meeting": meeting, "changes": describe_changes(records)},
+    )
+
+
+def describe_changes(records):
+    """Each historical record as who, when, what kind of change and which fields changed."""
+    user_ids = {record.history_user_id for record in records if record.history_user_id}
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
+    changes = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id), reverse=True):
+        previous = record.prev_record
+        fields = []
+        if previous is not None and record.history_type == "~":
+            fields = [
+                (change.field, change.old, change.new)
+                for change in record.diff_against(previous).changes
+                if change.field not in ("version", "position")
+            ]
+            if not fields:
+                continue
+        changes.append(
+            {
+                "record": record,
+                "what": record.instance._meta.verbose_name.capitalize(),
+                "label": str(record.instance),
+                "user": users.get(record.history_user_id),
+                "fields": fields,
+            }
+        )
+    return changes
 
 
 # Recording the minutes: OPCC staff only, and only while the minutes are a draft.
