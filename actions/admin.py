@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actions.models import Action, ActionEvent, ActionReview
+from actions.models import Action, ActionEvent, ActionReview, ReminderLog
 
 
 class ActionEventInline(admin.TabularInline):
@@ -26,3 +26,10 @@ class ActionReviewAdmin(admin.ModelAdmin):
     list_filter = ["outcome"]
     search_fields = ["action__reference", "action__text"]
     autocomplete_fields = ["item", "action"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "person", "kind"]
+    list_filter = ["kind", "sent_on"]
+    list_select_related = ["person"]

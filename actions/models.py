@@ -1,12 +1,17 @@
 """The action log: actions arising from meetings, who owns them, and their dated trail."""
 
+import datetime
+import secrets
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from meetings.models import AgendaItem, Meeting, Person, Post
+from meetings.models import AgendaItem, Meeting, MinutesStatus, Person, Post
+from meetings.roles import sees_all_minutes
 
 
 class Status(models.TextChoices):
@@ -24,27 +29,54 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status=Status.OPEN, due_date__lt=today)
 
     def due_at(self, meeting):
-        """Open actions that come to ``meeting``: due by its date or month, or with no due set.
+        return self.due_by(meeting.date)
+
+    def due_by(self, date):
+        """Open actions that come to a meeting on ``date``: due by then or at a meeting that
+        month or earlier, or with no due set.
 
         An action with neither a due date nor a due meeting would otherwise never be reviewed,
         so it comes to every meeting until it is closed.
         """
         return self.filter(status=Status.OPEN).filter(
-            Q(due_date__lte=meeting.date)
-            | Q(due_meeting__lte=meeting.month)
+            Q(due_date__lte=date)
+            | Q(due_meeting__lte=date.replace(day=1))
             | Q(due_date__isnull=True, due_meeting__isnull=True)
         )
+
+    def visible_to(self, user):
+        """The force sees actions of agreed minutes, and its own actions even while the minutes
+        are a draft (an owner must be able to start work before the next meeting agrees them).
+        """
+        if sees_all_minutes(user):
+            return self
+        owned = Action.objects.owned_by_user(user).values("pk")
+        return self.filter(~Q(meeting__status=MinutesStatus.DRAFT) | Q(pk__in=owned))
+
+    def owned_by_user(self, user):
+        return self.owned_by(getattr(user, "person", None))
 
     def owned_by(self, person):
         if person is None:
             return self.none()
-        return self.filter(
+        # A subquery rather than joins: joins repeat an action once per matching owner.
+        owned = Action.objects.filter(
             Q(owner_posts__holder=person) | Q(owner_people=person) | Q(owned_by_all=True)
-        ).distinct()
+        )
+        return self.filter(pk__in=owned.values("pk"))
 
     def for_listing(self):
-        return self.select_related("meeting__series", "item__theme").prefetch_related(
-            "owner_posts", "owner_people"
+        """What a row of any action table shows, in a constant number of queries."""
+        latest = ActionEvent.objects.filter(
+            action=OuterRef("pk"), kind=ActionEvent.Kind.UPDATE
+        ).order_by("-on_date", "-at", "-pk")
+        return (
+            self.select_related("meeting__series", "item__theme", "item__parent__parent")
+            .prefetch_related("owner_posts__holder", "owner_people")
+            .annotate(
+                latest_update_on=Subquery(latest.values("on_date")[:1]),
+                latest_update_text=Subquery(latest.values("text")[:1]),
+            )
         )
 
 
@@ -122,11 +154,77 @@ class Action(models.Model):
         return "; ".join(parts)
 
     @property
+    def item_label(self):
+        """The item number, qualified by its parent's where minutes reuse numbers under a
+        parent (the questions 1 to 5 under 5a): "1.2", "5a/1". Import reads it back."""
+        return item_label(self.item)
+
+    @property
+    def latest_update(self):
+        """ "31 October 2017: text" from for_listing()'s annotation."""
+        if not getattr(self, "latest_update_on", None):
+            return ""
+        return f"{date_format(self.latest_update_on, 'j F Y')}: {self.latest_update_text}"
+
+    def is_owned_by(self, user):
+        """Whether ``user`` owns this action: holds an owner post, is an owner, or it is ALL's."""
+        person = getattr(user, "person", None)
+        if person is None:
+            return False
+        return (
+            self.owned_by_all
+            or any(post.holder_id == person.pk for post in self.owner_posts.all())
+            or any(owner.pk == person.pk for owner in self.owner_people.all())
+        )
+
+    def days_overdue(self, today):
+        if self.status != Status.OPEN or not self.due_date or self.due_date >= today:
+            return 0
+        return (today - self.due_date).days
+
+    @property
     def text_with_due(self):
         """The action as minuted: its wording, then the due wording unless already part of it."""
         if self.due_wording and self.due_wording.lower() not in self.text.lower():
             return f"{self.text} {self.due_wording}"
         return self.text
+
+
+def item_label(item):
+    parent = item.parent
+    if parent is None or item.number.startswith(parent.number):
+        return item.number
+    return f"{item_label(parent)}/{item.number}"
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    date: datetime.date
+    meeting: Meeting | None = None
+    time: datetime.time | None = None
+
+    @property
+    def title(self):
+        if self.meeting is not None:
+            return self.meeting.title
+        return f"Meeting of {date_format(self.date, 'j F Y')}"
+
+
+def next_meeting(today):
+    """The next meeting: the earliest draft meeting dated today or later, else the date the
+    latest meeting announced for the next one (if that is not past). None when neither."""
+    meeting = (
+        Meeting.objects.with_people()
+        .filter(date__gte=today, status=MinutesStatus.DRAFT)
+        .order_by("date")
+        .first()
+    )
+    if meeting is not None:
+        return NextMeeting(meeting.date, meeting, meeting.start_time)
+    latest = Meeting.objects.order_by("-date").first()
+    if latest and latest.next_meeting_date and latest.next_meeting_date >= today:
+        return NextMeeting(latest.next_meeting_date, None, latest.next_meeting_time)
+    return None
 
 
 class ActionEvent(models.Model):
@@ -200,3 +298,52 @@ class ActionReview(models.Model):
 
     def __str__(self):
         return f"Review of {self.action.reference} at {self.item.meeting}"
+
+
+class ReminderLog(models.Model):
+    """A reminder sent: so that the daily run emails a person at most once a day per kind."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Due within 7 days or overdue"
+        MEETING = "meeting", "Updates wanted before the next meeting"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["-sent_on", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "sent_on", "kind"], name="actions_reminderlog_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["due", "meeting"]), name="actions_reminderlog_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.person} on {self.sent_on}"
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar: calendar clients cannot sign in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self):
+        return f"Calendar of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("calendar_feed", args=[self.token])

@@ -104,3 +104,72 @@ def set_action_status(action, new_status, *, by, reason="", meeting=None, on_dat
         by=by,
     )
     return action
+
+
+def add_update(action, *, text, on_date, by):
+    """Record a dated progress update. An update cannot be dated in the future."""
+    if on_date > timezone.localdate():
+        raise ValidationError("An update cannot be dated in the future.", code="future_date")
+    return ActionEvent.objects.create(
+        action=action, kind=ActionEvent.Kind.UPDATE, on_date=on_date, text=text, by=by
+    )
+
+
+def mark_complete(action, *, note, by):
+    """The owner says the action is done; closure stays for the Commissioner or OPCC to agree."""
+    if not note.strip():
+        raise ValidationError("Say what was done.", code="note_required")
+    return set_action_status(action, Status.AWAITING_CLOSURE, by=by, reason=note)
+
+
+def _record_change(action, kind, text, by, meeting=None):
+    return ActionEvent.objects.create(
+        action=action,
+        kind=kind,
+        on_date=timezone.localdate(),
+        text=text.strip(),
+        meeting=meeting,
+        by=by,
+    )
+
+
+def change_due(
+    action, *, by, due_date=None, due_meeting=None, due_wording="", reason="", meeting=None
+):
+    """Set a new due date or due meeting (carrying an action forward keeps it open)."""
+    before = action.due_display or "Not set"
+    action.due_date = due_date
+    action.due_meeting = due_meeting.replace(day=1) if due_meeting else None
+    action.due_wording = due_wording
+    action.version += 1
+    action.save(update_fields=["due_date", "due_meeting", "due_wording", "version"])
+    text = f"Due changed from “{before}” to “{action.due_display or 'Not set'}”."
+    return _record_change(action, ActionEvent.Kind.DUE, f"{text} {reason}", by, meeting)
+
+
+def change_owners(action, *, by, owner_posts=(), owner_people=(), owned_by_all=False, reason=""):
+    """Give the action new owners, recording the old and new ACTION column."""
+    before = action.owner_display or "None"
+    action.owner_posts.set(owner_posts)
+    action.owner_people.set(owner_people)
+    action.owned_by_all = owned_by_all
+    action.version += 1
+    action.save(update_fields=["owned_by_all", "version"])
+    # The prefetch cache, if any, still holds the old owners.
+    action = Action.objects.prefetch_related("owner_posts", "owner_people").get(pk=action.pk)
+    text = f"Owners changed from {before} to {action.owner_display or 'None'}."
+    return _record_change(action, ActionEvent.Kind.OWNERS, f"{text} {reason}", by)
+
+
+def agree_closure(actions, *, by):
+    """Close each action marked complete (the chair agrees it); all or none."""
+    with transaction.atomic():
+        for action in actions:
+            set_action_status(action, Status.CLOSED, by=by, reason="Closure agreed.")
+
+
+def reopen(actions, *, by, reason):
+    """Send actions back to open, each with the same reason; all or none."""
+    with transaction.atomic():
+        for action in actions:
+            set_action_status(action, Status.OPEN, by=by, reason=reason)

@@ -5,6 +5,15 @@ from actions import views
 app_name = "actions"
 urlpatterns = [
     path("", views.ActionLogView.as_view(), name="log"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("mine/", views.MyActionsView.as_view(), name="mine"),
-    path("<int:pk>/", views.ActionDetailView.as_view(), name="detail"),
+    path("review/", views.review, name="review"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/reset/", views.reset_calendar, name="reset_calendar"),
+    path("<int:pk>/", views.action_detail, name="detail"),
+    path("<int:pk>/update/", views.add_update, name="add_update"),
+    path("<int:pk>/complete/", views.mark_complete, name="complete"),
+    path("<int:pk>/close/", views.close_action, name="close"),
+    path("<int:pk>/reopen/", views.reopen_action, name="reopen"),
 ]

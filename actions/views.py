@@ -1,39 +1,201 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
 
-from actions.models import Action
+from actions import exports, services
+from actions.calendar import feed_for
+from actions.dashboard import dashboard
+from actions.filters import ActionFilter
+from actions.forms import CompleteForm, ReopenForm, ReviewForm, UpdateForm
+from actions.models import Action, CalendarFeed, Status, new_calendar_token
+from meetings import roles
+
+
+def _can_edit(user, action):
+    """Owners report on their actions; OPCC staff may record an update an owner sent them."""
+    return action.is_owned_by(user) or roles.is_opcc_staff(user)
+
+
+def _action(request, pk):
+    """The action, if the user may see it: 404 when hidden from them, as for any page."""
+    return get_object_or_404(Action.objects.visible_to(request.user).for_listing(), pk=pk)
+
+
+def _editable_action(request, pk):
+    action = _action(request, pk)
+    if not _can_edit(request.user, action):
+        raise PermissionDenied("Only the action's owners can change it.")
+    return action
+
+
+def _closable_action(request, pk):
+    if not roles.can_close_actions(request.user):
+        raise PermissionDenied("Only the Commissioner or OPCC staff close or reopen actions.")
+    return _action(request, pk)
+
+
+def _mark_overdue(actions, today=None):
+    today = today or timezone.localdate()
+    for action in actions:
+        action.overdue_days = action.days_overdue(today)
 
 
 class MyActionsView(ListView):
+    """What the posts I hold and I own: open first, then those awaiting agreement."""
+
     template_name = "actions/my_actions.html"
     context_object_name = "actions"
 
     def get_queryset(self):
-        person = getattr(self.request.user, "person", None)
-        return Action.objects.owned_by(person).outstanding().for_listing()
-
-
-class ActionDetailView(DetailView):
-    template_name = "actions/action_detail.html"
-    context_object_name = "action"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(Action.objects.for_listing(), pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            events=self.object.events.select_related("by", "meeting__series"), **kwargs
+        return (
+            Action.objects.owned_by_user(self.request.user)
+            .outstanding()
+            .for_listing()
+            .annotate(
+                status_order=Case(
+                    When(status=Status.OPEN, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("status_order", F("due_date").asc(nulls_last=True), "reference")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _mark_overdue(context["object_list"])
+        return context
 
-class DashboardView(ListView):
+
+def action_detail(request, pk, *, action=None, status=200, **forms):
+    action = action or _action(request, pk)
+    user = request.user
+    _mark_overdue([action])
+    context = {"action": action, "events": action.events.select_related("by", "meeting__series")}
+    if _can_edit(user, action):
+        context["update_form"] = forms.get("update_form") or UpdateForm()
+        if action.status == Status.OPEN:
+            context["complete_form"] = forms.get("complete_form") or CompleteForm()
+    if roles.can_close_actions(user) and action.status != Status.OPEN:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
+    return render(request, "actions/action_detail.html", context, status=status)
+
+
+def _submit(request, action, form_class, form_name, service, success):
+    """Validate ``form_class`` and call ``service(cleaned_data)``: redirect to the action with
+    ``success``, or show its page again with the form, what was typed and the errors."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        return action_detail(request, action.pk, action=action, **{form_name: form})
+    messages.success(request, success)
+    return redirect(action)
+
+
+@require_POST
+def add_update(request, pk):
+    action = _editable_action(request, pk)
+    return _submit(
+        request,
+        action,
+        UpdateForm,
+        "update_form",
+        lambda data: services.add_update(action, by=request.user, **data),
+        f"Update added to action {action.reference}.",
+    )
+
+
+@require_POST
+def mark_complete(request, pk):
+    action = _editable_action(request, pk)
+    return _submit(
+        request,
+        action,
+        CompleteForm,
+        "complete_form",
+        lambda data: services.mark_complete(action, note=data["note"], by=request.user),
+        f"Action {action.reference} marked complete. The Commissioner will agree its closure.",
+    )
+
+
+@require_POST
+def close_action(request, pk):
+    action = _closable_action(request, pk)
+    try:
+        services.agree_closure([action], by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Action {action.reference} closed.")
+    return redirect(action)
+
+
+@require_POST
+def reopen_action(request, pk):
+    action = _closable_action(request, pk)
+    return _submit(
+        request,
+        action,
+        ReopenForm,
+        "reopen_form",
+        lambda data: services.reopen([action], by=request.user, reason=data["reason"]),
+        f"Action {action.reference} reopened.",
+    )
+
+
+class DashboardView(TemplateView):
     """The Commissioner's dashboard: what comes to the next meeting, and who owes what."""
 
     template_name = "actions/dashboard.html"
-    context_object_name = "actions"
+    # Tests pass another day through as_view(today=...).
+    today = None
 
-    def get_queryset(self):
-        return Action.objects.outstanding().for_listing()
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.sees_all_minutes(request.user):
+            raise PermissionDenied("The dashboard is for the Commissioner and OPCC staff.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("review_form", ReviewForm())
+        return super().get_context_data(**dashboard(self.today or timezone.localdate()), **kwargs)
+
+
+@require_POST
+def review(request):
+    """Agree closure of, or reopen, the actions ticked on the dashboard."""
+    if not roles.can_close_actions(request.user):
+        raise PermissionDenied("Only the Commissioner or OPCC staff close or reopen actions.")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        context = dashboard(timezone.localdate())
+        return render(request, DashboardView.template_name, {**context, "review_form": form})
+    chosen = list(form.cleaned_data["actions"])
+    references = ", ".join(action.reference for action in chosen)
+    if form.cleaned_data["decision"] == ReviewForm.REOPEN:
+        services.reopen(chosen, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Reopened: {references}.")
+    else:
+        services.agree_closure(chosen, by=request.user)
+        messages.success(request, f"Closure agreed: {references}.")
+    return redirect("dashboard")
+
+
+def _filtered(request):
+    return ActionFilter(
+        request.GET,
+        queryset=Action.objects.visible_to(request.user).for_listing(),
+        request=request,
+    )
 
 
 class ActionLogView(ListView):
@@ -42,4 +204,66 @@ class ActionLogView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Action.objects.for_listing()
+        self.filterset = _filtered(self.request)
+        return self.filterset.qs
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["actions/action_log.html#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _mark_overdue(context["object_list"])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=self.filterset, query_string=query.urlencode())
+        return context
+
+
+def export_csv(request):
+    today = timezone.localdate()
+    response = HttpResponse(
+        exports.as_csv(_filtered(request).qs), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(today, "csv")}"'
+    return response
+
+
+def export_xlsx(request):
+    today = timezone.localdate()
+    response = HttpResponse(
+        exports.as_xlsx(_filtered(request).qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(today, "xlsx")}"'
+    return response
+
+
+def calendar_page(request):
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    return render(
+        request,
+        "actions/calendar.html",
+        {"feed_url": request.build_absolute_uri(feed.get_absolute_url())},
+    )
+
+
+@require_POST
+def reset_calendar(request):
+    """A new secret address; the old one stops working at once."""
+    CalendarFeed.objects.update_or_create(
+        user=request.user, defaults={"token": new_calendar_token()}
+    )
+    messages.success(
+        request, "Your calendar link has been reset. Give the new one to your calendar."
+    )
+    return redirect("actions:calendar")
+
+
+@login_not_required
+def calendar_feed(request, token):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    return HttpResponse(feed_for(feed.user), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,85 @@
+"""A person's calendar: the series' meetings, the announced next one, and their actions' due
+dates, as iCalendar for any calendar client."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from actions.models import Action
+from meetings.models import Meeting
+
+MEETING_LENGTH = datetime.timedelta(hours=2)
+DOMAIN = "assurance.opcc"
+
+
+def _meeting_event(uid, title, date, time, venue=""):
+    event = Event()
+    event.add("uid", f"{uid}@{DOMAIN}")
+    event.add("summary", title)
+    if time is not None:
+        start = datetime.datetime.combine(date, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+        event.add("dtstart", start)
+        event.add("dtend", start + MEETING_LENGTH)
+    else:
+        event.add("dtstart", date)
+        event.add("dtend", date + datetime.timedelta(days=1))
+    if venue:
+        event.add("location", venue)
+    return event
+
+
+def feed_for(user):
+    """The calendar of ``user`` as iCalendar bytes."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//OPCC//Holding to account//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Holding to account")
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+
+    meetings = list(Meeting.objects.with_people().order_by("date"))
+    dates = {meeting.date for meeting in meetings}
+    for meeting in meetings:
+        calendar.add_component(
+            _meeting_event(
+                f"meeting-{meeting.pk}",
+                meeting.title,
+                meeting.date,
+                meeting.start_time,
+                meeting.venue,
+            )
+        )
+    # The date the latest minutes announce, until a meeting is created for it.
+    if meetings and meetings[-1].next_meeting_date and meetings[-1].next_meeting_date not in dates:
+        latest = meetings[-1]
+        calendar.add_component(
+            _meeting_event(
+                f"next-meeting-{latest.next_meeting_date.isoformat()}",
+                f"{latest.series.name} (next meeting)",
+                latest.next_meeting_date,
+                latest.next_meeting_time,
+                latest.venue,
+            )
+        )
+
+    actions = (
+        Action.objects.owned_by_user(user)
+        .outstanding()
+        .filter(due_date__isnull=False)
+        .order_by("due_date", "reference")
+    )
+    for action in actions:
+        event = Event()
+        event.add("uid", f"action-{action.pk}-due@{DOMAIN}")
+        event.add("summary", f"Action {action.reference} due")
+        event.add("description", action.text)
+        event.add("dtstart", action.due_date)
+        event.add("dtend", action.due_date + datetime.timedelta(days=1))
+        calendar.add_component(event)
+
+    for component in calendar.walk("VEVENT"):
+        component.add("dtstamp", stamp)
+    # Outlook needs the VTIMEZONE that a TZID names.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,82 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.models import Action, Status
+from meetings.models import Meeting, Person, Post, Theme
+
+
+def _meetings(request):
+    return Meeting.objects.visible_to(request.user).select_related("series")
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The action log's filters; the exports use the same, so they export what the page shows."""
+
+    q = django_filters.CharFilter(label="Search reference and text", method="search")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    owner = django_filters.ChoiceFilter(label="Owner", method="filter_owner", empty_label="Anyone")
+    meeting = django_filters.ModelChoiceFilter(
+        queryset=_meetings, label="Raised at", empty_label="Any meeting"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="item__theme",
+        queryset=Theme.objects.all(),
+        label="Theme",
+        empty_label="Any theme",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    due_from = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="gte",
+        label="Due on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(
+            ("reference", "reference"),
+            ("due_date", "due"),
+            ("status", "status"),
+            ("meeting__date", "meeting"),
+        ),
+        field_labels={
+            "reference": "Reference",
+            "due": "Due",
+            "status": "Status",
+            "meeting": "Meeting",
+        },
+        empty_label="Meeting, then order raised",
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        posts = [(f"post-{p.pk}", f"{p.abbreviation} ({p.title})") for p in Post.objects.all()]
+        people = [(f"person-{p.pk}", f"{p.name} ({p.initials})") for p in Person.objects.all()]
+        self.filters["owner"].extra["choices"] = [("Posts", posts), ("People", people)]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(text__icontains=value))
+
+    def filter_owner(self, queryset, name, value):
+        kind, _, pk = value.partition("-")
+        if kind == "post":
+            return queryset.filter(pk__in=Action.objects.filter(owner_posts=pk).values("pk"))
+        return queryset.filter(pk__in=Action.objects.filter(owner_people=pk).values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset

@@ -1,0 +1,216 @@
+"""Import an existing action log (the export's columns) from .xlsx or .csv, all or nothing."""
+
+import csv
+import datetime
+import re
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actions.exports import COLUMNS
+from actions.models import Action, Status, item_label
+from actions.services import add_update, raise_action, set_action_status
+from meetings.models import AgendaItem, Meeting, Person, Post
+
+DATE_FORMAT = "%d %B %Y"
+BY_DATE = re.compile(r"^By (\d{1,2} \w+ \d{4})$")
+AT_MEETING = re.compile(r"^(\w+ \d{4}) meeting$")
+UPDATE = re.compile(r"^(\d{1,2} \w+ \d{4}): (.*)$", re.DOTALL)
+
+
+class RowRejected(Exception):
+    pass
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    return str(value).strip()
+
+
+def read_rows(path):
+    """The header and the rows of the first sheet, every cell as text."""
+    if path.suffix.lower() == ".xlsx":
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        rows = [
+            [_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
+        ]
+        workbook.close()
+    elif path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [[_cell(v) for v in row] for row in csv.reader(handle)]
+    else:
+        raise CommandError("The file must be .xlsx or .csv.")
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise CommandError("The file is empty.")
+    return rows[0], rows[1:]
+
+
+def _date(text):
+    try:
+        return datetime.datetime.strptime(text, DATE_FORMAT).date()
+    except ValueError:
+        return None
+
+
+def parse_due(text):
+    """The due column back into date, meeting month and wording; see Action.due_display."""
+    due = {"due_date": None, "due_meeting": None, "due_wording": ""}
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    for part in parts:
+        by_date, at_meeting = BY_DATE.match(part), AT_MEETING.match(part)
+        if by_date and _date(by_date[1]):
+            due["due_date"] = _date(by_date[1])
+        elif at_meeting and _date(f"1 {at_meeting[1]}"):
+            due["due_meeting"] = _date(f"1 {at_meeting[1]}")
+        else:
+            # Wording as minuted ("By end January 2018") is kept as it was written.
+            return {"due_date": None, "due_meeting": None, "due_wording": text}
+    return due
+
+
+class Lookups:
+    def __init__(self):
+        self.meetings = {m.title: m for m in Meeting.objects.select_related("series")}
+        self.posts = {p.abbreviation: p for p in Post.objects.all()}
+        self.people = {p.initials: p for p in Person.objects.all()}
+        self.references = set(Action.objects.values_list("reference", flat=True))
+        self._items = {}
+
+    def items(self, meeting):
+        if meeting.pk not in self._items:
+            labels = {}
+            for item in AgendaItem.objects.filter(meeting=meeting).select_related("parent__parent"):
+                labels.setdefault(item_label(item), []).append(item)
+            self._items[meeting.pk] = labels
+        return self._items[meeting.pk]
+
+
+def parse_row(row, lookups, seen):
+    """One row as the keyword arguments of the action to create, or RowRejected(why)."""
+    row = (row + [""] * len(COLUMNS))[: len(COLUMNS)]
+    reference, text, owner, meeting_title, number, due, update, status = row
+    if not reference:
+        raise RowRejected("no reference")
+    if reference in lookups.references or reference in seen:
+        raise RowRejected(f"reference {reference} is already in use")
+    if not text:
+        raise RowRejected("no action text")
+    meeting = lookups.meetings.get(meeting_title)
+    if meeting is None:
+        raise RowRejected(f"unknown meeting “{meeting_title}”")
+    items = lookups.items(meeting).get(number, [])
+    if not items:
+        raise RowRejected(f"the {meeting_title} has no item {number or '(blank)'}")
+    if len(items) > 1:
+        raise RowRejected(f"item {number} of the {meeting_title} is ambiguous")
+    owners = {"owner_posts": [], "owner_people": [], "owned_by_all": False}
+    for token in owner.split():
+        if token == "ALL":
+            owners["owned_by_all"] = True
+        elif token in lookups.posts:
+            owners["owner_posts"].append(lookups.posts[token])
+        elif token in lookups.people:
+            owners["owner_people"].append(lookups.people[token])
+        else:
+            raise RowRejected(f"unknown owner “{token}”")
+    statuses = {s.label.lower(): s for s in Status} | {s.value: s for s in Status}
+    if status.lower() not in statuses:
+        raise RowRejected(f"unknown status “{status}”")
+    latest = None
+    if update:
+        match = UPDATE.match(update)
+        on_date = _date(match[1]) if match else None
+        if on_date is None:
+            raise RowRejected(
+                "the latest update must start with its date, as in “31 October 2017: …”"
+            )
+        if on_date > timezone.localdate():
+            raise RowRejected("the latest update is dated in the future")
+        latest = (on_date, match[2])
+    return {
+        "reference": reference,
+        "item": items[0],
+        "text": text,
+        "owners": owners,
+        "due": parse_due(due),
+        "latest": latest,
+        "status": statuses[status.lower()],
+    }
+
+
+def create(parsed):
+    action = raise_action(
+        item=parsed["item"], text=parsed["text"], **parsed["owners"], **parsed["due"]
+    )
+    # raise_action numbers the action afresh; the log's own reference is the one people quote.
+    Action.objects.filter(pk=action.pk).update(reference=parsed["reference"])
+    action.reference = parsed["reference"]
+    if parsed["latest"]:
+        on_date, text = parsed["latest"]
+        add_update(action, text=text, on_date=on_date, by=None)
+    if parsed["status"] != Status.OPEN:
+        set_action_status(
+            action, parsed["status"], by=None, reason="Imported from an existing action log."
+        )
+    return action
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an action log (.xlsx or .csv) with the columns of the export: "
+        + ", ".join(COLUMNS)
+        + ". Creates every row or none."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; create nothing."
+        )
+
+    def handle(self, *args, file, dry_run=False, **options):
+        if not file.exists():
+            raise CommandError(f"No such file: {file}")
+        header, rows = read_rows(file)
+        if [h.lower() for h in header[: len(COLUMNS)]] != [c.lower() for c in COLUMNS]:
+            raise CommandError("The columns must be, in order: " + ", ".join(COLUMNS) + ".")
+        lookups = Lookups()
+        seen, parsed, rejected = set(), [], 0
+        for number, row in enumerate(rows, start=2):
+            try:
+                result = parse_row(row, lookups, seen)
+            except RowRejected as why:
+                rejected += 1
+                self.stdout.write(f"Row {number}: rejected: {why}.")
+                continue
+            seen.add(result["reference"])
+            parsed.append(result)
+            verb = "would create" if dry_run else "will create"
+            self.stdout.write(
+                f"Row {number}: {verb} {result['reference']} at the "
+                f"{result['item'].meeting.title}, item {row[4]}."
+            )
+        if rejected:
+            message = f"{rejected} of {len(rows)} rows rejected: nothing was created."
+            if dry_run:
+                self.stdout.write(message)
+                return
+            raise CommandError(message)
+        if dry_run:
+            self.stdout.write(f"Dry run: {len(parsed)} actions would be created.")
+            return
+        with transaction.atomic():
+            for result in parsed:
+                create(result)
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {len(parsed)} action{'s' if len(parsed) != 1 else ''}.")
+        )

@@ -1,0 +1,32 @@
+"""Email action owners: run once a day from cron (see README, "Reminders")."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from actions.reminders import send_reminders
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--today must be a date such as 2017-11-22, not {value!r}.") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Email owners about actions due within 7 days or overdue, and ask for updates 5 "
+        "working days before the next meeting. Safe to run more than once a day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=_date, help="Run as if on this date (YYYY-MM-DD).")
+
+    def handle(self, *args, today=None, **options):
+        lines = send_reminders(today or timezone.localdate())
+        for line in lines:
+            self.stdout.write(line)
+        if not lines:
+            self.stdout.write("Nothing to send today.")

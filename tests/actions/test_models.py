@@ -1,0 +1,67 @@
+import datetime
+
+from actions.models import Action, NextMeeting, next_meeting
+from meetings import roles
+from tests.factories import ActionFactory, ItemFactory, MeetingFactory, user_with_role
+
+TODAY = datetime.date(2017, 11, 22)
+
+
+def test_visible_to_hides_draft_minutes_from_the_force_except_its_own_actions(
+    action, dcc, acc, owner_user, other_force_user, opcc_user
+):
+    draft = MeetingFactory(date=datetime.date(2017, 11, 29), status="draft")
+    draft_item = ItemFactory(meeting=draft)
+    mine_in_draft = ActionFactory(item=draft_item, reference="2017/11-01", owners=[dcc])
+    other_in_draft = ActionFactory(item=draft_item, reference="2017/11-02", owners=[acc])
+
+    assert list(Action.objects.visible_to(owner_user)) == [action, mine_in_draft]
+    assert list(Action.objects.visible_to(other_force_user)) == [action, other_in_draft]
+    assert list(Action.objects.visible_to(opcc_user)) == [action, mine_in_draft, other_in_draft]
+    nobody = user_with_role(roles.FORCE_OFFICER, username="nobody")
+    assert list(Action.objects.visible_to(nobody)) == [action]
+
+
+def test_owned_by_covers_posts_held_people_and_all_once_each(action, item, dcc, owner_user):
+    person = dcc.holder
+    both = ActionFactory(item=item, reference="2017/10-02", owners=[dcc, person])
+    everyone = ActionFactory(item=item, reference="2017/10-03", owned_by_all=True)
+    ActionFactory(item=item, reference="2017/10-04")
+    assert list(Action.objects.owned_by_user(owner_user)) == [action, both, everyone]
+
+
+def test_due_by_takes_due_dates_due_meetings_and_actions_with_no_due(item):
+    by_date = ActionFactory(item=item, due_date=datetime.date(2017, 11, 29))
+    by_month = ActionFactory(item=item, due_meeting=datetime.date(2017, 11, 1))
+    no_due = ActionFactory(item=item)
+    ActionFactory(item=item, due_date=datetime.date(2017, 11, 30))
+    ActionFactory(item=item, due_meeting=datetime.date(2017, 12, 1))
+    ActionFactory(item=item, due_date=datetime.date(2017, 11, 1), status="closed")
+    ActionFactory(item=item, due_date=datetime.date(2017, 11, 1), status="awaiting_closure")
+    assert list(Action.objects.due_by(datetime.date(2017, 11, 29))) == [by_date, by_month, no_due]
+
+
+def test_next_meeting_is_the_earliest_draft_meeting_from_today(october):
+    MeetingFactory(date=datetime.date(2017, 12, 20), status="draft")
+    november = MeetingFactory(date=datetime.date(2017, 11, 29), status="draft")
+    assert next_meeting(TODAY) == NextMeeting(november.date, november, november.start_time)
+
+
+def test_next_meeting_falls_back_to_the_date_the_latest_minutes_announce(october):
+    assert next_meeting(TODAY) == NextMeeting(
+        datetime.date(2017, 11, 29), None, datetime.time(10, 30)
+    )
+    assert next_meeting(TODAY).title == "Meeting of 29 November 2017"
+
+
+def test_there_is_no_next_meeting_once_the_announced_date_has_passed(october):
+    assert next_meeting(datetime.date(2017, 11, 30)) is None
+
+
+def test_item_label_qualifies_numbers_reused_under_a_parent(october):
+    section = ItemFactory(meeting=october, number="5a")
+    question = ItemFactory(meeting=october, number="1", parent=section)
+    top = ItemFactory(meeting=october, number="1")
+    sub = ItemFactory(meeting=october, number="1.2", parent=top)
+    labels = [ActionFactory(item=i).item_label for i in (section, question, top, sub)]
+    assert labels == ["5a", "5a/1", "1", "1.2"]
