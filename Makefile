@@ -55,5 +55,14 @@ format: install-test
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Into backups/ (see the README's "Production deployment"). No install step: on a server these
+# run from cron or in an emergency, neither of which should wait on pip.
+backup:
+	$(BIN)/python manage.py backup
+
+restore:
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/assurance-....dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
+
 clean:
 	rm -rf $(VENV) staticfiles

@@ -9,6 +9,10 @@ class ActionEventInline(admin.TabularInline):
     fields = ["on_date", "kind", "text", "from_status", "to_status", "meeting", "by", "at"]
     readonly_fields = ["at"]
 
+    def has_delete_permission(self, request, obj=None):
+        # The trail is the record of what happened: lines are added, never taken away.
+        return False
+
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
@@ -18,6 +22,10 @@ class ActionAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__series"]
     autocomplete_fields = ["item", "follows_from", "owner_posts", "owner_people"]
     inlines = [ActionEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Actions are closed, never deleted: minutes and the trail refer to them for good.
+        return False
 
 
 @admin.register(ActionReview)

@@ -73,7 +73,9 @@ POSTS = {
     "SO": ("Chief Constable's Staff Officer", "force", "LW", 70),
 }
 
-# Earlier meetings, known only by the actions brought forward to October.
+# Earlier meetings, known only by the actions brought forward to October. The minutes give
+# their month, not their day, nor who owned the actions: the days are stand-ins, and the
+# owner is the DCC, who answers for the force at these meetings.
 EARLIER_MEETINGS = [
     {
         "date": D(2017, 7, 25),

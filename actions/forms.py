@@ -1,13 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.models import Action, ActionReview, Status
+from meetings.forms import CrispyMixin, DateInput, VersionedModelForm
+from meetings.models import Person, Post
 
 
 class UpdateForm(forms.Form):
     on_date = forms.DateField(
         label="Date of the update",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text="Today unless the update was given earlier.",
     )
     text = forms.CharField(label="Progress update", widget=forms.Textarea(attrs={"rows": 3}))
@@ -71,3 +75,186 @@ class ReviewForm(forms.Form):
                 forms.ValidationError("Say why the actions are being reopened.", code="required"),
             )
         return cleaned
+
+
+class MonthField(forms.DateField):
+    """A month picker (<input type="month">) whose value is the first of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": "Enter a month, for example 2017-11."}
+
+    def to_python(self, value):
+        date = super().to_python(value)
+        return date.replace(day=1) if date else None
+
+
+class ActionForm(CrispyMixin, VersionedModelForm):
+    """An action arising: its wording, who owns it and when it is due."""
+
+    due_meeting = MonthField(
+        required=False,
+        label="Due at the meeting in",
+        help_text="The month of the meeting it must come back to.",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "text",
+            "owner_posts",
+            "owner_people",
+            "owned_by_all",
+            "due_date",
+            "due_meeting",
+            "due_wording",
+            "version",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+            "owner_posts": forms.CheckboxSelectMultiple,
+            "due_date": DateInput,
+            "version": forms.HiddenInput,
+        }
+        labels = {
+            "text": "Action",
+            "owner_posts": "Owned by posts",
+            "owner_people": "Owned by people",
+            "owned_by_all": "Owned by all (ALL)",
+            "due_date": "Due by",
+        }
+        help_texts = {
+            "owner_people": "For an action of one person rather than a post, such as the "
+            "minute-taker.",
+            "due_wording": 'As minuted, for example "By end January 2018" or "in two months".',
+        }
+        error_messages = {"text": {"required": "Write the action."}}
+
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        self.fields["text"].max_length = 2000
+        self.fields["text"].validators.append(MaxLengthValidator(2000))
+        self.fields["owner_posts"].queryset = Post.objects.all()
+        self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
+        self.fields["owner_people"].queryset = Person.objects.all()
+        self.fields["owner_people"].label_from_instance = lambda person: (
+            f"{person.name} ({person.initials})"
+        )
+        self.fields["version"].required = False
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date and due_date < self.meeting.date:
+            raise ValidationError(
+                "The due date is before the meeting the action arose at "
+                f"({self.meeting.date:%-d %B %Y}).",
+                code="due_before_meeting",
+            )
+        return due_date
+
+    def clean_due_meeting(self):
+        month = self.cleaned_data["due_meeting"]
+        if month and month <= self.meeting.month:
+            raise ValidationError(
+                "The action must come back to a later meeting than this one.",
+                code="due_meeting_not_later",
+            )
+        return month
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (
+            cleaned.get("owner_posts") or cleaned.get("owner_people") or cleaned.get("owned_by_all")
+        ) and not {"owner_posts", "owner_people"} & set(self.errors):
+            self.add_error(
+                "owner_posts",
+                ValidationError("Choose who owns the action: a post, a person or all.", "owner"),
+            )
+        return cleaned
+
+
+class ReviewOutcomeForm(CrispyMixin, forms.Form):
+    """What the meeting decided about an action brought forward."""
+
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            (ActionReview.Outcome.CLOSED, "Agreed complete and closed"),
+            (ActionReview.Outcome.CARRIED_FORWARD, "Carried forward to a new date or meeting"),
+            (ActionReview.Outcome.REPLACED, "Closed and replaced by the new action(s) below"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the meeting decided."},
+    )
+    update = forms.CharField(
+        label="Update given at the meeting",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded on the action's trail, dated the day of the meeting.",
+    )
+    new_due_date = forms.DateField(
+        label="New due date",
+        required=False,
+        widget=DateInput,
+    )
+    new_due_meeting = MonthField(label="Or the meeting in", required=False)
+    new_due_wording = forms.CharField(label="Due as minuted", required=False, max_length=200)
+
+    def __init__(self, *args, review, **kwargs):
+        self.review = review
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        meeting = self.review.item.meeting
+        if outcome == ActionReview.Outcome.CARRIED_FORWARD:
+            due_date, month = cleaned.get("new_due_date"), cleaned.get("new_due_meeting")
+            if not (due_date or month) and not self.errors:
+                self.add_error(
+                    "new_due_date",
+                    ValidationError("Give the new due date or meeting.", code="due_required"),
+                )
+            if due_date and due_date <= meeting.date:
+                self.add_error(
+                    "new_due_date",
+                    ValidationError("The new due date must be after this meeting.", code="past"),
+                )
+            if month and month <= meeting.month:
+                self.add_error(
+                    "new_due_meeting",
+                    ValidationError("Carry it forward to a later meeting.", code="past"),
+                )
+        if outcome == ActionReview.Outcome.REPLACED and not self.review.item.actions.exists():
+            self.add_error(
+                "outcome",
+                ValidationError(
+                    "Raise the new action under this item first; it will refer to the old one.",
+                    code="no_replacement",
+                ),
+            )
+        return cleaned
+
+
+class BulkCloseForm(forms.Form):
+    """Agree several actions brought forward closed in one step."""
+
+    reviews = forms.ModelMultipleChoiceField(
+        queryset=ActionReview.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Actions brought forward",
+        error_messages={"required": "Tick at least one action to close."},
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].queryset = (
+            ActionReview.objects.filter(item__meeting=meeting, outcome=ActionReview.Outcome.PENDING)
+            .select_related("action", "item")
+            .order_by("item__position")
+        )
+        self.fields["reviews"].label_from_instance = lambda review: (
+            f"{review.item.number} {review.action.reference}: {review.action.text}"
+        )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Meeting, MinutesStatus, Person, Post
 from meetings.roles import sees_all_minutes
@@ -107,6 +108,8 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # Who changed which field and when, beside the trail's narrative (owners are on the trail).
+    history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
 
@@ -286,6 +289,7 @@ class ActionReview(models.Model):
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="review")
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reviews")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item"]

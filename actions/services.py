@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import Action, ActionEvent, Status
+from actions.models import Action, ActionEvent, ActionReview, Status
 
 # The one place the life of an action is written down: which moves are allowed.
 TRANSITIONS = {
@@ -173,3 +173,103 @@ def reopen(actions, *, by, reason):
     with transaction.atomic():
         for action in actions:
             set_action_status(action, Status.OPEN, by=by, reason=reason)
+
+
+@transaction.atomic
+def edit_action(
+    action,
+    *,
+    by,
+    text,
+    owner_posts,
+    owner_people,
+    owned_by_all,
+    due_date,
+    due_meeting,
+    due_wording,
+    version=None,
+):
+    """Apply an edit of an action, putting each kind of change on its trail."""
+    # Compare with the stored row: a bound ModelForm has already written into ``action``.
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if text != action.text:
+        before = action.text
+        action.text = text
+        action.version += 1
+        action.save(update_fields=["text", "version"])
+        _record_change(
+            action, ActionEvent.Kind.TEXT, f"Wording changed from “{before}” to “{text}”.", by
+        )
+    if (due_date, due_meeting, due_wording) != (
+        action.due_date,
+        action.due_meeting,
+        action.due_wording,
+    ):
+        change_due(
+            action, by=by, due_date=due_date, due_meeting=due_meeting, due_wording=due_wording
+        )
+    if (set(owner_posts), set(owner_people), owned_by_all) != (
+        set(action.owner_posts.all()),
+        set(action.owner_people.all()),
+        action.owned_by_all,
+    ):
+        change_owners(
+            action,
+            by=by,
+            owner_posts=owner_posts,
+            owner_people=owner_people,
+            owned_by_all=owned_by_all,
+        )
+    return action
+
+
+@transaction.atomic
+def decide_review(
+    review, *, by, outcome, update="", new_due_date=None, new_due_meeting=None, new_due_wording=""
+):
+    """Record the meeting's decision on an action brought forward.
+
+    Closed, or closed and replaced, ends the action; carried forward keeps it open with a
+    new due. The update given at the meeting goes on the trail, dated the day of the meeting.
+    """
+    action, meeting = review.action, review.item.meeting
+    if update.strip():
+        ActionEvent.objects.create(
+            action=action,
+            kind=ActionEvent.Kind.UPDATE,
+            on_date=meeting.date,
+            text=update.strip(),
+            meeting=meeting,
+            by=by,
+        )
+    if outcome == ActionReview.Outcome.CARRIED_FORWARD:
+        change_due(
+            action,
+            by=by,
+            due_date=new_due_date,
+            due_meeting=new_due_meeting,
+            due_wording=new_due_wording,
+            reason=f"Carried forward at the {meeting.title} meeting.",
+            meeting=meeting,
+        )
+        if action.status == Status.AWAITING_CLOSURE:
+            set_action_status(
+                action,
+                Status.OPEN,
+                by=by,
+                reason=f"Not agreed complete at the {meeting.title} meeting; carried forward.",
+                meeting=meeting,
+                on_date=meeting.date,
+            )
+    elif action.status != Status.CLOSED:
+        if outcome == ActionReview.Outcome.REPLACED:
+            replacements = ", ".join(a.reference for a in review.item.actions.all())
+            reason = f"Closed at the {meeting.title} meeting and replaced by {replacements}."
+        else:
+            reason = f"Agreed complete and closed at the {meeting.title} meeting."
+        set_action_status(
+            action, Status.CLOSED, by=by, reason=reason, meeting=meeting, on_date=meeting.date
+        )
+    review.outcome = outcome
+    review.save(update_fields=["outcome"])
+    return review

@@ -17,3 +17,9 @@ urlpatterns = [
     path("<int:pk>/close/", views.close_action, name="close"),
     path("<int:pk>/reopen/", views.reopen_action, name="reopen"),
 ]
+urlpatterns += [
+    path("items/<int:item_pk>/raise/", views.raise_action, name="raise"),
+    path("<int:pk>/edit/", views.edit_action, name="edit"),
+    path("reviews/<int:pk>/outcome/", views.review_outcome, name="review_outcome"),
+    path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
+]

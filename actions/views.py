@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
@@ -12,9 +14,20 @@ from actions import exports, services
 from actions.calendar import feed_for
 from actions.dashboard import dashboard
 from actions.filters import ActionFilter
-from actions.forms import CompleteForm, ReopenForm, ReviewForm, UpdateForm
-from actions.models import Action, CalendarFeed, Status, new_calendar_token
+from actions.forms import (
+    ActionForm,
+    BulkCloseForm,
+    CompleteForm,
+    ReopenForm,
+    ReviewForm,
+    ReviewOutcomeForm,
+    UpdateForm,
+)
+from actions.models import Action, ActionReview, CalendarFeed, Status, new_calendar_token
 from meetings import roles
+from meetings.history import describe_changes
+from meetings.models import AgendaItem, Meeting, MinutesStatus, NilReturn
+from meetings.views import draft_meeting_or_redirect, record_url, require_recorder
 
 
 def _can_edit(user, action):
@@ -84,6 +97,14 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
             context["complete_form"] = forms.get("complete_form") or CompleteForm()
     if roles.can_close_actions(user) and action.status != Status.OPEN:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
+    if roles.is_opcc_staff(user):
+        # Field by field, as the minutes' changes page shows them: for OPCC staff only.
+        context["changes"] = describe_changes(
+            [
+                *Action.history.filter(id=action.pk),
+                *ActionReview.history.filter(action_id=action.pk),
+            ]
+        )
     return render(request, "actions/action_detail.html", context, status=status)
 
 
@@ -267,3 +288,144 @@ def calendar_feed(request, token):
     if feed is None:
         raise Http404("No such calendar.")
     return HttpResponse(feed_for(feed.user), content_type="text/calendar; charset=utf-8")
+
+
+# Recording actions at a meeting: raising them, editing them, and the outcome of each
+# action brought forward. OPCC staff only, and only while the minutes are a draft.
+
+
+def _draft_item(request, item_pk):
+    require_recorder(request)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__series"), pk=item_pk)
+    return item, draft_meeting_or_redirect(request, item.meeting)
+
+
+def _item_actions(request, item, form=None):
+    return render(
+        request,
+        "actions/_item_actions.html",
+        {
+            "item": item,
+            "actions": item.actions.prefetch_related("owner_posts", "owner_people"),
+            "action_form": form,
+        },
+    )
+
+
+def raise_action(request, item_pk):
+    """Add an action arising to an item; htmx swaps the item's actions in place."""
+    item, refused = _draft_item(request, item_pk)
+    if refused:
+        return refused
+    form = ActionForm(request.POST or None, meeting=item.meeting, prefix=f"action-{item.pk}")
+    if request.method == "POST" and form.is_valid():
+        review = getattr(item, "review", None)
+        data = form.cleaned_data
+        action = services.raise_action(
+            item=item,
+            by=request.user,
+            text=data["text"],
+            owner_posts=data["owner_posts"],
+            owner_people=data["owner_people"],
+            owned_by_all=data["owned_by_all"],
+            due_date=data["due_date"],
+            due_meeting=data["due_meeting"],
+            due_wording=data["due_wording"],
+            # An action raised while reviewing an earlier one follows from it.
+            follows_from=review.action if review else None,
+        )
+        if item.nil_return == NilReturn.NO_ACTIONS:
+            item.nil_return = NilReturn.NONE
+            item.save(update_fields=["nil_return"])
+        if request.htmx:
+            return _item_actions(request, item)
+        messages.success(request, f"Action {action.reference} raised at item {item.number}.")
+        return redirect(record_url(item.meeting, item))
+    if request.htmx:
+        return _item_actions(request, item, form)
+    return render(
+        request, "actions/action_form.html", {"form": form, "item": item, "meeting": item.meeting}
+    )
+
+
+def edit_action(request, pk):
+    """OPCC staff correct an action: its wording while the minutes are a draft, its owners
+    and due at any time. Each change goes on the action's trail."""
+    if not roles.is_opcc_staff(request.user):
+        raise PermissionDenied("Only OPCC staff edit actions.")
+    action = get_object_or_404(
+        Action.objects.select_related("meeting__series", "item").prefetch_related(
+            "owner_posts", "owner_people"
+        ),
+        pk=pk,
+    )
+    form = ActionForm(request.POST or None, instance=action, meeting=action.meeting)
+    wording_locked = action.meeting.status != MinutesStatus.DRAFT
+    form.fields["text"].disabled = wording_locked
+    if request.method == "POST" and form.is_valid():
+        services.edit_action(action, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Action {action.reference} saved.")
+        return redirect(action)
+    return render(
+        request,
+        "actions/action_form.html",
+        {
+            "form": form,
+            "action": action,
+            "item": action.item,
+            "meeting": action.meeting,
+            "wording_locked": wording_locked,
+        },
+    )
+
+
+@require_POST
+def review_outcome(request, pk):
+    """Record what the meeting decided about an action brought forward."""
+    review = get_object_or_404(
+        ActionReview.objects.select_related("item__meeting__series", "action"), pk=pk
+    )
+    require_recorder(request)
+    meeting = review.item.meeting
+    if refused := draft_meeting_or_redirect(request, meeting):
+        return refused
+    form = ReviewOutcomeForm(request.POST, review=review, prefix=f"review-{review.pk}")
+    if form.is_valid():
+        try:
+            services.decide_review(review, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.is_valid():
+        messages.success(
+            request, f"{review.action.reference}: {review.get_outcome_display().lower()}."
+        )
+        return redirect(record_url(meeting, review.item))
+    return render(
+        request,
+        "actions/review_form.html",
+        {"form": form, "review": review, "item": review.item, "meeting": meeting},
+    )
+
+
+@require_POST
+def bulk_close(request, meeting_pk):
+    """Agree several actions brought forward complete and closed in one step."""
+    require_recorder(request)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if refused := draft_meeting_or_redirect(request, meeting):
+        return refused
+    form = BulkCloseForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, form.errors["reviews"][0])
+        return redirect(reverse("meetings:record", args=[meeting.pk]) + "#bulk-close")
+    reviews = list(form.cleaned_data["reviews"])
+    with transaction.atomic():
+        for review in reviews:
+            services.decide_review(review, by=request.user, outcome=ActionReview.Outcome.CLOSED)
+    messages.success(
+        request,
+        "Agreed complete and closed: "
+        + ", ".join(review.action.reference for review in reviews)
+        + ".",
+    )
+    return redirect("meetings:record", meeting.pk)

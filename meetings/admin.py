@@ -1,3 +1,9 @@
+"""The admin, for what the app itself does not edit.
+
+Agreed and published minutes are the record: the admin can neither change nor delete them,
+nor their attendance, items and findings. OPCC staff reopen minutes in the app, saying why.
+"""
+
 from django.contrib import admin
 
 from meetings.models import (
@@ -6,11 +12,38 @@ from meetings.models import (
     Finding,
     Meeting,
     MeetingSeries,
+    MinutesStatus,
     Person,
     Post,
     StandingSection,
     Theme,
 )
+
+
+class LockedMinutesMixin:
+    """Read-only once the minutes of ``meeting_of(obj)`` are agreed or published.
+
+    For an inline, ``obj`` is the parent object of the page.
+    """
+
+    def meeting_of(self, obj):
+        raise NotImplementedError
+
+    def _locked(self, obj):
+        return obj is not None and self.meeting_of(obj).status != MinutesStatus.DRAFT
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class LockedMinutesInline(LockedMinutesMixin, admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(Person)
@@ -48,9 +81,8 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
     inlines = [StandingSectionInline]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LockedMinutesInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["person", "post"]
     fields = [
         "person",
@@ -70,9 +102,12 @@ class AttendanceInline(admin.TabularInline):
             kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def meeting_of(self, obj):
+        return obj
+
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LockedMinutesMixin, admin.ModelAdmin):
     list_display = ["__str__", "date", "status", "chair", "minute_taker"]
     list_filter = ["status", "series", "date"]
     search_fields = ["venue", "items__heading", "items__findings__text"]
@@ -80,14 +115,19 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["chair", "minute_taker"]
     inlines = [AttendanceInline]
 
+    def meeting_of(self, obj):
+        return obj
 
-class FindingInline(admin.TabularInline):
+
+class FindingInline(LockedMinutesInline):
     model = Finding
-    extra = 0
+
+    def meeting_of(self, obj):
+        return obj.meeting
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(LockedMinutesMixin, admin.ModelAdmin):
     list_display = ["number", "heading", "theme", "meeting", "kind", "nil_return"]
     list_filter = ["meeting", "theme", "kind", "nil_return"]
     search_fields = ["number", "heading", "background", "question", "findings__text"]
@@ -95,9 +135,31 @@ class AgendaItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [FindingInline]
 
+    def meeting_of(self, obj):
+        return obj.meeting
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A new item can only go into draft minutes.
+        if db_field.name == "meeting":
+            kwargs["queryset"] = Meeting.objects.filter(status=MinutesStatus.DRAFT).select_related(
+                "series"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(LockedMinutesMixin, admin.ModelAdmin):
     list_display = ["__str__", "item"]
     search_fields = ["text"]
     list_select_related = ["item__meeting__series", "item__theme"]
+
+    def meeting_of(self, obj):
+        return obj.item.meeting
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A new finding can only go under an item of draft minutes.
+        if db_field.name == "item":
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                meeting__status=MinutesStatus.DRAFT
+            ).select_related("theme")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -48,11 +48,19 @@ class CrispyMixin:
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: it only accepts ISO dates, whatever the language shows."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
 
 
 class MeetingForm(CrispyMixin, VersionedModelForm):
@@ -230,6 +238,8 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
             "label_findings",
             "nil_return",
             "action_column_note",
+            "restricted",
+            "restriction_reason",
             "version",
         ]
         widgets = {
@@ -263,6 +273,18 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
                 code="has_actions",
             )
         return nil_return
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("restricted") and not cleaned.get("restriction_reason", "").strip():
+            self.add_error(
+                "restriction_reason",
+                ValidationError(
+                    "Say why the item is withheld: the published minutes show the reason.",
+                    code="reason_required",
+                ),
+            )
+        return cleaned
 
     def save(self, commit=True):
         self.instance.meeting = self.meeting

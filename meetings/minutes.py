@@ -32,6 +32,7 @@ class MinutesRow:
     findings: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     has_children: bool = False
+    withheld: bool = False
 
     @property
     def number_in_column(self):
@@ -49,6 +50,14 @@ class MinutesRow:
         "actions" with a list of actions.
         """
         item, review = self.item, self.review
+        if self.withheld:
+            return [
+                (
+                    "para",
+                    f"This item is withheld from this version of the minutes. Reason: "
+                    f"{item.restriction_reason}",
+                )
+            ]
         out = []
         if review:
             action = review.action
@@ -80,12 +89,18 @@ class MinutesRow:
     @property
     def action_column(self):
         """Owners of the item's actions, each once, in the order the actions were minuted."""
+        if self.withheld:
+            return ""
         owners = dict.fromkeys(label for action in self.actions for label in action.owner_labels)
         return " ".join(owners) or self.item.action_column_note
 
 
-def minutes_rows(meeting):
-    """Every item of ``meeting`` in agenda order, each with its depth, findings and actions."""
+def minutes_rows(meeting, *, public=False):
+    """Every item of ``meeting`` in agenda order, each with its depth, findings and actions.
+
+    The public version (published minutes, and what the force sees) shows a restricted item
+    as withheld, with its reason, and leaves out everything under it.
+    """
     items = list(
         meeting.items.select_related(
             "theme",
@@ -107,6 +122,9 @@ def minutes_rows(meeting):
 
     def walk(parent_id, depth):
         for item in children.get(parent_id, []):
+            if public and item.restricted:
+                rows.append(MinutesRow(item, depth, withheld=True))
+                continue
             actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
             rows.append(
                 MinutesRow(item, depth, list(item.findings.all()), actions, item.pk in children)

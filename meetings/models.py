@@ -329,6 +329,15 @@ class AgendaItem(models.Model):
         blank=True,
         help_text='Shown in the ACTION column when no action is raised ("ALL").',
     )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Left out of the published minutes and of what the force sees.",
+    )
+    restriction_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown where the item is withheld, for example: operationally sensitive.",
+    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -353,6 +362,10 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(nil_return__in=NilReturn.values),
                 name="meetings_agendaitem_nil_return_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(restricted=False) | ~Q(restriction_reason=""),
+                name="meetings_agendaitem_restriction_has_reason",
             ),
         ]
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -18,6 +17,7 @@ from meetings.forms import (
     MeetingForm,
     ReopenMinutesForm,
 )
+from meetings.history import describe_changes
 from meetings.minutes import minutes_rows
 from meetings.models import (
     AgendaItem,
@@ -33,14 +33,20 @@ def home(request):
     return redirect(roles.home_url_name(request.user))
 
 
-def minutes_context(meeting):
+def public_version(request):
+    """The force only ever sees the public version; the OPCC can ask for it (?version=public)."""
+    return not roles.sees_all_minutes(request.user) or request.GET.get("version") == "public"
+
+
+def minutes_context(meeting, *, public=False):
     """What every rendering of the minutes needs: attendance split three ways, and the rows."""
     attendances = list(
         meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
     )
-    rows = minutes_rows(meeting)
+    rows = minutes_rows(meeting, public=public)
     return {
         "meeting": meeting,
+        "public": public,
         "present": [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
         "apologies": [a for a in attendances if a.presence == Attendance.Presence.APOLOGIES],
         "partial": [a for a in attendances if a.is_partial],
@@ -70,7 +76,7 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            **minutes_context(self.object),
+            **minutes_context(self.object, public=public_version(self.request)),
             status_events=self.object.status_events.select_related("by"),
             reopen_form=ReopenMinutesForm(),
             **kwargs,
@@ -83,8 +89,10 @@ def visible_meeting(request, pk):
 
 def minutes_download(request, pk, kind):
     meeting = visible_meeting(request, pk)
-    context = minutes_context(meeting)
-    filename = f"{meeting.series.name} {meeting.date:%Y-%m} minutes.{kind}"
+    public = public_version(request)
+    context = minutes_context(meeting, public=public)
+    suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
+    filename = f"{meeting.series.name} {meeting.date:%Y-%m} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         body = minutes_docx(context)
@@ -115,34 +123,6 @@ def meeting_history(request, pk):
         "meetings/meeting_history.html",
         {"meeting": meeting, "changes": describe_changes(records)},
     )
-
-
-def describe_changes(records):
-    """Each historical record as who, when, what kind of change and which fields changed."""
-    user_ids = {record.history_user_id for record in records if record.history_user_id}
-    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
-    changes = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id), reverse=True):
-        previous = record.prev_record
-        fields = []
-        if previous is not None and record.history_type == "~":
-            fields = [
-                (change.field, change.old, change.new)
-                for change in record.diff_against(previous).changes
-                if change.field not in ("version", "position")
-            ]
-            if not fields:
-                continue
-        changes.append(
-            {
-                "record": record,
-                "what": record.instance._meta.verbose_name.capitalize(),
-                "label": str(record.instance),
-                "user": users.get(record.history_user_id),
-                "fields": fields,
-            }
-        )
-    return changes
 
 
 # Recording the minutes: OPCC staff only, and only while the minutes are a draft.

@@ -58,8 +58,12 @@ class Command(BaseCommand):
         )
 
 
-def load_demo():
-    """Create what is missing; return False when the October meeting was already there."""
+def load_demo(*, october=True):
+    """Create what is missing; return False when the October meeting was already there.
+
+    Without ``october``, only what came before it: people, posts, the series and the July
+    and September actions, as an OPCC would have them before minuting October.
+    """
     for name in roles.ALL_ROLES:
         Group.objects.get_or_create(name=name)
     people = _people()
@@ -72,8 +76,10 @@ def load_demo():
     if series.meetings.filter(date=data.OCTOBER["date"]).exists():
         return False
     for earlier in data.EARLIER_MEETINGS:
-        _earlier_meeting(series, earlier, people, posts, themes)
-    _october(series, people, posts, themes)
+        if not series.meetings.filter(date=earlier["date"]).exists():
+            _earlier_meeting(series, earlier, people, posts, themes)
+    if october:
+        _october(series, people, posts, themes)
     return True
 
 

@@ -1,0 +1,307 @@
+"""Raising actions while recording a meeting, and deciding the actions brought forward."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, ActionReview, Status
+from meetings.models import Meeting, MeetingSeries, Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, demo):
+    client.login(username="officer", password="assurance-demo")
+    return client
+
+
+@pytest.fixture
+def november(officer):
+    october = Meeting.objects.get(date="2017-10-31")
+    officer.post(
+        reverse("meetings:create", args=[MeetingSeries.objects.get().pk]),
+        {"date": "2017-11-29", "chair": october.chair_id, "minute_taker": october.minute_taker_id},
+    )
+    return Meeting.objects.get(date="2017-11-29")
+
+
+def action_data(item, **overrides):
+    data = {
+        "text": "Share the winter visibility plan",
+        "owner_posts": [Post.objects.get(abbreviation="DCC").pk],
+        "due_date": "2018-01-31",
+        "due_wording": "By end January 2018",
+    }
+    data.update(overrides)
+    return {f"action-{item.pk}-{key}": value for key, value in data.items()}
+
+
+def test_an_action_raised_with_htmx_gets_the_next_reference_and_shows_in_place(officer, november):
+    item = november.items.get(number="2", parent=None)
+    response = officer.post(
+        reverse("actions:raise", args=[item.pk]), action_data(item), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.templates[0].name == "actions/_item_actions.html"
+    action = item.actions.get()
+    assert (
+        action.reference,
+        action.owner_display,
+        action.due_date,
+        action.due_wording,
+        action.status,
+    ) == ("2017/11-01", "DCC", datetime.date(2018, 1, 31), "By end January 2018", "open")
+    assert "2017/11-01</a> Share the winter visibility plan By end January 2018" in response.text
+    assert list(action.events.values_list("kind", "by__username")) == [("created", "officer")]
+
+
+def test_without_javascript_raising_an_action_returns_to_the_item(officer, november):
+    item = november.items.get(number="2", parent=None)
+    assert officer.get(reverse("actions:raise", args=[item.pk])).status_code == 200
+    response = officer.post(reverse("actions:raise", args=[item.pk]), action_data(item))
+    assert response["Location"] == reverse("meetings:record", args=[november.pk]) + (
+        f"#item-{item.pk}"
+    )
+    assert item.actions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"due_date": "2017-11-01"},
+            "due_date",
+            "The due date is before the meeting the action arose at (29 November 2017).",
+        ),
+        (
+            {"due_meeting": "2017-11"},
+            "due_meeting",
+            "The action must come back to a later meeting than this one.",
+        ),
+        ({"owner_posts": ["999999"]}, "owner_posts", None),
+        (
+            {"owner_posts": []},
+            "owner_posts",
+            "Choose who owns the action: a post, a person or all.",
+        ),
+        ({"text": ""}, "text", "Write the action."),
+        (
+            {"text": "x" * 2001},
+            "text",
+            "Ensure this value has at most 2000 characters (it has 2001).",
+        ),
+        ({"due_date": "31/31/2017"}, "due_date", "Enter a valid date."),
+    ],
+)
+def test_bad_action_input_gets_a_message_beside_the_field_and_keeps_the_text(
+    officer, november, overrides, field, message
+):
+    item = november.items.get(number="2", parent=None)
+    response = officer.post(
+        reverse("actions:raise", args=[item.pk]),
+        action_data(item, **overrides),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    errors = response.context["action_form"].errors
+    assert list(errors) == [field]
+    if message:
+        assert errors[field] == [message]
+    else:
+        assert errors[field] == [
+            "Select a valid choice. 999999 is not one of the available choices."
+        ]
+    if field != "text":
+        assert "Share the winter visibility plan</textarea>" in response.text
+    assert item.actions.count() == 0
+
+
+def test_an_action_raised_at_a_brought_forward_item_follows_from_the_old_one(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-08")
+    officer.post(reverse("actions:raise", args=[review.item.pk]), action_data(review.item))
+    new = review.item.actions.get()
+    assert new.follows_from == review.action
+
+
+def test_raising_an_action_clears_an_explicit_no_actions(officer, november):
+    item = november.items.get(number="2", parent=None)
+    item.nil_return = "no_actions"
+    item.save()
+    officer.post(reverse("actions:raise", args=[item.pk]), action_data(item))
+    item.refresh_from_db()
+    assert item.nil_return == ""
+
+
+def decide(client, review, **data):
+    return client.post(
+        reverse("actions:review_outcome", args=[review.pk]),
+        {f"review-{review.pk}-{key}": value for key, value in data.items()},
+    )
+
+
+def test_agreeing_an_action_closed_at_the_meeting(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-05")
+    response = decide(officer, review, outcome="closed", update="Brief shared on 20 November.")
+    assert response.status_code == 302
+    review.refresh_from_db()
+    action = review.action
+    action.refresh_from_db()
+    assert (review.outcome, action.status) == ("closed", "closed")
+    assert list(action.events.values_list("kind", "on_date", "text")) == [
+        (
+            "created",
+            datetime.date(2017, 10, 31),
+            "Raised at the Monthly Assurance Meeting October 2017 meeting, item 2.",
+        ),
+        ("update", datetime.date(2017, 11, 29), "Brief shared on 20 November."),
+        (
+            "status",
+            datetime.date(2017, 11, 29),
+            "Agreed complete and closed at the Monthly Assurance Meeting November 2017 meeting.",
+        ),
+    ]
+
+
+def test_carrying_an_action_forward_keeps_it_open_with_a_new_due(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-08")
+    decide(
+        officer,
+        review,
+        outcome="carried_forward",
+        new_due_meeting="2018-01",
+        new_due_wording="January HTA",
+    )
+    action = Action.objects.get(pk=review.action_id)
+    assert (action.status, action.due_meeting, action.due_wording) == (
+        "open",
+        datetime.date(2018, 1, 1),
+        "January HTA",
+    )
+    assert action.events.last().text == (
+        "Due changed from “in advance of November’s HTA” to “January HTA”. "
+        "Carried forward at the Monthly Assurance Meeting November 2017 meeting."
+    )
+
+
+def test_carrying_forward_needs_a_later_due(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-08")
+    response = decide(officer, review, outcome="carried_forward", new_due_date="2017-11-01")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "new_due_date": ["The new due date must be after this meeting."]
+    }
+    response = decide(officer, review, outcome="carried_forward")
+    assert response.context["form"].errors == {
+        "new_due_date": ["Give the new due date or meeting."]
+    }
+    assert Action.objects.get(pk=review.action_id).status == "open"
+
+
+def test_replacing_needs_the_new_action_first_then_closes_the_old(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-08")
+    response = decide(officer, review, outcome="replaced")
+    assert response.context["form"].errors == {
+        "outcome": ["Raise the new action under this item first; it will refer to the old one."]
+    }
+    officer.post(reverse("actions:raise", args=[review.item.pk]), action_data(review.item))
+    decide(officer, review, outcome="replaced")
+    old = Action.objects.get(pk=review.action_id)
+    assert old.status == "closed"
+    assert old.events.last().text == (
+        "Closed at the Monthly Assurance Meeting November 2017 meeting and replaced by 2017/11-01."
+    )
+
+
+def test_several_actions_are_agreed_closed_in_one_step(officer, november):
+    reviews = ActionReview.objects.filter(
+        item__meeting=november, action__reference__in=["2017/10-02", "2017/10-03"]
+    )
+    response = officer.post(
+        reverse("actions:bulk_close", args=[november.pk]),
+        {"reviews": [review.pk for review in reviews]},
+    )
+    assert response.status_code == 302
+    assert sorted(
+        Action.objects.filter(status=Status.CLOSED, meeting__date="2017-10-31").values_list(
+            "reference", flat=True
+        )
+    ) == ["2017/10-02", "2017/10-03"]
+    assert set(ActionReview.objects.filter(pk__in=reviews).values_list("outcome", flat=True)) == {
+        "closed"
+    }
+
+
+def test_bulk_close_with_nothing_ticked_says_so(officer, november):
+    response = officer.post(reverse("actions:bulk_close", args=[november.pk]), {}, follow=True)
+    assert "Tick at least one action to close." in response.text
+
+
+def test_closing_at_november_removes_it_from_december(officer, november):
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-07")
+    decide(officer, review, outcome="closed")
+    officer.post(
+        reverse("meetings:create", args=[november.series_id]),
+        {"date": "2017-12-20"},
+    )
+    december = Meeting.objects.get(date="2017-12-20")
+    assert list(
+        ActionReview.objects.filter(item__meeting=december)
+        .order_by("item__position")
+        .values_list("action__reference", flat=True)
+    ) == ["2017/10-02", "2017/10-03", "2017/10-04", "2017/10-05", "2017/10-08"]
+
+
+@pytest.mark.parametrize("username", ["commissioner", "dcc"])
+def test_only_opcc_staff_raise_edit_and_decide_actions(client, november, username):
+    client.logout()
+    client.login(username=username, password="assurance-demo")
+    item = november.items.get(number="2", parent=None)
+    review = ActionReview.objects.filter(item__meeting=november).first()
+    action = review.action
+    assert client.post(reverse("actions:raise", args=[item.pk]), action_data(item)).status_code == (
+        403
+    )
+    assert client.get(reverse("actions:edit", args=[action.pk])).status_code == 403
+    assert decide(client, review, outcome="closed").status_code == 403
+    assert (
+        client.post(
+            reverse("actions:bulk_close", args=[november.pk]), {"reviews": [review.pk]}
+        ).status_code
+        == 403
+    )
+    assert item.actions.count() == 0
+    assert Action.objects.get(pk=action.pk).status == "open"
+
+
+def test_editing_an_action_puts_each_change_on_its_trail(officer, demo):
+    action = Action.objects.get(reference="2017/10-06")
+    response = officer.post(
+        reverse("actions:edit", args=[action.pk]),
+        {
+            "owner_posts": [Post.objects.get(abbreviation="ACC").pk],
+            "due_date": "2018-02-28",
+            "due_wording": "By end February 2018",
+            "version": action.version,
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    # The October minutes are agreed: the wording is fixed, owners and due are not.
+    assert action.text == "DCC to share briefing with PCC's office"
+    assert list(action.events.filter(kind__in=["due", "owners"]).values_list("kind", "text")) == [
+        ("due", "Due changed from “By end January 2018” to “By end February 2018”."),
+        ("owners", "Owners changed from DCC to ACC."),
+    ]
+
+
+def test_a_stale_action_edit_is_refused(officer, demo):
+    action = Action.objects.get(reference="2017/10-06")
+    url = reverse("actions:edit", args=[action.pk])
+    data = {"owner_posts": [Post.objects.get(abbreviation="DCC").pk], "version": action.version}
+    assert officer.post(url, {**data, "due_wording": "First"}).status_code == 302
+    response = officer.post(url, {**data, "due_wording": "Second"})
+    assert response.context["form"].non_field_errors()[0].startswith("Someone else saved this")
+    action.refresh_from_db()
+    assert action.due_wording == "First"

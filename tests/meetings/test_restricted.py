@@ -1,0 +1,84 @@
+"""Restricted items: withheld, with their reason, from the public version and the force."""
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import AgendaItem, Meeting
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Operationally sensitive: live inquest"
+
+
+@pytest.fixture
+def restricted(demo):
+    item = AgendaItem.objects.get(meeting__date="2017-10-31", number="2", parent=None)
+    item.restricted = True
+    item.restriction_reason = REASON
+    item.save()
+    return item
+
+
+def minutes(client, username, query=""):
+    client.login(username=username, password="assurance-demo")
+    meeting = Meeting.objects.get(date="2017-10-31")
+    return client.get(meeting.get_absolute_url() + query)
+
+
+def test_the_force_sees_that_an_item_was_withheld_and_why(client, restricted):
+    response = minutes(client, "dcc")
+    assert (
+        "This item is withheld from this version of the minutes. Reason: "
+        "Operationally sensitive: live inquest"
+    ) in response.text
+    assert "Nuneaton firearms incident" not in response.text
+    assert "The Athena update brief" not in response.text
+    assert [a.reference for a in response.context["actions_arising"]] == [
+        "2017/10-01",
+        "2017/10-02",
+        "2017/10-03",
+        "2017/10-04",
+        "2017/10-06",
+        "2017/10-07",
+        "2017/10-08",
+    ]
+
+
+def test_the_commissioner_sees_the_full_item_marked_restricted(client, restricted):
+    response = minutes(client, "commissioner")
+    assert "Nuneaton firearms incident" in response.text
+    assert f"<strong>Restricted</strong>: left out of the public version. Reason: {REASON}" in (
+        response.text
+    )
+
+
+def test_the_opcc_can_see_the_public_version(client, restricted):
+    response = minutes(client, "officer", "?version=public")
+    assert "Nuneaton firearms incident" not in response.text
+    assert "<strong>Public version</strong>" in response.text
+
+
+def test_the_forces_word_document_leaves_the_item_out(client, restricted):
+    from tests.meetings.test_documents import docx_text
+
+    client.login(username="dcc", password="assurance-demo")
+    response = client.get(reverse("meetings:docx", args=[restricted.meeting_id]))
+    text = docx_text(response.content)
+    assert "Nuneaton" not in text
+    assert f"Reason: {REASON}" in text
+
+
+def test_restricting_needs_a_reason(client, demo):
+    from tests.factories import ItemFactory, MeetingFactory
+
+    item = ItemFactory(meeting=MeetingFactory(status="draft"), number="9")
+    client.login(username="officer", password="assurance-demo")
+    response = client.post(
+        reverse("meetings:item_edit", args=[item.pk]),
+        {"number": "9", "heading": "Covert", "restricted": "on", "nil_return": "", "version": 1},
+    )
+    assert response.context["form"].errors == {
+        "restriction_reason": [
+            "Say why the item is withheld: the published minutes show the reason."
+        ]
+    }
