@@ -76,7 +76,9 @@ class ActionFilter(django_filters.FilterSet):
         kind, _, pk = value.partition("-")
         if kind == "post":
             return queryset.filter(pk__in=Action.objects.filter(owner_posts=pk).values("pk"))
-        return queryset.filter(pk__in=Action.objects.filter(owner_people=pk).values("pk"))
+        # A person owns what they own by name and what the posts they hold own.
+        owned = Action.objects.filter(Q(owner_people=pk) | Q(owner_posts__holder=pk))
+        return queryset.filter(pk__in=owned.values("pk"))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset

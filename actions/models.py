@@ -27,7 +27,10 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(status=Status.CLOSED)
 
     def overdue(self, today):
-        return self.filter(status=Status.OPEN, due_date__lt=today)
+        """Open and past due: past its due date, or its due meeting's month is over."""
+        return self.filter(status=Status.OPEN).filter(
+            Q(due_date__lt=today) | Q(due_meeting__lt=today.replace(day=1))
+        )
 
     def due_at(self, meeting):
         return self.due_by(meeting.date)
@@ -180,10 +183,21 @@ class Action(models.Model):
             or any(owner.pk == person.pk for owner in self.owner_people.all())
         )
 
+    @property
+    def effective_due(self):
+        """The date it is due by: its due date, or the end of its due meeting's month,
+        whichever comes first."""
+        dates = [self.due_date] if self.due_date else []
+        if self.due_meeting:
+            next_month = (self.due_meeting + datetime.timedelta(days=32)).replace(day=1)
+            dates.append(next_month - datetime.timedelta(days=1))
+        return min(dates, default=None)
+
     def days_overdue(self, today):
-        if self.status != Status.OPEN or not self.due_date or self.due_date >= today:
+        due = self.effective_due
+        if self.status != Status.OPEN or due is None or due >= today:
             return 0
-        return (today - self.due_date).days
+        return (today - due).days
 
     @property
     def text_with_due(self):

@@ -65,3 +65,35 @@ def test_item_label_qualifies_numbers_reused_under_a_parent(october):
     sub = ItemFactory(meeting=october, number="1.2", parent=top)
     labels = [ActionFactory(item=i).item_label for i in (section, question, top, sub)]
     assert labels == ["5a", "5a/1", "1", "1.2"]
+
+
+def test_an_action_due_at_a_meeting_is_overdue_once_that_month_is_over(db):
+    november = ActionFactory(due_meeting=datetime.date(2017, 11, 1))
+    by_date = ActionFactory(
+        due_date=datetime.date(2017, 11, 15), due_meeting=datetime.date(2017, 12, 1)
+    )
+    ActionFactory(due_meeting=datetime.date(2017, 12, 1))
+    assert november.effective_due == datetime.date(2017, 11, 30)
+    assert by_date.effective_due == datetime.date(2017, 11, 15)
+    today = datetime.date(2017, 12, 3)
+    assert list(Action.objects.overdue(today).order_by("pk")) == [november, by_date]
+    assert (november.days_overdue(today), by_date.days_overdue(today)) == (3, 18)
+
+
+def test_filtering_the_log_by_a_person_includes_the_posts_they_hold(client, demo):
+    from django.urls import reverse
+
+    from meetings.models import Person
+
+    client.login(username="officer", password="assurance-demo")
+    amanda = Person.objects.get(name="Amanda Blakeman")
+    response = client.get(reverse("actions:log"), {"owner": f"person-{amanda.pk}"})
+    assert [a.reference for a in response.context["actions"]] == [
+        "2017/07-01",
+        "2017/09-01",
+        "2017/10-01",
+        "2017/10-02",
+        "2017/10-05",
+        "2017/10-06",
+        "2017/10-08",
+    ]
