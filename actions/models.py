@@ -49,13 +49,15 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """The force sees actions of agreed minutes, and its own actions even while the minutes
-        are a draft (an owner must be able to start work before the next meeting agrees them).
+        """The force sees actions of agreed minutes that are not restricted, and its own
+        actions even while the minutes are a draft or the item restricted: an owner must be
+        able to start work before the next meeting agrees the minutes.
         """
         if sees_all_minutes(user):
             return self
         owned = Action.objects.owned_by_user(user).values("pk")
-        return self.filter(~Q(meeting__status=MinutesStatus.DRAFT) | Q(pk__in=owned))
+        public = ~Q(meeting__status=MinutesStatus.DRAFT) & Q(item__restricted=False)
+        return self.filter(public | Q(pk__in=owned))
 
     def owned_by_user(self, user):
         return self.owned_by(getattr(user, "person", None))

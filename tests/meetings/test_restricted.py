@@ -82,3 +82,18 @@ def test_restricting_needs_a_reason(client, demo):
             "Say why the item is withheld: the published minutes show the reason."
         ]
     }
+
+
+def test_actions_of_a_restricted_item_are_hidden_from_other_force_officers(client, restricted):
+    from actions.models import Action
+    from meetings import roles
+    from tests.factories import PersonFactory, user_with_role
+
+    other = user_with_role(roles.FORCE_OFFICER, "other_officer", person=PersonFactory())
+    assert not Action.objects.visible_to(other).filter(item=restricted).exists()
+    client.force_login(other)
+    athena = Action.objects.get(reference="2017/10-05")
+    assert client.get(athena.get_absolute_url()).status_code == 404
+    # The DCC owns it, so still sees it and can act on it.
+    client.login(username="dcc", password="assurance-demo")
+    assert client.get(athena.get_absolute_url()).status_code == 200
