@@ -7,10 +7,16 @@ class ActionEventInline(admin.TabularInline):
     model = ActionEvent
     extra = 0
     fields = ["on_date", "kind", "text", "from_status", "to_status", "meeting", "by", "at"]
-    readonly_fields = ["at"]
+    readonly_fields = fields
+
+    # The trail is the record of what happened: the app adds lines, nobody edits them.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        # The trail is the record of what happened: lines are added, never taken away.
         return False
 
 
@@ -22,6 +28,11 @@ class ActionAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__series"]
     autocomplete_fields = ["item", "follows_from", "owner_posts", "owner_people"]
     inlines = [ActionEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes go through set_action_status, which records who, when and why; a
+        # reference, once given, is quoted by minutes and never changes.
+        return ["status", "version", "reference"] if obj else ["status", "version"]
 
     def has_delete_permission(self, request, obj=None):
         # Actions are closed, never deleted: minutes and the trail refer to them for good.

@@ -105,8 +105,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client's address is the last one the proxy added.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# Behind the documented nginx, X-Forwarded-For holds the client's address alone (nginx
+# replaces what the client sent); gunicorn listens on 127.0.0.1, so nothing else reaches it.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # HTTPS, cookies and sessions. Production sits behind a proxy that terminates TLS and sets

@@ -113,6 +113,8 @@ class MeetingAdmin(LockedMinutesMixin, admin.ModelAdmin):
     search_fields = ["venue", "items__heading", "items__findings__text"]
     date_hierarchy = "date"
     autocomplete_fields = ["chair", "minute_taker"]
+    # Minutes are agreed and published in the app, which records who and when.
+    readonly_fields = ["status", "version"]
     inlines = [AttendanceInline]
 
     def meeting_of(self, obj):

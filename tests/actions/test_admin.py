@@ -34,3 +34,14 @@ def test_the_admin_refuses_to_delete_an_action(admin_client, action):
     )
     assert response.status_code == 403
     assert list(Action.objects.all()) == [action]
+
+
+def test_the_admin_neither_changes_a_status_nor_edits_the_trail(admin_request, action):
+    actions = ActionAdmin(Action, admin.site)
+    trail = ActionEventInline(Action, admin.site)
+    assert actions.get_readonly_fields(admin_request, action) == ["status", "version", "reference"]
+    assert actions.get_readonly_fields(admin_request) == ["status", "version"]
+    assert (
+        trail.has_add_permission(admin_request, action),
+        trail.has_change_permission(admin_request, action),
+    ) == (False, False)
