@@ -14,6 +14,14 @@ TRANSITIONS = {
 }
 
 
+def _save(action, by, fields):
+    """Save changed fields of an action, bumping its version so stale forms are refused."""
+    action.version += 1
+    # simple-history records who, even outside a request (commands, imports).
+    action._history_user = by
+    action.save(update_fields=[*fields, "version"])
+
+
 def next_reference(meeting):
     """References read year/month-sequence of the meeting the action arose at: 2017/10-04."""
     prefix = meeting.date.strftime("%Y/%m-")
@@ -91,8 +99,7 @@ def set_action_status(action, new_status, *, by, reason="", meeting=None, on_dat
     if new_status == Status.OPEN and not reason.strip():
         raise ValidationError("Say why the action is being reopened.", code="reason_required")
     action.status = new_status
-    action.version += 1
-    action.save(update_fields=["status", "version"])
+    _save(action, by, ["status"])
     ActionEvent.objects.create(
         action=action,
         kind=ActionEvent.Kind.STATUS,
@@ -141,8 +148,7 @@ def change_due(
     action.due_date = due_date
     action.due_meeting = due_meeting.replace(day=1) if due_meeting else None
     action.due_wording = due_wording
-    action.version += 1
-    action.save(update_fields=["due_date", "due_meeting", "due_wording", "version"])
+    _save(action, by, ["due_date", "due_meeting", "due_wording"])
     text = f"Due changed from “{before}” to “{action.due_display or 'Not set'}”."
     return _record_change(action, ActionEvent.Kind.DUE, f"{text} {reason}", by, meeting)
 
@@ -153,8 +159,7 @@ def change_owners(action, *, by, owner_posts=(), owner_people=(), owned_by_all=F
     action.owner_posts.set(owner_posts)
     action.owner_people.set(owner_people)
     action.owned_by_all = owned_by_all
-    action.version += 1
-    action.save(update_fields=["owned_by_all", "version"])
+    _save(action, by, ["owned_by_all"])
     # The prefetch cache, if any, still holds the old owners.
     action = Action.objects.prefetch_related("owner_posts", "owner_people").get(pk=action.pk)
     text = f"Owners changed from {before} to {action.owner_display or 'None'}."
@@ -195,8 +200,7 @@ def edit_action(
     if text != action.text:
         before = action.text
         action.text = text
-        action.version += 1
-        action.save(update_fields=["text", "version"])
+        _save(action, by, ["text"])
         _record_change(
             action, ActionEvent.Kind.TEXT, f"Wording changed from “{before}” to “{text}”.", by
         )

@@ -52,3 +52,9 @@ def test_only_opcc_staff_see_the_changes_to_an_action(client, due_changed, who, 
     assert response.status_code == 200
     assert "changes" not in response.context
     assert "Changes to this action" not in response.content.decode()
+
+
+def test_a_change_made_outside_a_request_still_records_who(action, opcc_user):
+    services.change_due(action, by=opcc_user, due_date=datetime.date(2018, 2, 28))
+    record = action.history.latest("history_date")
+    assert (record.due_date, record.history_user) == (datetime.date(2018, 2, 28), opcc_user)
