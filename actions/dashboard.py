@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 
-from actions.models import Action, ActionEvent, Status, next_meeting
+from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q
 from meetings.models import Person, Post
 
 CHART_MONTHS = 12
@@ -46,7 +46,7 @@ class MonthBar:
 
     @property
     def label(self):
-        return date_format(self.month, "M Y")
+        return date_format(self.month, "M")
 
     @property
     def long_label(self):
@@ -115,7 +115,7 @@ def _owner_counts(today):
             "n_open": Count(prefix, filter=Q(**{f"{prefix}__status": Status.OPEN}), distinct=True),
             "n_overdue": Count(
                 prefix,
-                filter=Q(**{f"{prefix}__status": Status.OPEN, f"{prefix}__due_date__lt": today}),
+                filter=overdue_q(today, prefix=f"{prefix}__"),
                 distinct=True,
             ),
             "n_awaiting": Count(
@@ -158,7 +158,7 @@ def _totals(queryset, today):
     ).values("action_id")
     counts = queryset.aggregate(
         open=Count("pk", filter=Q(status=Status.OPEN)),
-        overdue=Count("pk", filter=Q(status=Status.OPEN, due_date__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
         closed_this_year=Count("pk", filter=Q(status=Status.CLOSED, pk__in=closed_ids)),
     )
@@ -245,8 +245,9 @@ def dashboard(today):
         "owner_counts": _owner_counts(today),
         "chart": bars,
         "chart_width": CHART_LEFT * 2 + MONTH_WIDTH * len(bars),
-        "chart_height": CHART_TOP + CHART_HEIGHT + 30,
+        "chart_height": CHART_TOP + CHART_HEIGHT + 44,
         "chart_baseline": CHART_TOP + CHART_HEIGHT,
         "chart_label_y": CHART_TOP + CHART_HEIGHT + 18,
+        "chart_year_y": CHART_TOP + CHART_HEIGHT + 32,
         "bar_width": BAR_WIDTH,
     }

@@ -21,16 +21,24 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+def overdue_q(today, prefix=""):
+    """Open and past due: past its due date, or its due meeting's month is over.
+
+    ``prefix`` reaches the action through a relation ("actions__") for aggregates.
+    """
+    return Q(**{f"{prefix}status": Status.OPEN}) & (
+        Q(**{f"{prefix}due_date__lt": today})
+        | Q(**{f"{prefix}due_meeting__lt": today.replace(day=1)})
+    )
+
+
 class ActionQuerySet(models.QuerySet):
     def outstanding(self):
         """Not yet closed: open, or marked complete and awaiting the Commissioner."""
         return self.exclude(status=Status.CLOSED)
 
     def overdue(self, today):
-        """Open and past due: past its due date, or its due meeting's month is over."""
-        return self.filter(status=Status.OPEN).filter(
-            Q(due_date__lt=today) | Q(due_meeting__lt=today.replace(day=1))
-        )
+        return self.filter(overdue_q(today))
 
     def due_at(self, meeting):
         return self.due_by(meeting.date)
