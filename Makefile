@@ -6,7 +6,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean
+.PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ restore:
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Page timings and query counts with a large action log, on a throwaway database.
+bench: install-test
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
