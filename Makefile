@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Local development runs with DEBUG on; production sets its own environment (see README).
-export DEBUG ?= true
 
 .PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean bench
 
@@ -24,7 +22,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test browser-deps
 
-run: install
+# `make run` is for a laptop: it writes a .env with DEBUG on (once; edit it as you like), so
+# that manage.py commands run there work too. Production sets its own environment (README).
+.env:
+	printf 'DEBUG=true\n' > $@
+
+run: install .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -53,7 +56,7 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 migrations-check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=assurance.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Into backups/ (see the README's "Production deployment"). No install step: on a server these
 # run from cron or in an emergency, neither of which should wait on pip.

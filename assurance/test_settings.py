@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Tests run the production configuration, whatever the shell has set.
+os.environ["DEBUG"] = "false"
 
 from assurance.settings import *  # noqa: E402,F403
 

@@ -20,6 +20,8 @@ def test_check_deploy_is_clean_with_the_documented_environment():
         if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
+        # Explicit, so that a developer's .env (DEBUG=true after `make run`) cannot leak in.
+        DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="assurance.opcc.example",
         DJANGO_SETTINGS_MODULE="assurance.settings",
@@ -37,7 +39,7 @@ def test_check_deploy_is_clean_with_the_documented_environment():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env["DJANGO_SETTINGS_MODULE"] = "assurance.settings"
+    env.update(DJANGO_SETTINGS_MODULE="assurance.settings", DEBUG="false")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
