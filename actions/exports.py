@@ -48,11 +48,10 @@ def as_xlsx(actions, title="Action log"):
     sheet.append(COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for action in actions:
-        sheet.append(row(action))
-        # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
+    for number, action in enumerate(actions, start=2):
+        for column, value in enumerate(row(action), start=1):
+            # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
+            sheet.cell(row=number, column=column, value=value).data_type = "s"
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", [12, 60, 14, 40, 8, 30, 60, 28], strict=True):
         sheet.column_dimensions[letter].width = width
