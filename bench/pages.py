@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
     args = parser.parse_args()
 
+    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+    warnings.filterwarnings("ignore", "No directory at")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assurance.test_settings")
     os.environ["DEBUG"] = "true"
     if "DATABASE_URL" not in os.environ:
