@@ -4,8 +4,30 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from actions.models import Action, ActionReview, Status
-from meetings.forms import CrispyMixin, DateInput, VersionedModelForm
+from meetings.forms import CrispyMixin, DateInput, VersionedModelForm, validate_plausible_date
 from meetings.models import Person, Post
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id beyond the database's 64-bit integers as an invalid choice.
+
+    Django passes it on to the ``IN (...)`` query, where SQLite raises OverflowError: a 500
+    for a tampered form instead of "Select a valid choice".
+    """
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                out_of_range = not -(2**63) <= int(pk) < 2**63
+            except (TypeError, ValueError):
+                continue  # Not a number: Django refuses it itself.
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
 
 
 class UpdateForm(forms.Form):
@@ -47,7 +69,7 @@ class ReviewForm(forms.Form):
     CLOSE = "close"
     REOPEN = "reopen"
 
-    actions = forms.ModelMultipleChoiceField(
+    actions = ModelMultipleChoiceField(
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Actions marked complete",
@@ -82,6 +104,7 @@ class MonthField(forms.DateField):
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_validators = [validate_plausible_date]
     default_error_messages = {"invalid": "Enter a month, for example 2017-11."}
 
     def to_python(self, value):
@@ -116,6 +139,10 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             "due_date": DateInput,
             "version": forms.HiddenInput,
         }
+        field_classes = {
+            "owner_posts": ModelMultipleChoiceField,
+            "owner_people": ModelMultipleChoiceField,
+        }
         labels = {
             "text": "Action",
             "owner_posts": "Owned by posts",
@@ -135,6 +162,7 @@ class ActionForm(CrispyMixin, VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["text"].max_length = 2000
         self.fields["text"].validators.append(MaxLengthValidator(2000))
+        self.fields["due_date"].validators.append(validate_plausible_date)
         self.fields["owner_posts"].queryset = Post.objects.all()
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
         self.fields["owner_people"].queryset = Person.objects.all()
@@ -198,6 +226,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         label="New due date",
         required=False,
         widget=DateInput,
+        validators=[validate_plausible_date],
     )
     new_due_meeting = MonthField(label="Or the meeting in", required=False)
     new_due_wording = forms.CharField(label="Due as minuted", required=False, max_length=200)
@@ -241,7 +270,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
 class BulkCloseForm(forms.Form):
     """Agree several actions brought forward closed in one step."""
 
-    reviews = forms.ModelMultipleChoiceField(
+    reviews = ModelMultipleChoiceField(
         queryset=ActionReview.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Actions brought forward",

@@ -3,14 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
+from assurance.auth import SignInForm
 from meetings.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),
     path("actions/", include("actions.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,9 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 
 from meetings.models import AgendaItem, Attendance, Finding, Meeting, Person, Theme
 
@@ -35,6 +38,13 @@ class VersionedModelForm(forms.ModelForm):
         if self.instance.pk:
             self.instance.version = self.cleaned_data["version"] + 1
         return super().save(commit)
+
+
+# A later date is a typing mistake, and 31 December 9999 leaves no room for the sums done
+# with dates (the day after an all-day meeting in the calendar feed): a 500, not an error.
+validate_plausible_date = MaxValueValidator(
+    datetime.date(2099, 12, 31), message="Enter a date before 2100."
+)
 
 
 class CrispyMixin:
@@ -89,6 +99,8 @@ class MeetingForm(CrispyMixin, VersionedModelForm):
         self.series = series
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False
+        for name in ("date", "next_meeting_date"):
+            self.fields[name].validators.append(validate_plausible_date)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -110,6 +122,29 @@ class MeetingForm(CrispyMixin, VersionedModelForm):
                 ),
             )
         return cleaned
+
+
+def agenda_choices(items):
+    """(pk, "Item 5a/1") for each item in agenda order, named so that no two read the same:
+    numbers repeat under a parent (questions 1 to 5 under 5a), so those carry its number."""
+    items = sorted(items, key=lambda item: (item.position, item.pk))
+    by_pk = {item.pk: item for item in items}
+    children = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+
+    def label(item):
+        parent = by_pk.get(item.parent_id)
+        if parent is None or item.number.startswith(parent.number):
+            return item.number
+        return f"{label(parent)}/{item.number}"
+
+    def walk(parent_id):
+        for item in children.get(parent_id, []):
+            yield item.pk, f"Item {label(item)}"
+            yield from walk(item.pk)
+
+    return list(walk(None))
 
 
 class AttendanceForm(CrispyMixin, forms.ModelForm):
@@ -147,11 +182,11 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].required = False
         self.fields["capacity"].required = False
-        items = AgendaItem.objects.filter(meeting=meeting).order_by("parent_id", "position")
-        self.fields["joined_at_item"].queryset = items
-        self.fields["left_after_item"].queryset = items
-        self.fields["joined_at_item"].label_from_instance = lambda item: f"Item {item.number}"
-        self.fields["left_after_item"].label_from_instance = lambda item: f"Item {item.number}"
+        items = AgendaItem.objects.filter(meeting=meeting)
+        choices = [("", "---------"), *agenda_choices(items)]
+        for name in ("joined_at_item", "left_after_item"):
+            self.fields[name].queryset = items
+            self.fields[name].choices = choices
 
     def clean_new_person_initials(self):
         initials = self.cleaned_data["new_person_initials"].strip()

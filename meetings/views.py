@@ -333,7 +333,7 @@ class ItemCreateView(DraftMeetingMixin, CreateView):
         parent_pk = self.request.GET.get("parent") or self.request.POST.get("parent")
         self.parent = (
             get_object_or_404(AgendaItem, pk=parent_pk, meeting=meeting)
-            if parent_pk and str(parent_pk).isdigit()
+            if parent_pk and str(parent_pk).isdecimal()
             else None
         )
         return meeting

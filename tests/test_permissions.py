@@ -1,0 +1,351 @@
+"""Who may reach which page: every URL the project defines, for every role, GET and POST.
+
+The URLs come from the resolver, not from a list kept by hand, so a new page cannot be
+forgotten: a URL name without a row here fails the test, and so does a row whose URL is gone.
+Each row gives the exact status code a role must get; an unexpected 200 is a failure like any
+other. Requests carry an empty body: the point is who gets through, not what they submit.
+"""
+
+import copy
+import datetime
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from actions.models import Action, ActionReview, CalendarFeed
+from actions.reviews import bring_forward
+from actions.services import raise_action
+from meetings import roles, services
+from meetings.models import Attendance, Meeting, Person, Post
+from tests.factories import FindingFactory, ItemFactory, PersonFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+OPCC = "OPCC staff"
+PCC = "Commissioner"
+OWNER = "owner (DCC)"
+OTHER = "other force officer"
+ROLES = (ANON, OPCC, PCC, OWNER, OTHER)
+
+
+def url_names(patterns=None, namespace=""):
+    """Every URL name the project defines, with its namespaces: ``{"meetings:detail": ...}``.
+
+    The Django admin (the ``admin:`` namespace) is left out: Django tests its own pages, and
+    all of them sit behind the admin login that `test_the_admin_is_for_superusers_only` checks.
+    A pattern without a name is kept under a made-up name, so that it fails the table check
+    rather than hiding from it.
+    """
+    names = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if inner != "admin:":
+                names.update(url_names(pattern.url_patterns, inner))
+        else:
+            names[f"{namespace}{pattern.name or f'<unnamed {pattern.pattern}>'}"] = pattern
+    return names
+
+
+# What each role gets, by URL name. A name may have variants ("name@variant") that reach the
+# same view with other objects: the meeting pages below are a draft meeting's unless the row
+# says "agreed minutes", and the action pages are an agreed action the DCC owns.
+
+EXPECTED_GET = {
+    "home": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "login": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "logout": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "dashboard": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
+    "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "meetings:list": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:detail@agreed minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:docx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:docx@agreed minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:pdf": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    # Agreed minutes are locked: OPCC staff are sent back to them to reopen them first.
+    "meetings:edit@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:history": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:record": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:agree": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:publish": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:reopen": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:attendance_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:attendance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:attendance_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:attendance_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:item_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_delete": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:finding_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:finding_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:finding_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:log": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:mine": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:review": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:calendar": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:reset_calendar": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    # The force sees an action of draft minutes only when it owns it.
+    "actions:detail@draft minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 404},
+    "actions:add_update": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:add_update@draft minutes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:complete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:reopen": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:raise": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:review_outcome": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+}
+
+# An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
+# with a message), 405 a page that only reads. Pages that only read but do not say so
+# (function views without @require_GET) answer a POST as they answer a GET.
+EXPECTED_POST = {
+    "home": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "login": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "logout": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "dashboard": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
+    "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "meetings:list": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:detail": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:detail@agreed minutes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:docx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:docx@agreed minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:pdf": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:edit@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:history": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:record": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:agree": {ANON: 302, OPCC: 403, PCC: 302, OWNER: 404, OTHER: 404},
+    "meetings:publish": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 404, OTHER: 404},
+    "meetings:reopen": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "meetings:attendance_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:attendance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:attendance_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:attendance_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:item_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:finding_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:finding_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:finding_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:log": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:mine": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:review": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
+    "actions:calendar": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:reset_calendar": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "actions:detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:detail@draft minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 404},
+    # Owners report on their actions, and OPCC staff for them; the Commissioner agrees closure.
+    "actions:add_update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    "actions:add_update@draft minutes": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 404},
+    "actions:complete": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    "actions:close": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 403, OTHER: 403},
+    "actions:reopen": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
+    "actions:raise": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+}
+
+# The one row for the admin: everyone but a superuser is sent to the admin's own login.
+EXPECTED_ADMIN = {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302, "superuser": 200}
+
+
+@dataclass
+class World:
+    """The demo's agreed October minutes, a draft November meeting, and a login per role."""
+
+    users: dict
+    url_kwargs: dict
+
+
+@pytest.fixture
+def world(demo, settings):
+    # The demo loads only with DEBUG on; pages are then served as in production (and faster:
+    # no technical 404 pages, no query log).
+    settings.DEBUG = False
+    user_model = get_user_model()
+    october = Meeting.objects.get(date=datetime.date(2017, 10, 31))
+    november = services.open_meeting(
+        october.series,
+        date=datetime.date(2017, 11, 29),
+        start_time=datetime.time(10, 30),
+        venue=october.venue,
+        chair=october.chair,
+        minute_taker=october.minute_taker,
+    )
+    bring_forward(november)
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-02")
+    # An item without actions or sub-items, so that OPCC staff may delete it.
+    item = ItemFactory(
+        meeting=november,
+        number="7",
+        heading="Stop and search",
+        position=services.next_position(november),
+    )
+    finding = FindingFactory(item=item, text="Use of stop and search is falling.")
+    attendance = Attendance.objects.create(
+        meeting=november,
+        person=Person.objects.get(initials="AB"),
+        post=Post.objects.get(abbreviation="DCC"),
+        capacity="Deputy Chief Constable (DCC)",
+    )
+    draft_action = raise_action(
+        item=november.items.get(number="4"),
+        text="Circulate the draft force management statement.",
+        owner_posts=[Post.objects.get(abbreviation="DCC")],
+    )
+    dcc = user_model.objects.get(username="dcc")
+    feed = CalendarFeed.objects.create(user=dcc)
+    users = {
+        ANON: None,
+        OPCC: user_model.objects.get(username="officer"),
+        PCC: user_model.objects.get(username="commissioner"),
+        OWNER: dcc,
+        # A force officer whose person holds no post, so owns none of the DCC's actions.
+        OTHER: user_with_role(
+            roles.FORCE_OFFICER, username="outsider", person=PersonFactory(name="Sam Outsider")
+        ),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
+    action = Action.objects.get(reference="2017/10-01")
+    url_kwargs = {
+        "calendar_feed": {"token": feed.token},
+        "calendar_feed@unknown token": {"token": "no-such-calendar"},
+        "meetings:create": {"series_pk": november.series_id},
+        "meetings:detail": {"pk": november.pk},
+        "meetings:detail@agreed minutes": {"pk": october.pk},
+        "meetings:docx": {"pk": november.pk},
+        "meetings:docx@agreed minutes": {"pk": october.pk},
+        "meetings:pdf": {"pk": november.pk},
+        "meetings:edit": {"pk": november.pk},
+        "meetings:edit@agreed minutes": {"pk": october.pk},
+        "meetings:history": {"pk": november.pk},
+        "meetings:record": {"pk": november.pk},
+        "meetings:agree": {"pk": november.pk},
+        "meetings:publish": {"pk": november.pk},
+        "meetings:reopen": {"pk": november.pk},
+        "meetings:attendance_add": {"pk": november.pk},
+        "meetings:attendance_edit": {"pk": attendance.pk},
+        "meetings:attendance_delete": {"pk": attendance.pk},
+        "meetings:attendance_move": {"pk": attendance.pk},
+        "meetings:item_add": {"pk": november.pk},
+        "meetings:item_edit": {"pk": item.pk},
+        "meetings:item_delete": {"pk": item.pk},
+        "meetings:item_move": {"pk": item.pk},
+        "meetings:finding_add": {"pk": item.pk},
+        "meetings:finding_edit": {"pk": finding.pk},
+        "meetings:finding_delete": {"pk": finding.pk},
+        "meetings:finding_move": {"pk": finding.pk},
+        "actions:detail": {"pk": action.pk},
+        "actions:detail@draft minutes": {"pk": draft_action.pk},
+        "actions:add_update": {"pk": action.pk},
+        "actions:add_update@draft minutes": {"pk": draft_action.pk},
+        "actions:complete": {"pk": action.pk},
+        "actions:close": {"pk": action.pk},
+        "actions:reopen": {"pk": action.pk},
+        "actions:raise": {"item_pk": item.pk},
+        "actions:edit": {"pk": action.pk},
+        "actions:review_outcome": {"pk": review.pk},
+        "actions:bulk_close": {"meeting_pk": november.pk},
+    }
+    return World(users=users, url_kwargs=url_kwargs)
+
+
+def url_for(key, url_kwargs):
+    return reverse(key.split("@")[0], kwargs=url_kwargs.get(key, {}))
+
+
+def signed_in_client(user):
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def isolated_request(client, method, url, data=None, **extra):
+    """One request whose writes are rolled back, made with the cookies the client had before:
+    each row of the table sees the same data and the same session, whatever came before
+    (an agreed meeting, a deleted item, a sign-out)."""
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        with transaction.atomic():
+            response = getattr(client, method.lower())(url, data or {}, **extra)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    return response
+
+
+def observed(response, role, url):
+    """The status code, or what went wrong with a redirect that should have been to sign in."""
+    if role == ANON and response.status_code == 302:
+        sign_in = f"{reverse('login')}?next={quote(url)}"
+        if response["Location"] != sign_in:
+            return f"302 to {response['Location']}"
+    if response.status_code >= 500 and getattr(response, "exc_info", None):
+        return f"{response.status_code} {response.exc_info[1]!r}"[:60]
+    return response.status_code
+
+
+def mismatch_table(role, mismatches):
+    lines = [f"{len(mismatches)} status code(s) differ from the table for {role}:"]
+    lines.append(f"  {'method':<6}  {'URL name':<34}  {'path':<34}  {'expected':<8}  got")
+    for method, key, url, expected, got in mismatches:
+        lines.append(f"  {method:<6}  {key:<34}  {url:<34}  {expected!s:<8}  {got}")
+    return "\n".join(lines)
+
+
+def test_the_tables_name_every_url_and_only_urls_that_exist():
+    defined = set(url_names())
+    for table in (EXPECTED_GET, EXPECTED_POST):
+        named = {key.split("@")[0] for key in table}
+        assert sorted(defined - named) == [], "URLs with no row in the table"
+        assert sorted(named - defined) == [], "rows for URLs that no longer exist"
+    assert list(EXPECTED_GET) == list(EXPECTED_POST)
+    for key in EXPECTED_GET:
+        assert set(EXPECTED_GET[key]) == set(EXPECTED_POST[key]) == set(ROLES), key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_exactly_as_the_table_says(world, role):
+    client = signed_in_client(world.users[role])
+    mismatches = []
+    for method, table in (("GET", EXPECTED_GET), ("POST", EXPECTED_POST)):
+        for key, expected in table.items():
+            url = url_for(key, world.url_kwargs)
+            got = observed(isolated_request(client, method, url), role, url)
+            if got != expected[role]:
+                mismatches.append((method, key, url, expected[role], got))
+    if mismatches:
+        pytest.fail(mismatch_table(role, mismatches), pytrace=False)
+
+
+@pytest.mark.parametrize("role", EXPECTED_ADMIN)
+def test_the_admin_is_for_superusers_only(world, role):
+    response = signed_in_client(world.users[role]).get("/admin/")
+    assert response.status_code == EXPECTED_ADMIN[role]
+    if response.status_code == 302:
+        assert response["Location"] == f"{reverse('admin:login')}?next=/admin/"
