@@ -1,5 +1,6 @@
 """The action log: actions arising from meetings, who owns them, and their dated trail."""
 
+import calendar
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -173,7 +174,7 @@ class Action(models.Model):
     def item_label(self):
         """The item number, qualified by its parent's where minutes reuse numbers under a
         parent (the questions 1 to 5 under 5a): "1.2", "5a/1". Import reads it back."""
-        return item_label(self.item)
+        return self.item.label
 
     @property
     def latest_update(self):
@@ -199,8 +200,8 @@ class Action(models.Model):
         whichever comes first."""
         dates = [self.due_date] if self.due_date else []
         if self.due_meeting:
-            next_month = (self.due_meeting + datetime.timedelta(days=32)).replace(day=1)
-            dates.append(next_month - datetime.timedelta(days=1))
+            last_day = calendar.monthrange(self.due_meeting.year, self.due_meeting.month)[1]
+            dates.append(self.due_meeting.replace(day=last_day))
         return min(dates, default=None)
 
     def days_overdue(self, today):
@@ -215,13 +216,6 @@ class Action(models.Model):
         if self.due_wording and self.due_wording.lower() not in self.text.lower():
             return f"{self.text} {self.due_wording}"
         return self.text
-
-
-def item_label(item):
-    parent = item.parent
-    if parent is None or item.number.startswith(parent.number):
-        return item.number
-    return f"{item_label(parent)}/{item.number}"
 
 
 @dataclass(frozen=True)

@@ -131,17 +131,13 @@ def agenda_choices(items):
     by_pk = {item.pk: item for item in items}
     children = {}
     for item in items:
+        # Parents from this list, so that labels cost no query.
+        item.parent = by_pk.get(item.parent_id)
         children.setdefault(item.parent_id, []).append(item)
-
-    def label(item):
-        parent = by_pk.get(item.parent_id)
-        if parent is None or item.number.startswith(parent.number):
-            return item.number
-        return f"{label(parent)}/{item.number}"
 
     def walk(parent_id):
         for item in children.get(parent_id, []):
-            yield item.pk, f"Item {label(item)}"
+            yield item.pk, f"Item {item.label}"
             yield from walk(item.pk)
 
     return list(walk(None))

@@ -112,8 +112,11 @@ def minutes_rows(meeting, *, public=False):
             "actions__owner_people",
         )
     )
+    by_pk = {item.pk: item for item in items}
     children = {}
     for item in items:
+        # Parents from this list, so that item labels ("5a/1") cost no query.
+        item.parent = by_pk.get(item.parent_id)
         children.setdefault(item.parent_id, []).append(item)
     for siblings in children.values():
         siblings.sort(key=lambda item: (item.position, item.pk))

@@ -379,6 +379,15 @@ class AgendaItem(models.Model):
     def title(self):
         return f"{self.theme.name} – {self.heading}" if self.theme_id else self.heading
 
+    @property
+    def label(self):
+        """The number, qualified by its parent's where minutes reuse numbers under a parent
+        (the questions 1 to 5 under 5a): "1.2", "5a/1". Select parents to avoid a query."""
+        parent = self.parent
+        if parent is None or self.number.startswith(parent.number):
+            return self.number
+        return f"{parent.label}/{self.number}"
+
 
 class Finding(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="findings")

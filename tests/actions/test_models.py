@@ -97,3 +97,9 @@ def test_filtering_the_log_by_a_person_includes_the_posts_they_hold(client, demo
         "2017/10-06",
         "2017/10-08",
     ]
+
+
+def test_the_end_of_a_due_month_is_found_even_in_the_last_month_there_is():
+    action = Action(due_meeting=datetime.date(9999, 12, 1))
+    assert action.effective_due == datetime.date(9999, 12, 31)
+    assert Action(due_meeting=datetime.date(2024, 2, 1)).effective_due == datetime.date(2024, 2, 29)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.exports import COLUMNS
-from actions.models import Action, Status, item_label
+from actions.models import Action, Status
 from actions.services import add_update, raise_action, set_action_status
 from meetings.models import AgendaItem, Meeting, Person, Post
 
@@ -89,7 +89,7 @@ class Lookups:
         if meeting.pk not in self._items:
             labels = {}
             for item in AgendaItem.objects.filter(meeting=meeting).select_related("parent__parent"):
-                labels.setdefault(item_label(item), []).append(item)
+                labels.setdefault(item.label, []).append(item)
             self._items[meeting.pk] = labels
         return self._items[meeting.pk]
 
