@@ -210,7 +210,10 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         choices=[
             (ActionReview.Outcome.CLOSED, "Agreed complete and closed"),
             (ActionReview.Outcome.CARRIED_FORWARD, "Carried forward to a new date or meeting"),
-            (ActionReview.Outcome.REPLACED, "Closed and replaced by the new action(s) below"),
+            (
+                ActionReview.Outcome.REPLACED,
+                "Closed and replaced by a new action raised at this item",
+            ),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the meeting decided."},

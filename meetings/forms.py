@@ -224,6 +224,9 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
                     ),
                 )
         post = cleaned.get("post")
+        if person and not post and "post" not in self.errors:
+            # Most attend in the post they hold: the DCC as DCC.
+            post = cleaned["post"] = person.posts_held.first()
         if not cleaned.get("capacity"):
             if post:
                 cleaned["capacity"] = post.capacity

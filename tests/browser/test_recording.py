@@ -235,7 +235,7 @@ def raise_action(region, number, action, count):
 def record_outcome(page, region, reference):
     outcome = region.get_by_role("group", name=f"Outcome for {reference}", exact=True)
     outcome.get_by_role(
-        "radio", name="Closed and replaced by the new action(s) below", exact=True
+        "radio", name="Closed and replaced by a new action raised at this item", exact=True
     ).check()
     outcome.get_by_role("button", name=f"Record the outcome for {reference}", exact=True).click()
     expect_message(page, f"{reference}: closed and replaced by a new action.")

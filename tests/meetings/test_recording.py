@@ -452,3 +452,15 @@ def test_moving_items_swaps_their_positions(db):
     ]
     a.refresh_from_db()
     assert not services.move(a, "up", meeting.items.filter(parent=None).order_by("position"))
+
+
+def test_a_person_attends_in_the_post_they_hold_unless_told_otherwise(officer):
+    november = open_november(officer)
+    amanda = october().attendances.get(post__abbreviation="DCC").person
+    officer.post(
+        reverse("meetings:attendance_add", args=[november.pk]),
+        {"person": amanda.pk, "presence": "present"},
+    )
+    assert list(november.attendances.values_list("post__abbreviation", "capacity")) == [
+        ("DCC", "Deputy Chief Constable (DCC)")
+    ]
