@@ -698,3 +698,29 @@ def test_the_whole_recording_journey_works_by_keyboard(page, live_demo, login):
     # Ready for the next one.
     expect(region.get_by_role("link", name=f"Add an action to item {number}")).to_be_focused()
     assert_focus_visible(page)
+
+
+def test_leaving_a_form_with_unsaved_typing_warns(page, live_demo, login):
+    login(page, "officer")
+    page.goto(f"{live_demo.url}/meetings/")
+    page.get_by_role("link", name="New Monthly Assurance Meeting", exact=True).click()
+    page.get_by_label("Venue", exact=True).fill("Typed but not saved")
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Action log", exact=True).click()
+    expect(page.get_by_label("Venue", exact=True)).to_have_value("Typed but not saved")
+    assert dialogs == ["beforeunload"]
+    # Saving is leaving on purpose: no warning then.
+    page.remove_listener("dialog", stay)
+    page.on("dialog", lambda dialog: dialogs.append(dialog.type))
+    # The date is proposed: 29 November 2017, announced at October's meeting.
+    page.get_by_role("button", name="Open the meeting", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Recording: Monthly Assurance Meeting November 2017"
+    )
+    assert dialogs == ["beforeunload"]
