@@ -11,5 +11,6 @@ def permissions(request):
             "can_agree_minutes": roles.can_agree_minutes(user),
             "can_close_actions": roles.can_close_actions(user),
             "is_force_officer": roles.is_force_officer(user),
+            "can_use_admin": roles.can_use_admin(user),
         }
     }

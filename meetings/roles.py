@@ -53,3 +53,8 @@ def home_url_name(user):
     if is_force_officer(user):
         return "actions:mine"
     return "meetings:list"
+
+
+def can_use_admin(user):
+    """The Django admin is for the system's administrators: it bypasses the app's rules."""
+    return user.is_active and user.is_superuser

@@ -96,3 +96,16 @@ def test_five_failed_sign_ins_lock_the_user_out_from_that_address(client, demo):
         url, {"username": "dcc", "password": "assurance-demo"}, REMOTE_ADDR="127.0.0.2"
     )
     assert response.status_code == 302
+
+
+def test_only_superusers_use_the_admin_even_staff_flagged_opcc_users_do_not(client, opcc_user):
+    opcc_user.is_staff = True
+    opcc_user.save()
+    client.force_login(opcc_user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+    assert b'href="/admin/"' not in client.get(reverse("meetings:list")).content
+    opcc_user.is_superuser = True
+    opcc_user.save()
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,6 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class AssuranceAdminConfig(AdminConfig):
+    # Who may use the admin is decided by meetings.roles, like every other page.
+    default_site = "assurance.admin.AssuranceAdminSite"
