@@ -4,8 +4,6 @@ An OPCC's minutes are a tree of numbered agenda items under a meeting; actions a
 live in the ``actions`` app, which points here and never the other way round.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -238,10 +236,6 @@ class Meeting(models.Model):
     def month(self):
         """The first of the meeting's month: how actions say which meeting they come back to."""
         return self.date.replace(day=1)
-
-    @property
-    def starts_at(self):
-        return datetime.datetime.combine(self.date, self.start_time) if self.start_time else None
 
 
 class Attendance(models.Model):
