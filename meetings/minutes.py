@@ -110,6 +110,9 @@ def minutes_rows(meeting, *, public=False):
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "actions__owner_posts",
             "actions__owner_people",
+            # The record page quotes each brought-forward action with its owners.
+            "review__action__owner_posts",
+            "review__action__owner_people",
         )
     )
     by_pk = {item.pk: item for item in items}

@@ -464,3 +464,22 @@ def test_a_person_attends_in_the_post_they_hold_unless_told_otherwise(officer):
     assert list(november.attendances.values_list("post__abbreviation", "capacity")) == [
         ("DCC", "Deputy Chief Constable (DCC)")
     ]
+
+
+def test_record_page_queries_do_not_grow_with_actions_brought_forward(officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    november = open_november(officer)
+    url = reverse("meetings:record", args=[november.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert officer.get(url).status_code == 200
+        return len(captured)
+
+    many = queries()  # six actions brought forward
+    ActionReview.objects.filter(item__meeting=november).exclude(
+        action__reference="2017/10-02"
+    ).delete()
+    assert queries() == many
