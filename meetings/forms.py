@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 
+from meetings.minutes import in_agenda_order
 from meetings.models import AgendaItem, Attendance, Finding, Meeting, Person, Theme
 
 STALE_MESSAGE = (
@@ -127,20 +128,7 @@ class MeetingForm(CrispyMixin, VersionedModelForm):
 def agenda_choices(items):
     """(pk, "Item 5a/1") for each item in agenda order, named so that no two read the same:
     numbers repeat under a parent (questions 1 to 5 under 5a), so those carry its number."""
-    items = sorted(items, key=lambda item: (item.position, item.pk))
-    by_pk = {item.pk: item for item in items}
-    children = {}
-    for item in items:
-        # Parents from this list, so that labels cost no query.
-        item.parent = by_pk.get(item.parent_id)
-        children.setdefault(item.parent_id, []).append(item)
-
-    def walk(parent_id):
-        for item in children.get(parent_id, []):
-            yield item.pk, f"Item {item.label}"
-            yield from walk(item.pk)
-
-    return list(walk(None))
+    return [(item.pk, f"Item {item.label}") for item, _depth, _ in in_agenda_order(list(items))]
 
 
 class AttendanceForm(CrispyMixin, forms.ModelForm):

@@ -95,6 +95,26 @@ class MinutesRow:
         return " ".join(owners) or self.item.action_column_note
 
 
+def in_agenda_order(items):
+    """(item, depth, has_children) for each of ``items``: parents before their children,
+    siblings by position. Each item's parent is set from the list, so that labels ("5a/1")
+    cost no query."""
+    by_pk = {item.pk: item for item in items}
+    children = {}
+    for item in items:
+        item.parent = by_pk.get(item.parent_id)
+        children.setdefault(item.parent_id, []).append(item)
+    for siblings in children.values():
+        siblings.sort(key=lambda item: (item.position, item.pk))
+
+    def walk(parent_id, depth):
+        for item in children.get(parent_id, []):
+            yield item, depth, item.pk in children
+            yield from walk(item.pk, depth + 1)
+
+    return walk(None, 0)
+
+
 def minutes_rows(meeting, *, public=False):
     """Every item of ``meeting`` in agenda order, each with its depth, findings and actions.
 
@@ -115,27 +135,16 @@ def minutes_rows(meeting, *, public=False):
             "review__action__owner_people",
         )
     )
-    by_pk = {item.pk: item for item in items}
-    children = {}
-    for item in items:
-        # Parents from this list, so that item labels ("5a/1") cost no query.
-        item.parent = by_pk.get(item.parent_id)
-        children.setdefault(item.parent_id, []).append(item)
-    for siblings in children.values():
-        siblings.sort(key=lambda item: (item.position, item.pk))
-
     rows = []
-
-    def walk(parent_id, depth):
-        for item in children.get(parent_id, []):
-            if public and item.restricted:
-                rows.append(MinutesRow(item, depth, withheld=True))
-                continue
-            actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
-            rows.append(
-                MinutesRow(item, depth, list(item.findings.all()), actions, item.pk in children)
-            )
-            walk(item.pk, depth + 1)
-
-    walk(None, 0)
+    withheld_depth = None
+    for item, depth, has_children in in_agenda_order(items):
+        if withheld_depth is not None and depth > withheld_depth:
+            continue  # under a withheld item
+        withheld_depth = None
+        if public and item.restricted:
+            rows.append(MinutesRow(item, depth, withheld=True))
+            withheld_depth = depth
+            continue
+        actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
+        rows.append(MinutesRow(item, depth, list(item.findings.all()), actions, has_children))
     return rows

@@ -97,3 +97,19 @@ def test_actions_of_a_restricted_item_are_hidden_from_other_force_officers(clien
     # The DCC owns it, so still sees it and can act on it.
     client.login(username="dcc", password="assurance-demo")
     assert client.get(athena.get_absolute_url()).status_code == 200
+
+
+def test_everything_under_a_restricted_item_is_withheld_with_it(demo):
+    from meetings.minutes import minutes_rows
+
+    meeting = Meeting.objects.get(date="2017-10-31")
+    AgendaItem.objects.filter(meeting=meeting, number="5a").update(
+        restricted=True, restriction_reason="Draft performance data"
+    )
+    rows = minutes_rows(meeting, public=True)
+    assert [(row.item.label, row.withheld) for row in rows if row.item.label.startswith("5")] == [
+        ("5", False),
+        ("5a", True),
+        ("5b", False),
+        ("5c", False),
+    ]
