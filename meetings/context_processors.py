@@ -9,6 +9,7 @@ def permissions(request):
             "sees_all_minutes": roles.sees_all_minutes(user),
             "can_record_minutes": roles.can_record_minutes(user),
             "can_agree_minutes": roles.can_agree_minutes(user),
+            "can_publish_minutes": roles.can_publish_minutes(user),
             "can_close_actions": roles.can_close_actions(user),
             "is_force_officer": roles.is_force_officer(user),
             "can_use_admin": roles.can_use_admin(user),

@@ -43,6 +43,11 @@ def can_agree_minutes(user):
     return is_commissioner(user)
 
 
+def can_publish_minutes(user):
+    """Publish agreed minutes, or reopen them for a correction (with a reason)."""
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
 def can_close_actions(user):
     return is_opcc_staff(user) or is_commissioner(user)
 

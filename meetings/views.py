@@ -75,12 +75,16 @@ class MeetingDetailView(DetailView):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **minutes_context(self.object, public=public_version(self.request)),
-            status_events=self.object.status_events.select_related("by"),
-            reopen_form=ReopenMinutesForm(),
-            **kwargs,
-        )
+        return super().get_context_data(**detail_context(self.request, self.object), **kwargs)
+
+
+def detail_context(request, meeting, reopen_form=None):
+    """The minutes page: the minutes, their status history and the form to reopen them."""
+    return {
+        **minutes_context(meeting, public=public_version(request)),
+        "status_events": meeting.status_events.select_related("by"),
+        "reopen_form": reopen_form or ReopenMinutesForm(),
+    }
 
 
 def visible_meeting(request, pk):
@@ -518,20 +522,13 @@ def minutes_status(request, pk, to):
     if to == MinutesStatus.AGREED and not roles.can_agree_minutes(request.user):
         raise PermissionDenied("Only the Commissioner agrees the minutes.")
     if to in (MinutesStatus.PUBLISHED, MinutesStatus.DRAFT) and not (
-        roles.can_agree_minutes(request.user) or roles.can_record_minutes(request.user)
+        roles.can_publish_minutes(request.user)
     ):
         raise PermissionDenied("Only the OPCC and the Commissioner publish or reopen minutes.")
     form = ReopenMinutesForm(request.POST) if to == MinutesStatus.DRAFT else None
     if form is not None and not form.is_valid():
         return render(
-            request,
-            "meetings/meeting_detail.html",
-            {
-                **minutes_context(meeting),
-                "reopen_form": form,
-                "status_events": meeting.status_events.select_related("by"),
-            },
-            status=200,
+            request, "meetings/meeting_detail.html", detail_context(request, meeting, form)
         )
     try:
         services.set_minutes_status(
