@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actions.models import Action, ActionReview, Status
 from meetings.forms import CrispyMixin, DateInput, VersionedModelForm, validate_plausible_date
@@ -51,7 +52,29 @@ class UpdateForm(forms.Form):
         return on_date
 
 
+class NotInFutureDateField(forms.DateField):
+    """A date something happened: today by default, never later."""
+
+    widget = DateInput
+    default_validators = [validate_plausible_date]
+
+    def __init__(self, *, what, **kwargs):
+        self.what = what
+        super().__init__(**kwargs)
+        self.initial = timezone.localdate
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                f"The date of {self.what} cannot be in the future.", code="future_date"
+            )
+
+
 class CompleteForm(forms.Form):
+    on_date = NotInFutureDateField(
+        label="Date completed", what="completion", help_text="Today unless it was done earlier."
+    )
     note = forms.CharField(
         label="Completion note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -157,9 +180,18 @@ class ActionForm(CrispyMixin, VersionedModelForm):
         }
         error_messages = {"text": {"required": "Write the action."}}
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, meeting, correcting=False, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
+        if correcting:
+            # Agreed minutes reopened: what changes now is a correction of the record.
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the correction",
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Recorded on the action's trail with the correction.",
+                error_messages={"required": "Say why the agreed minutes are corrected."},
+            )
         self.fields["text"].max_length = 2000
         self.fields["text"].validators.append(MaxLengthValidator(2000))
         self.fields["due_date"].validators.append(validate_plausible_date)
@@ -192,13 +224,92 @@ class ActionForm(CrispyMixin, VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not (
-            cleaned.get("owner_posts") or cleaned.get("owner_people") or cleaned.get("owned_by_all")
-        ) and not {"owner_posts", "owner_people"} & set(self.errors):
-            self.add_error(
-                "owner_posts",
-                ValidationError("Choose who owns the action: a post, a person or all.", "owner"),
+        require_owner(self, cleaned)
+        return cleaned
+
+
+def require_owner(form, cleaned, prefix=""):
+    """An action must have an owner: a post, a person or all."""
+    posts, people, everyone = (
+        f"{prefix}owner_posts",
+        f"{prefix}owner_people",
+        f"{prefix}owned_by_all",
+    )
+    if not (cleaned.get(posts) or cleaned.get(people) or cleaned.get(everyone)) and not {
+        posts,
+        people,
+    } & set(form.errors):
+        form.add_error(
+            posts,
+            ValidationError("Choose who owns the action: a post, a person or all.", "owner"),
+        )
+
+
+def owner_fields(prefix="", required_note=""):
+    """The three owner fields of an action form, as ``ActionForm`` labels them."""
+    posts = ModelMultipleChoiceField(
+        queryset=Post.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=f"{prefix}Owned by posts",
+    )
+    posts.label_from_instance = lambda post: post.capacity
+    people = ModelMultipleChoiceField(
+        queryset=Person.objects.all(), required=False, label=f"{prefix}Owned by people"
+    )
+    people.label_from_instance = lambda person: f"{person.name} ({person.initials})"
+    everyone = forms.BooleanField(required=False, label=f"{prefix}Owned by all (ALL)")
+    if required_note:
+        posts.help_text = required_note
+    return posts, people, everyone
+
+
+class ReassignForm(CrispyMixin, forms.Form):
+    """Between meetings: new owners or a new due for an action, dated and with a reason."""
+
+    on_date = NotInFutureDateField(label="Date of the change", what="the change")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the DCC asked the ACC to lead.",
+        error_messages={"required": "Say why the action is reassigned."},
+    )
+    owner_posts, owner_people, owned_by_all = owner_fields()
+    due_date = forms.DateField(
+        label="Due by", required=False, widget=DateInput, validators=[validate_plausible_date]
+    )
+    due_meeting = MonthField(label="Due at the meeting in", required=False)
+    due_wording = forms.CharField(label="Due as worded", required=False, max_length=200)
+
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
+        kwargs.setdefault(
+            "initial",
+            {
+                "owner_posts": list(action.owner_posts.all()),
+                "owner_people": list(action.owner_people.all()),
+                "owned_by_all": action.owned_by_all,
+                "due_date": action.due_date,
+                "due_meeting": action.due_meeting,
+                "due_wording": action.due_wording,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_on_date(self):
+        on_date = self.cleaned_data["on_date"]
+        if on_date < self.action.meeting.date:
+            raise ValidationError(
+                "The change cannot be dated before the meeting that raised the action "
+                f"({date_format(self.action.meeting.date, 'j F Y')}).",
+                code="before_meeting",
             )
+        return on_date
+
+    def clean(self):
+        cleaned = super().clean()
+        require_owner(self, cleaned)
         return cleaned
 
 
@@ -233,10 +344,20 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
     )
     new_due_meeting = MonthField(label="Or the meeting in", required=False)
     new_due_wording = forms.CharField(label="Due as minuted", required=False, max_length=200)
+    new_owner_posts, new_owner_people, new_owned_by_all = owner_fields(
+        "New owners: ", "Leave the owners empty to keep them as they are."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, review, **kwargs):
+    def __init__(self, *args, review, with_owners=True, **kwargs):
         self.review = review
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = review.version
+        if not with_owners:
+            # The record page shows one form per action brought forward: the owner choices
+            # (a query each) stay on the review's own page, linked from there.
+            for name in ("new_owner_posts", "new_owner_people", "new_owned_by_all"):
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

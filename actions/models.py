@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from meetings.models import AgendaItem, Meeting, MinutesStatus, Person, Post
+from meetings.models import IN_PROGRESS, AgendaItem, Meeting, Person, Post
 from meetings.roles import sees_all_minutes
 
 
@@ -20,6 +20,25 @@ class Status(models.TextChoices):
     OPEN = "open", "Open"
     AWAITING_CLOSURE = "awaiting_closure", "Completed, awaiting agreement"
     CLOSED = "closed", "Closed"
+
+
+def describe_due(due_date, due_meeting, wording=""):
+    """A due as minutes word it: the wording as minuted, else what the dates say."""
+    if wording:
+        return wording
+    parts = []
+    if due_date:
+        parts.append(f"By {date_format(due_date, 'j F Y')}")
+    if due_meeting:
+        parts.append(f"{date_format(due_meeting, 'F Y')} meeting")
+    return "; ".join(parts)
+
+
+def with_due(text, wording):
+    """An action as minuted: its wording, then the due wording unless already part of it."""
+    if wording and wording.lower() not in text.lower():
+        return f"{text} {wording}"
+    return text
 
 
 def overdue_q(today, prefix=""):
@@ -61,11 +80,15 @@ class ActionQuerySet(models.QuerySet):
         """The force sees actions of agreed minutes that are not restricted, and its own
         actions even while the minutes are a draft or the item restricted: an owner must be
         able to start work before the next meeting agrees the minutes.
+
+        Restriction covers an item's whole subtree (``withheld_reason``), and an action
+        owned by "all" under a restricted item is no one's in particular: only those who may
+        see the item see it.
         """
         if sees_all_minutes(user):
             return self
         owned = Action.objects.owned_by_user(user).values("pk")
-        public = ~Q(meeting__status=MinutesStatus.DRAFT) & Q(item__restricted=False)
+        public = ~Q(meeting__status__in=IN_PROGRESS) & Q(item__withheld_reason="")
         return self.filter(public | Q(pk__in=owned))
 
     def owned_by_user(self, user):
@@ -76,7 +99,9 @@ class ActionQuerySet(models.QuerySet):
             return self.none()
         # A subquery rather than joins: joins repeat an action once per matching owner.
         owned = Action.objects.filter(
-            Q(owner_posts__holder=person) | Q(owner_people=person) | Q(owned_by_all=True)
+            Q(owner_posts__holder=person)
+            | Q(owner_people=person)
+            | Q(owned_by_all=True, item__withheld_reason="")
         )
         return self.filter(pk__in=owned.values("pk"))
 
@@ -111,6 +136,14 @@ class Action(models.Model):
     due_wording = models.CharField(
         max_length=200, blank=True, help_text='As minuted: "By end January 2018".'
     )
+    # What the raising meeting minuted, kept apart from where the action stands now (the
+    # owners and due above change at later meetings): that meeting's minutes read these.
+    raised_owners = models.CharField(
+        max_length=200, blank=True, help_text='The ACTION column as minuted: "DCC ACC".'
+    )
+    raised_due_date = models.DateField(null=True, blank=True)
+    raised_due_meeting = models.DateField(null=True, blank=True)
+    raised_due_wording = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     follows_from = models.ForeignKey(
         "self",
@@ -160,15 +193,25 @@ class Action(models.Model):
 
     @property
     def due_display(self):
-        """The due wording as minuted, else what the dates say."""
-        if self.due_wording:
-            return self.due_wording
-        parts = []
-        if self.due_date:
-            parts.append(f"By {date_format(self.due_date, 'j F Y')}")
-        if self.due_meeting:
-            parts.append(f"{date_format(self.due_meeting, 'F Y')} meeting")
-        return "; ".join(parts)
+        """Where the due stands now: the wording given, else what the dates say."""
+        return describe_due(self.due_date, self.due_meeting, self.due_wording)
+
+    @property
+    def raised_due_display(self):
+        return describe_due(self.raised_due_date, self.raised_due_meeting, self.raised_due_wording)
+
+    @property
+    def raised_text_with_due(self):
+        """The action as its meeting minuted it, due included."""
+        return with_due(self.text, self.raised_due_wording)
+
+    def record_as_raised(self):
+        """Take the current owners and due as what the raising meeting minuted (while its
+        minutes are still being written). The caller saves."""
+        self.raised_owners = self.owner_display
+        self.raised_due_date = self.due_date
+        self.raised_due_meeting = self.due_meeting
+        self.raised_due_wording = self.due_wording
 
     @property
     def item_label(self):
@@ -212,10 +255,8 @@ class Action(models.Model):
 
     @property
     def text_with_due(self):
-        """The action as minuted: its wording, then the due wording unless already part of it."""
-        if self.due_wording and self.due_wording.lower() not in self.text.lower():
-            return f"{self.text} {self.due_wording}"
-        return self.text
+        """The action with its current due wording, for the action log."""
+        return with_due(self.text, self.due_wording)
 
 
 @dataclass(frozen=True)
@@ -236,7 +277,7 @@ def next_meeting(today):
     latest meeting announced for the next one (if that is not past). None when neither."""
     meeting = (
         Meeting.objects.with_people()
-        .filter(date__gte=today, status=MinutesStatus.DRAFT)
+        .filter(date__gte=today, status__in=IN_PROGRESS)
         .order_by("date")
         .first()
     )
@@ -258,9 +299,10 @@ class ActionEvent(models.Model):
         DUE = "due", "Due changed"
         OWNERS = "owners", "Owners changed"
         TEXT = "text", "Wording changed"
+        CORRECTION = "correction", "Minutes corrected"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     on_date = models.DateField(help_text="The date the update or change refers to.")
     text = models.TextField(blank=True)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -279,10 +321,13 @@ class ActionEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["action", "at", "pk"]
+        # The trail reads in the order things happened, not the order they were typed.
+        ordering = ["action", "on_date", "at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["created", "update", "status", "due", "owners", "text"]),
+                condition=Q(
+                    kind__in=["created", "update", "status", "due", "owners", "text", "correction"]
+                ),
                 name="actions_actionevent_kind_valid",
             ),
         ]
@@ -307,6 +352,23 @@ class ActionReview(models.Model):
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="review")
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reviews")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    # What the meeting minuted about the action, kept here rather than read from the action
+    # later: the action moves on, the minutes of this review do not.
+    update = models.TextField(blank=True, help_text="The update given at the meeting.")
+    new_due_date = models.DateField(null=True, blank=True)
+    new_due_meeting = models.DateField(null=True, blank=True)
+    new_due_wording = models.CharField(max_length=200, blank=True)
+    owners_before = models.CharField(max_length=200, blank=True)
+    owners_after = models.CharField(max_length=200, blank=True)
+    completion_claimed_on = models.DateField(
+        null=True, blank=True, help_text="When the owner had marked it complete, if they had."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Two officers recording an outcome for the same review: the second is refused.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -320,6 +382,68 @@ class ActionReview(models.Model):
 
     def __str__(self):
         return f"Review of {self.action.reference} at {self.item.meeting}"
+
+    @property
+    def decided(self):
+        return self.outcome != self.Outcome.PENDING
+
+    @property
+    def owners(self):
+        """The ACTION column of the review: the owners as the meeting left them."""
+        return self.owners_after if self.decided else self.action.owner_display
+
+    def outcome_sentences(self, replacements=()):
+        """The outcome in the words of the minutes; ``replacements`` are the actions raised at
+        the review's item, in order."""
+        if not self.decided:
+            return []
+        out = []
+        if self.completion_claimed_on and self.outcome == self.Outcome.CARRIED_FORWARD:
+            claimed = date_format(self.completion_claimed_on, "j F Y")
+            out.append(f"Marked complete by its owner on {claimed} but not agreed complete.")
+        if self.outcome == self.Outcome.CLOSED:
+            out.append("Agreed closed.")
+        elif self.outcome == self.Outcome.CARRIED_FORWARD:
+            out.append(f"Carried forward {self._carried_to()}".rstrip() + ".")
+        else:
+            out.append(f"Closed and replaced by {_replacements_sentence(replacements)}.")
+        if self.owners_before != self.owners_after:
+            out.append(
+                f"Owners changed from {self.owners_before or 'none'} to "
+                f"{self.owners_after or 'none'}."
+            )
+        return out
+
+    def _carried_to(self):
+        parts = []
+        if self.new_due_meeting:
+            parts.append(f"to the {date_format(self.new_due_meeting, 'F Y')} meeting")
+        if self.new_due_date:
+            parts.append(f"{'by' if parts else 'to'} {date_format(self.new_due_date, 'j F Y')}")
+        text = ", ".join(parts)
+        if self.new_due_wording:
+            text += f" (“{self.new_due_wording}”)" if text else f"to “{self.new_due_wording}”"
+        return text
+
+
+def _replacements_sentence(actions):
+    """ "action 2017/11-03 (DCC), due 31 January 2018" for each, joined with "and"."""
+    parts = []
+    for action in actions:
+        part = f"action {action.reference}"
+        if action.raised_owners:
+            part += f" ({action.raised_owners})"
+        if action.raised_due_wording:
+            wording = action.raised_due_wording
+            part += f", {wording[:1].lower()}{wording[1:]}"
+        elif action.raised_due_date:
+            part += f", due {date_format(action.raised_due_date, 'j F Y')}"
+        elif action.raised_due_meeting:
+            part += f", due at the {date_format(action.raised_due_meeting, 'F Y')} meeting"
+        parts.append(part)
+    if len(parts) > 1:
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return parts[0] if parts else "a new action"
 
 
 class ReminderLog(models.Model):

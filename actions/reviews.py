@@ -40,7 +40,8 @@ def bring_forward(meeting):
     """Add an item under the "brought forward" section for every action that comes to it.
 
     Each item quotes the action through its review; returns the reviews created. Running it
-    again adds only actions that have since become due.
+    again adds only actions that have since become due. The review of an action raised under
+    a restricted item is restricted with the same reason: the restriction follows the text.
     """
     section = brought_forward_section(meeting)
     if section is None:
@@ -55,6 +56,8 @@ def bring_forward(meeting):
             kind=ItemKind.BROUGHT_FORWARD,
             heading=action.item.heading,
             theme=action.item.theme,
+            restricted=bool(action.item.withheld_reason),
+            restriction_reason=action.item.withheld_reason,
         )
         reviews.append(ActionReview.objects.create(item=item, action=action))
     return reviews

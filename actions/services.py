@@ -71,6 +71,16 @@ def raise_action(
         raise IntegrityError("Could not allocate an action reference")
     action.owner_posts.set(owner_posts)
     action.owner_people.set(owner_people)
+    action.record_as_raised()
+    action._history_user = by
+    action.save(
+        update_fields=[
+            "raised_owners",
+            "raised_due_date",
+            "raised_due_meeting",
+            "raised_due_wording",
+        ]
+    )
     ActionEvent.objects.create(
         action=action,
         kind=ActionEvent.Kind.CREATED,
@@ -122,18 +132,28 @@ def add_update(action, *, text, on_date, by):
     )
 
 
-def mark_complete(action, *, note, by):
-    """The owner says the action is done; closure stays for the Commissioner or OPCC to agree."""
+def _not_in_future(on_date, what):
+    if on_date > timezone.localdate():
+        raise ValidationError(f"{what} cannot be dated in the future.", code="future_date")
+
+
+def mark_complete(action, *, note, by, on_date=None):
+    """The owner says the action is done, on the day they give (not in the future); closure
+    stays for the Commissioner or OPCC to agree."""
     if not note.strip():
         raise ValidationError("Say what was done.", code="note_required")
-    return set_action_status(action, Status.AWAITING_CLOSURE, by=by, reason=note)
+    on_date = on_date or timezone.localdate()
+    _not_in_future(on_date, "A completion")
+    return set_action_status(
+        action, Status.AWAITING_CLOSURE, by=by, reason=note.strip(), on_date=on_date
+    )
 
 
-def _record_change(action, kind, text, by, meeting=None):
+def _record_change(action, kind, text, by, meeting=None, on_date=None):
     return ActionEvent.objects.create(
         action=action,
         kind=kind,
-        on_date=timezone.localdate(),
+        on_date=on_date or timezone.localdate(),
         text=text.strip(),
         meeting=meeting,
         by=by,
@@ -141,7 +161,15 @@ def _record_change(action, kind, text, by, meeting=None):
 
 
 def change_due(
-    action, *, by, due_date=None, due_meeting=None, due_wording="", reason="", meeting=None
+    action,
+    *,
+    by,
+    due_date=None,
+    due_meeting=None,
+    due_wording="",
+    reason="",
+    meeting=None,
+    on_date=None,
 ):
     """Set a new due date or due meeting (carrying an action forward keeps it open)."""
     before = action.due_display or "Not set"
@@ -150,10 +178,20 @@ def change_due(
     action.due_wording = due_wording
     _save(action, by, ["due_date", "due_meeting", "due_wording"])
     text = f"Due changed from “{before}” to “{action.due_display or 'Not set'}”."
-    return _record_change(action, ActionEvent.Kind.DUE, f"{text} {reason}", by, meeting)
+    return _record_change(action, ActionEvent.Kind.DUE, f"{text} {reason}", by, meeting, on_date)
 
 
-def change_owners(action, *, by, owner_posts=(), owner_people=(), owned_by_all=False, reason=""):
+def change_owners(
+    action,
+    *,
+    by,
+    owner_posts=(),
+    owner_people=(),
+    owned_by_all=False,
+    reason="",
+    meeting=None,
+    on_date=None,
+):
     """Give the action new owners, recording the old and new ACTION column."""
     before = action.owner_display or "None"
     action.owner_posts.set(owner_posts)
@@ -161,9 +199,82 @@ def change_owners(action, *, by, owner_posts=(), owner_people=(), owned_by_all=F
     action.owned_by_all = owned_by_all
     _save(action, by, ["owned_by_all"])
     # The prefetch cache, if any, still holds the old owners.
-    action = Action.objects.prefetch_related("owner_posts", "owner_people").get(pk=action.pk)
+    for cache in ("owner_posts", "owner_people"):
+        getattr(action, "_prefetched_objects_cache", {}).pop(cache, None)
     text = f"Owners changed from {before} to {action.owner_display or 'None'}."
-    return _record_change(action, ActionEvent.Kind.OWNERS, f"{text} {reason}", by)
+    return _record_change(action, ActionEvent.Kind.OWNERS, f"{text} {reason}", by, meeting, on_date)
+
+
+def _owners_differ(action, owner_posts, owner_people, owned_by_all):
+    return (set(owner_posts), set(owner_people), owned_by_all) != (
+        set(action.owner_posts.all()),
+        set(action.owner_people.all()),
+        action.owned_by_all,
+    )
+
+
+def _due_differs(action, due_date, due_meeting, due_wording):
+    return (due_date, due_meeting, due_wording) != (
+        action.due_date,
+        action.due_meeting,
+        action.due_wording,
+    )
+
+
+@transaction.atomic
+def reassign(
+    action,
+    *,
+    by,
+    on_date,
+    reason,
+    owner_posts,
+    owner_people,
+    owned_by_all,
+    due_date,
+    due_meeting,
+    due_wording,
+):
+    """Between meetings, give an action new owners or a new due: dated, with a reason, on its
+    trail. What its meeting minuted stays as minuted."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.meeting.in_progress:
+        raise ValidationError(
+            "The minutes that raised this action are still being written: edit the action "
+            "in them instead.",
+            code="minutes_in_progress",
+        )
+    if action.status == Status.CLOSED:
+        raise ValidationError("A closed action cannot be reassigned.", code="closed")
+    if not reason.strip():
+        raise ValidationError("Say why the action is reassigned.", code="reason_required")
+    _not_in_future(on_date, "A reassignment")
+    owners_differ = _owners_differ(action, owner_posts, owner_people, owned_by_all)
+    due_differs = _due_differs(action, due_date, due_meeting, due_wording)
+    if not (owners_differ or due_differs):
+        raise ValidationError("Nothing was changed.", code="unchanged")
+    why = f"Reassigned: {reason.strip()}"
+    if owners_differ:
+        change_owners(
+            action,
+            by=by,
+            owner_posts=owner_posts,
+            owner_people=owner_people,
+            owned_by_all=owned_by_all,
+            reason=why,
+            on_date=on_date,
+        )
+    if due_differs:
+        change_due(
+            action,
+            by=by,
+            due_date=due_date,
+            due_meeting=due_meeting,
+            due_wording=due_wording,
+            reason=why,
+            on_date=on_date,
+        )
+    return action
 
 
 def agree_closure(actions, *, by):
@@ -192,78 +303,188 @@ def edit_action(
     due_date,
     due_meeting,
     due_wording,
+    reason="",
     version=None,
 ):
-    """Apply an edit of an action, putting each kind of change on its trail."""
+    """Edit an action in the minutes of the meeting that raised it, while those minutes are
+    being written. Once they have been agreed, an edit is a correction of the record: it
+    needs the minutes reopened and a reason, and is recorded as a correction.
+
+    Owners and due that a later meeting has since changed stay as that meeting left them.
+    """
     # Compare with the stored row: a bound ModelForm has already written into ``action``.
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update()
+        .select_related("meeting__series")
+        .prefetch_related("owner_posts", "owner_people")
+        .get(pk=action.pk)
+    )
+    meeting = action.meeting
+    if not meeting.in_progress:
+        raise ValidationError(
+            f"The minutes of {meeting.title} are {meeting.get_status_display().lower()}: "
+            "reopen them to correct this action, or reassign it.",
+            code="minutes_locked",
+        )
+    correcting = meeting.status_events.filter(from_status="agreed").exists() or (
+        meeting.status_events.filter(from_status="published").exists()
+    )
+    if correcting and not reason.strip():
+        raise ValidationError(
+            "Say why the agreed minutes are corrected.", code="correction_reason_required"
+        )
+    changes = []
     if text != action.text:
-        before = action.text
+        changes.append(f"Wording changed from “{action.text}” to “{text}”.")
         action.text = text
-        _save(action, by, ["text"])
-        _record_change(
-            action, ActionEvent.Kind.TEXT, f"Wording changed from “{before}” to “{text}”.", by
+    owners_before = action.raised_owners
+    due_before = action.raised_due_display
+    # The current owners and due follow the record unless a later meeting has moved them on.
+    owners_unmoved = action.owner_display == action.raised_owners
+    due_unmoved = (action.due_date, action.due_meeting, action.due_wording) == (
+        action.raised_due_date,
+        action.raised_due_meeting,
+        action.raised_due_wording,
+    )
+    action.raised_due_date, action.raised_due_meeting = due_date, due_meeting
+    action.raised_due_wording = due_wording
+    if due_unmoved:
+        action.due_date, action.due_meeting, action.due_wording = (
+            due_date,
+            due_meeting,
+            due_wording,
         )
-    if (due_date, due_meeting, due_wording) != (
-        action.due_date,
-        action.due_meeting,
-        action.due_wording,
-    ):
-        change_due(
-            action, by=by, due_date=due_date, due_meeting=due_meeting, due_wording=due_wording
+    _save(
+        action,
+        by,
+        [
+            "text",
+            "raised_due_date",
+            "raised_due_meeting",
+            "raised_due_wording",
+            "due_date",
+            "due_meeting",
+            "due_wording",
+        ],
+    )
+    if action.raised_due_display != due_before:
+        changes.append(
+            f"Due changed from “{due_before or 'Not set'}” to "
+            f"“{action.raised_due_display or 'Not set'}”."
         )
-    if (set(owner_posts), set(owner_people), owned_by_all) != (
-        set(action.owner_posts.all()),
-        set(action.owner_people.all()),
-        action.owned_by_all,
-    ):
-        change_owners(
-            action,
-            by=by,
-            owner_posts=owner_posts,
-            owner_people=owner_people,
-            owned_by_all=owned_by_all,
-        )
+    if owners_unmoved and _owners_differ(action, owner_posts, owner_people, owned_by_all):
+        action.owner_posts.set(owner_posts)
+        action.owner_people.set(owner_people)
+        action.owned_by_all = owned_by_all
+        for cache in ("owner_posts", "owner_people"):
+            action._prefetched_objects_cache.pop(cache, None)
+        labels = action.owner_display
+    else:
+        labels = _labels(owner_posts, owner_people, owned_by_all)
+    if labels != owners_before:
+        action.raised_owners = labels
+        changes.append(f"Owners changed from {owners_before or 'None'} to {labels or 'None'}.")
+    _save(action, by, ["owned_by_all", "raised_owners"])
+    if changes:
+        if correcting:
+            _record_change(
+                action,
+                ActionEvent.Kind.CORRECTION,
+                f"Corrected in the minutes of {meeting.title}: "
+                f"{' '.join(changes)} {reason.strip()}",
+                by,
+                meeting,
+            )
+        else:
+            _record_change(
+                action, ActionEvent.Kind.TEXT, " ".join(changes), by, meeting, meeting.date
+            )
     return action
+
+
+def _labels(owner_posts, owner_people, owned_by_all):
+    """The ACTION column for owners not (yet) saved, in the order the action shows them."""
+    posts = sorted(owner_posts, key=lambda post: (post.seniority, post.abbreviation))
+    people = sorted(owner_people, key=lambda person: person.name)
+    labels = [post.abbreviation for post in posts] + [person.initials for person in people]
+    return " ".join([*labels, *(["ALL"] if owned_by_all else [])])
+
+
+STALE_REVIEW = (
+    "The outcome of {reference} was recorded by someone else while you were typing, so yours "
+    "was not saved. What you typed is still below; read their outcome on the meeting's page."
+)
 
 
 @transaction.atomic
 def decide_review(
-    review, *, by, outcome, update="", new_due_date=None, new_due_meeting=None, new_due_wording=""
+    review,
+    *,
+    by,
+    outcome,
+    version=None,
+    update="",
+    new_due_date=None,
+    new_due_meeting=None,
+    new_due_wording="",
+    new_owner_posts=(),
+    new_owner_people=(),
+    new_owned_by_all=False,
 ):
-    """Record the meeting's decision on an action brought forward.
+    """Record, and minute, the meeting's decision on an action brought forward.
 
     Closed, or closed and replaced, ends the action; carried forward keeps it open with a
-    new due. The update given at the meeting goes on the trail, dated the day of the meeting.
+    new due (and reopens one its owner had marked complete). New owners, if given, replace
+    the old. Every change is dated the day of the meeting. A review is decided once: a second
+    outcome, or one typed on a stale page, is refused.
     """
-    action, meeting = review.action, review.item.meeting
+    review = (
+        ActionReview.objects.select_for_update()
+        .select_related("item__meeting__series")
+        .get(pk=review.pk)
+    )
+    action = (
+        Action.objects.select_for_update()
+        .prefetch_related("owner_posts", "owner_people")
+        .get(pk=review.action_id)
+    )
+    if review.decided or (version is not None and version != review.version):
+        raise ValidationError(STALE_REVIEW.format(reference=action.reference), code="stale")
+    meeting = review.item.meeting
+    on = {"by": by, "meeting": meeting, "on_date": meeting.date}
+    review.owners_before = action.owner_display
+    if action.status == Status.AWAITING_CLOSURE:
+        claim = action.events.filter(to_status=Status.AWAITING_CLOSURE).order_by("-on_date").first()
+        review.completion_claimed_on = claim.on_date if claim else None
     if update.strip():
         ActionEvent.objects.create(
-            action=action,
-            kind=ActionEvent.Kind.UPDATE,
-            on_date=meeting.date,
-            text=update.strip(),
-            meeting=meeting,
-            by=by,
+            action=action, kind=ActionEvent.Kind.UPDATE, text=update.strip(), **on
+        )
+    new_owners = new_owner_posts or new_owner_people or new_owned_by_all
+    if new_owners and _owners_differ(action, new_owner_posts, new_owner_people, new_owned_by_all):
+        change_owners(
+            action,
+            owner_posts=new_owner_posts,
+            owner_people=new_owner_people,
+            owned_by_all=new_owned_by_all,
+            reason=f"At the {meeting.title} meeting.",
+            **on,
         )
     if outcome == ActionReview.Outcome.CARRIED_FORWARD:
         change_due(
             action,
-            by=by,
             due_date=new_due_date,
             due_meeting=new_due_meeting,
             due_wording=new_due_wording,
             reason=f"Carried forward at the {meeting.title} meeting.",
-            meeting=meeting,
+            **on,
         )
         if action.status == Status.AWAITING_CLOSURE:
             set_action_status(
                 action,
                 Status.OPEN,
-                by=by,
                 reason=f"Not agreed complete at the {meeting.title} meeting; carried forward.",
-                meeting=meeting,
-                on_date=meeting.date,
+                **on,
             )
     elif action.status != Status.CLOSED:
         if outcome == ActionReview.Outcome.REPLACED:
@@ -271,9 +492,21 @@ def decide_review(
             reason = f"Closed at the {meeting.title} meeting and replaced by {replacements}."
         else:
             reason = f"Agreed complete and closed at the {meeting.title} meeting."
-        set_action_status(
-            action, Status.CLOSED, by=by, reason=reason, meeting=meeting, on_date=meeting.date
-        )
+        set_action_status(action, Status.CLOSED, reason=reason, **on)
     review.outcome = outcome
-    review.save(update_fields=["outcome"])
+    review.update = update.strip()
+    review.new_due_date = new_due_date if outcome == ActionReview.Outcome.CARRIED_FORWARD else None
+    review.new_due_meeting = (
+        new_due_meeting.replace(day=1)
+        if new_due_meeting and outcome == ActionReview.Outcome.CARRIED_FORWARD
+        else None
+    )
+    review.new_due_wording = (
+        new_due_wording if outcome == ActionReview.Outcome.CARRIED_FORWARD else ""
+    )
+    review.owners_after = action.owner_display
+    review.decided_by, review.decided_at = by, timezone.now()
+    review.version += 1
+    review._history_user = by
+    review.save()
     return review

@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += [
     path("items/<int:item_pk>/raise/", views.raise_action, name="raise"),
     path("<int:pk>/edit/", views.edit_action, name="edit"),
+    path("<int:pk>/reassign/", views.reassign_action, name="reassign"),
     path("reviews/<int:pk>/outcome/", views.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
 ]

@@ -18,6 +18,7 @@ from actions.forms import (
     ActionForm,
     BulkCloseForm,
     CompleteForm,
+    ReassignForm,
     ReopenForm,
     ReviewForm,
     ReviewOutcomeForm,
@@ -144,7 +145,9 @@ def mark_complete(request, pk):
         action,
         CompleteForm,
         "complete_form",
-        lambda data: services.mark_complete(action, note=data["note"], by=request.user),
+        lambda data: services.mark_complete(
+            action, note=data["note"], on_date=data["on_date"], by=request.user
+        ),
         f"Action {action.reference} marked complete. The Commissioner will agree its closure.",
     )
 
@@ -306,7 +309,7 @@ def _item_actions(request, item, form=None):
         "actions/_item_actions.html",
         {
             "item": item,
-            "actions": item.actions.prefetch_related("owner_posts", "owner_people"),
+            "actions": item.actions.all(),
             "action_form": form,
         },
     )
@@ -349,8 +352,8 @@ def raise_action(request, item_pk):
 
 
 def edit_action(request, pk):
-    """OPCC staff correct an action: its wording while the minutes are a draft, its owners
-    and due at any time. Each change goes on the action's trail."""
+    """OPCC staff edit an action in the minutes that raised it, while those are being
+    written; once agreed, a change is a correction (reopen them) or a reassignment."""
     if not roles.is_opcc_staff(request.user):
         raise PermissionDenied("Only OPCC staff edit actions.")
     action = get_object_or_404(
@@ -359,43 +362,75 @@ def edit_action(request, pk):
         ),
         pk=pk,
     )
-    form = ActionForm(request.POST or None, instance=action, meeting=action.meeting)
-    wording_locked = action.meeting.status != MinutesStatus.DRAFT
-    form.fields["text"].disabled = wording_locked
-    if request.method == "POST" and form.is_valid():
-        services.edit_action(action, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Action {action.reference} saved.")
+    if not action.meeting.in_progress:
+        messages.error(
+            request,
+            f"The minutes of {action.meeting.title} are "
+            f"{action.meeting.get_status_display().lower()}: reopen them to correct this "
+            "action, or reassign it.",
+        )
         return redirect(action)
+    correcting = action.meeting.status_events.filter(
+        from_status__in=[MinutesStatus.AGREED, MinutesStatus.PUBLISHED]
+    ).exists()
+    form = ActionForm(
+        request.POST or None, instance=action, meeting=action.meeting, correcting=correcting
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_action(action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action {action.reference} saved.")
+            return redirect(action)
     return render(
         request,
         "actions/action_form.html",
-        {
-            "form": form,
-            "action": action,
-            "item": action.item,
-            "meeting": action.meeting,
-            "wording_locked": wording_locked,
-        },
+        {"form": form, "action": action, "item": action.item, "meeting": action.meeting},
     )
 
 
-@require_POST
+def reassign_action(request, pk):
+    """Between meetings, give an action new owners or a new due, dated and with a reason."""
+    if not roles.is_opcc_staff(request.user):
+        raise PermissionDenied("Only OPCC staff reassign actions.")
+    action = get_object_or_404(
+        Action.objects.select_related("meeting__series").prefetch_related(
+            "owner_posts", "owner_people"
+        ),
+        pk=pk,
+    )
+    form = ReassignForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign(action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action {action.reference} reassigned.")
+            return redirect(action)
+    return render(request, "actions/reassign_form.html", {"form": form, "action": action})
+
+
 def review_outcome(request, pk):
-    """Record what the meeting decided about an action brought forward."""
+    """Record what the meeting decided about an action brought forward: inline on the record
+    page, or on its own page, which also takes new owners."""
     review = get_object_or_404(
-        ActionReview.objects.select_related("item__meeting__series", "action"), pk=pk
+        ActionReview.objects.select_related("item__meeting__series", "action__meeting"), pk=pk
     )
     require_recorder(request)
     meeting = review.item.meeting
     if refused := draft_meeting_or_redirect(request, meeting):
         return refused
-    form = ReviewOutcomeForm(request.POST, review=review, prefix=f"review-{review.pk}")
-    if form.is_valid():
+    form = ReviewOutcomeForm(request.POST or None, review=review, prefix=f"review-{review.pk}")
+    if request.method == "POST" and form.is_valid():
         try:
             services.decide_review(review, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
+        review.refresh_from_db()
         messages.success(
             request, f"{review.action.reference}: {review.get_outcome_display().lower()}."
         )
@@ -419,9 +454,13 @@ def bulk_close(request, meeting_pk):
         messages.error(request, form.errors["reviews"][0])
         return redirect(reverse("meetings:record", args=[meeting.pk]) + "#bulk-close")
     reviews = list(form.cleaned_data["reviews"])
-    with transaction.atomic():
-        for review in reviews:
-            services.decide_review(review, by=request.user, outcome=ActionReview.Outcome.CLOSED)
+    try:
+        with transaction.atomic():
+            for review in reviews:
+                services.decide_review(review, by=request.user, outcome=ActionReview.Outcome.CLOSED)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("meetings:record", meeting.pk)
     messages.success(
         request,
         "Agreed complete and closed: "

@@ -8,38 +8,22 @@ import io
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from meetings.minutes import when_line
-
 
 class PdfUnavailable(Exception):
     """WeasyPrint needs Pango from the operating system; without it there is no PDF."""
 
 
-def minutes_docx(context):
+def minutes_docx(doc):
+    """The minutes as a Word document: the same ``MinutesDocument`` as the screen, cell for
+    cell, in the layout OPCCs circulate."""
     from docx import Document
     from docx.shared import Pt
 
-    meeting = context["meeting"]
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(f"{meeting.title} – Meeting Notes", level=1)
-    for label, value in [
-        ("Date:", when_line(meeting)),
-        ("Chair:", meeting.chair.name if meeting.chair else "Not recorded"),
-        (
-            "Minutes:",
-            ", ".join(
-                part
-                for part in [
-                    meeting.minute_taker.name if meeting.minute_taker else "",
-                    meeting.minute_taker_capacity,
-                ]
-                if part
-            ),
-        ),
-        ("Venue", meeting.venue),
-    ]:
+    document.add_heading(doc.title, level=1)
+    for label, value in doc.facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label} ").bold = True
         paragraph.add_run(value)
@@ -47,58 +31,62 @@ def minutes_docx(context):
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.rows[0].cells[1].text, table.rows[0].cells[2].text = "Name:", "Capacity:"
-    for label, people in [
-        ("Attendance:", context["present"]),
-        ("Apologies:", context["apologies"]),
-    ]:
-        for index, attendance in enumerate(people):
+    for label, people in [("Attendance:", doc.present), ("Apologies:", doc.apologies)]:
+        for index, attendee in enumerate(people):
             cells = table.add_row().cells
             cells[0].text = label if index == 0 else ""
-            cells[1].text = attendance.person.name + ("*" if attendance.is_partial else "")
-            cells[2].text = attendance.capacity
-    for attendance in context["partial"]:
-        document.add_paragraph(f"*{attendance.partial_note}")
+            cells[1].text = attendee.name
+            cells[2].text = attendee.capacity
+    for note in doc.partial_notes:
+        document.add_paragraph(f"*{note}")
 
     items = document.add_table(rows=1, cols=3)
     items.style = "Table Grid"
     items.rows[0].cells[2].text = "ACTION"
-    for row in context["rows"]:
+    for row in doc.rows:
         cells = items.add_row().cells
-        cells[0].text = row.item.number if row.number_in_column else ""
+        cells[0].text = row.number
         paragraphs = iter([cells[1].paragraphs[0]])
-        for kind, payload in row.blocks():
-            if kind == "findings":
-                lines = payload
-            elif kind == "actions":
-                lines = [f"{action.text_with_due} ({action.reference})" for action in payload]
+        for block in row.blocks_with_notes:
+            if block.kind == "findings":
+                lines = block.items
+            elif block.kind == "actions":
+                lines = [f"{line.text} ({line.reference})" for line in block.items]
             else:
-                lines = [payload]
+                lines = [block.text]
             for line in lines:
                 paragraph = next(paragraphs, None) or cells[1].add_paragraph()
-                if kind in ("findings", "actions"):
+                if block.kind in ("findings", "actions"):
                     paragraph.style = document.styles["List Bullet"]
-                paragraph.add_run(line).bold = kind in ("heading", "label")
+                paragraph.add_run(line).bold = block.kind in ("heading", "label")
         cells[2].text = row.action_column
 
     document.add_heading("Summary of actions arising", level=2)
-    summary = document.add_table(rows=1, cols=5)
-    summary.style = "Table Grid"
-    headings = ["Ref.", "Item", "Action", "Owner", "Due"]
-    for cell, text in zip(summary.rows[0].cells, headings, strict=True):
-        cell.text = text
-    for action in context["actions_arising"]:
-        cells = summary.add_row().cells
-        cells[0].text = action.reference
-        cells[1].text = action.item.number
-        cells[2].text = action.text
-        cells[3].text = action.owner_display
-        cells[4].text = action.due_display or "Not set"
+    if doc.summary:
+        summary = document.add_table(rows=1, cols=5)
+        summary.style = "Table Grid"
+        for cell, text in zip(summary.rows[0].cells, SUMMARY_HEADINGS, strict=True):
+            cell.text = text
+        for line in doc.summary:
+            cells = summary.add_row().cells
+            due = f"{line.due}\n{line.due_date}" if line.due_date else line.due
+            texts = [line.reference, line.item, line.text, line.owners, due]
+            for cell, text in zip(cells, texts, strict=True):
+                cell.text = text
+    else:
+        document.add_paragraph(NO_ACTIONS)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+SUMMARY_HEADINGS = ["Ref.", "Item", "Action", "Owner", "Due"]
+NO_ACTIONS = "No actions arose at this meeting."
+
+
 def minutes_pdf(context, base_url):
+    """The minutes as PDF: the screen's template over the same document, with its own A4
+    stylesheet."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:  # Pango or HarfBuzz missing from the system

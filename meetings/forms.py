@@ -4,9 +4,18 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils.formats import date_format
 
 from meetings.minutes import in_agenda_order
-from meetings.models import AgendaItem, Attendance, Finding, Meeting, Person, Theme
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Finding,
+    Meeting,
+    MinutesStatus,
+    Person,
+    Theme,
+)
 
 STALE_MESSAGE = (
     "Someone else saved this since you opened it, so your changes were not saved. "
@@ -334,3 +343,67 @@ class ReopenMinutesForm(CrispyMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the agreed minutes are being reopened."},
     )
+
+
+class AgreeMinutesForm(CrispyMixin, forms.Form):
+    """The chair's decision on a set of minutes, at the meeting that considered them."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (MinutesStatus.AGREED, "Agreed as a correct record"),
+            (MinutesStatus.NOT_AGREED, "Not agreed: to be amended and recirculated"),
+        ],
+        initial=MinutesStatus.AGREED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the minutes were agreed."},
+    )
+    at_meeting = forms.ModelChoiceField(
+        label="At the meeting of",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Not at a meeting (agreed by correspondence)",
+    )
+    reason = forms.CharField(
+        label="What must be amended",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the minutes are not agreed.",
+    )
+    confirm = forms.BooleanField(
+        label="I have read what is missing above and the minutes are agreed as they stand",
+        required=False,
+    )
+
+    def __init__(self, *args, meeting, problems, **kwargs):
+        self.problems = problems
+        super().__init__(*args, **kwargs)
+        later = Meeting.objects.filter(series=meeting.series, date__gt=meeting.date).order_by(
+            "date"
+        )
+        self.fields["at_meeting"].queryset = later
+        self.fields["at_meeting"].label_from_instance = lambda m: date_format(m.date, "j F Y")
+        self.fields["at_meeting"].initial = later.first()
+        if meeting.status == MinutesStatus.NOT_AGREED:
+            self.fields["decision"].choices = self.fields["decision"].choices[:1]
+        if not problems:
+            del self.fields["confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == MinutesStatus.NOT_AGREED and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                ValidationError("Say what must be amended.", code="required"),
+            )
+        if decision == MinutesStatus.AGREED and self.problems and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                ValidationError(
+                    "Tick to agree the minutes although something is missing, or record it first.",
+                    code="confirm_required",
+                ),
+            )
+        return cleaned

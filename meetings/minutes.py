@@ -1,14 +1,17 @@
-"""The minutes of one meeting as rows of the familiar table: number | item | ACTION.
+"""The minutes of one meeting: the live rows an officer records, and the document built
+from them, in the familiar table number | item | ACTION.
 
-The screen, print, Word and PDF versions all read these rows, so they cannot disagree.
+The screen, print, Word and PDF versions all read one ``MinutesDocument``, so they cannot
+disagree; agreed minutes read the document frozen when they were agreed, so nothing done
+afterwards can change them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.formats import date_format
 
-from meetings.models import AgendaItem, Finding, ItemKind, NilReturn
+from meetings.models import AgendaItem, Attendance, Finding, ItemKind, NilReturn
 
 
 def when_line(meeting):
@@ -27,6 +30,8 @@ def next_meeting_line(meeting):
 
 @dataclass
 class MinutesRow:
+    """One live item of a meeting being recorded, with what was recorded under it."""
+
     item: AgendaItem
     depth: int
     findings: list = field(default_factory=list)
@@ -42,57 +47,6 @@ class MinutesRow:
     @property
     def review(self):
         return getattr(self.item, "review", None)
-
-    def blocks(self):
-        """The item column as (kind, payload) blocks in reading order.
-
-        kind is "heading", "para" or "label" with text, "findings" with a list of texts, or
-        "actions" with a list of actions.
-        """
-        item, review = self.item, self.review
-        if self.withheld:
-            return [
-                (
-                    "para",
-                    f"This item is withheld from this version of the minutes. Reason: "
-                    f"{item.restriction_reason}",
-                )
-            ]
-        out = []
-        if review:
-            action = review.action
-            origin = date_format(action.meeting.date, "F Y")
-            out += [
-                ("para", f"Action arising from the {origin} meeting:"),
-                ("para", action.item.title),
-                ("para", action.text_with_due),
-            ]
-        elif item.kind == ItemKind.NEXT_MEETING:
-            out.append(("heading", f"{item.heading} {next_meeting_line(item.meeting)}"))
-        else:
-            prefix = "" if self.number_in_column else f"{item.number}. "
-            out.append(("heading", f"{prefix}{item.title}"))
-        for text in (item.background, item.question):
-            out += [("para", part.strip()) for part in text.split("\n\n") if part.strip()]
-        if self.findings:
-            if item.label_findings:
-                out.append(("label", "Findings:"))
-            out.append(("findings", [finding.text for finding in self.findings]))
-        if self.actions:
-            out += [("label", "Actions arising:"), ("actions", self.actions)]
-        elif item.nil_return == NilReturn.NO_ACTIONS:
-            out += [("label", "Actions arising:"), ("para", item.get_nil_return_display())]
-        elif item.nil_return:
-            out.append(("para", item.get_nil_return_display()))
-        return out
-
-    @property
-    def action_column(self):
-        """Owners of the item's actions, each once, in the order the actions were minuted."""
-        if self.withheld:
-            return ""
-        owners = dict.fromkeys(label for action in self.actions for label in action.owner_labels)
-        return " ".join(owners) or self.item.action_column_note
 
 
 def in_agenda_order(items):
@@ -128,11 +82,12 @@ def minutes_rows(meeting, *, public=False):
             "review__action__item__theme",
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
-            "actions__owner_posts",
-            "actions__owner_people",
-            # The record page quotes each brought-forward action with its owners.
+            "actions",
+            # A review not yet decided shows the action's owners as they stand, and the
+            # record page the owner's latest update.
             "review__action__owner_posts",
             "review__action__owner_people",
+            "review__action__events",
         )
     )
     rows = []
@@ -146,5 +101,253 @@ def minutes_rows(meeting, *, public=False):
             withheld_depth = depth
             continue
         actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
+        for action in actions:
+            action.item = item  # labels ("5a/1") from the tree already walked, not a query
         rows.append(MinutesRow(item, depth, list(item.findings.all()), actions, has_children))
     return rows
+
+
+# The document: plain values only, so that it can be frozen as JSON and read back unchanged.
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    reference: str
+    text: str
+    action_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the item column: "heading", "para", "label" or "note" with ``text``;
+    "findings" with texts in ``items``; "actions" with ``ActionLine``s in ``items``."""
+
+    kind: str
+    text: str = ""
+    items: tuple = ()
+
+    @classmethod
+    def from_dict(cls, data):
+        items = data.get("items", ())
+        if data["kind"] == "actions":
+            items = tuple(ActionLine(**line) for line in items)
+        return cls(kind=data["kind"], text=data.get("text", ""), items=tuple(items))
+
+
+@dataclass(frozen=True)
+class Row:
+    anchor: str
+    number: str
+    depth: int
+    blocks: tuple
+    action_column: str = ""
+    restriction: str = ""  # The full version notes why the item is left out of the public one.
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**{**data, "blocks": tuple(Block.from_dict(b) for b in data["blocks"])})
+
+    @property
+    def blocks_with_notes(self):
+        """The blocks, led in the full version by the note of why the item is restricted."""
+        if not self.restriction:
+            return self.blocks
+        note = f"Restricted: left out of the public version. Reason: {self.restriction}"
+        return (Block("note", note), *self.blocks)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    capacity: str
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    reference: str
+    item: str
+    text: str
+    owners: str
+    due: str
+    due_date: str = ""  # The date behind a due worded in words, "31 January 2018".
+    action_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MinutesDocument:
+    title: str
+    facts: tuple  # (label, value) pairs: Date, Chair, Minutes, Venue
+    present: tuple
+    apologies: tuple
+    partial_notes: tuple
+    rows: tuple
+    summary: tuple
+    public: bool = False
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            title=data["title"],
+            facts=tuple(tuple(fact) for fact in data["facts"]),
+            present=tuple(Attendee(**a) for a in data["present"]),
+            apologies=tuple(Attendee(**a) for a in data["apologies"]),
+            partial_notes=tuple(data["partial_notes"]),
+            rows=tuple(Row.from_dict(row) for row in data["rows"]),
+            summary=tuple(SummaryLine(**line) for line in data["summary"]),
+            public=data["public"],
+        )
+
+    def text_lines(self):
+        """The document as plain lines in reading order: what a reader sees, for comparing
+        two versions."""
+        lines = [self.title, *(f"{label} {value}" for label, value in self.facts)]
+        lines += [f"Attendance: {a.name}, {a.capacity}" for a in self.present]
+        lines += [f"Apologies: {a.name}, {a.capacity}" for a in self.apologies]
+        lines += [f"*{note}" for note in self.partial_notes]
+        for row in self.rows:
+            prefix = f"{row.number} " if row.number else ""
+            for block in row.blocks_with_notes:
+                if block.kind == "findings":
+                    lines += [f"{prefix}• {text}" for text in block.items]
+                elif block.kind == "actions":
+                    lines += [f"{prefix}• {a.text} ({a.reference})" for a in block.items]
+                else:
+                    lines.append(f"{prefix}{block.text}")
+            if row.action_column:
+                lines.append(f"{prefix}ACTION: {row.action_column}")
+        lines += [
+            f"{s.reference} | {s.item} | {s.text} | {s.owners} | {s.due}" for s in self.summary
+        ]
+        return lines
+
+
+def _attendee(attendance):
+    name = attendance.person.name + ("*" if attendance.is_partial else "")
+    capacity = attendance.capacity
+    if attendance.presence == Attendance.Presence.APOLOGIES and attendance.reason:
+        capacity += f" – {attendance.reason}"
+    return Attendee(name, capacity)
+
+
+def _review_blocks(review):
+    action = review.action
+    out = [
+        Block(
+            "para",
+            f"Action arising from the {date_format(action.meeting.date, 'F Y')} meeting "
+            f"({action.reference}):",
+        ),
+        Block("para", action.item.title),
+        Block("para", action.raised_text_with_due),
+    ]
+    if review.update:
+        out.append(Block("para", f"Update: {review.update}"))
+    return out
+
+
+def _row_blocks(row):
+    item, review = row.item, row.review
+    out = []
+    if review:
+        out += _review_blocks(review)
+    elif item.kind == ItemKind.NEXT_MEETING:
+        out.append(Block("heading", f"{item.heading} {next_meeting_line(item.meeting)}"))
+    else:
+        prefix = "" if row.number_in_column else f"{item.number}. "
+        out.append(Block("heading", f"{prefix}{item.title}"))
+    for text in (item.background, item.question):
+        out += [Block("para", part.strip()) for part in text.split("\n\n") if part.strip()]
+    if row.findings:
+        if item.label_findings:
+            out.append(Block("label", "Findings:"))
+        out.append(Block("findings", items=tuple(finding.text for finding in row.findings)))
+    if review and review.decided:
+        out.append(Block("para", " ".join(review.outcome_sentences(row.actions))))
+    if row.actions:
+        lines = tuple(ActionLine(a.reference, a.raised_text_with_due, a.pk) for a in row.actions)
+        out += [Block("label", "Actions arising:"), Block("actions", items=lines)]
+    elif item.nil_return == NilReturn.NO_ACTIONS:
+        out += [Block("label", "Actions arising:"), Block("para", item.get_nil_return_display())]
+    elif item.nil_return:
+        out.append(Block("para", item.get_nil_return_display()))
+    return tuple(out)
+
+
+def _action_column(row):
+    """Owners as minuted, each once: a review's owners as the meeting left them, then those
+    of the actions raised at the item, in the order they were minuted."""
+    labels = row.review.owners.split() if row.review else []
+    labels += [label for action in row.actions for label in action.raised_owners.split()]
+    return " ".join(dict.fromkeys(labels)) or row.item.action_column_note
+
+
+def _document_row(row):
+    item = row.item
+    number = item.number if row.number_in_column else ""
+    if row.withheld:
+        text = (
+            "This item is withheld from this version of the minutes. Reason: "
+            f"{item.restriction_reason}"
+        )
+        return Row(f"item-{item.pk}", number, row.depth, (Block("para", text),))
+    return Row(
+        f"item-{item.pk}",
+        number,
+        row.depth,
+        _row_blocks(row),
+        _action_column(row),
+        item.restriction_reason if item.restricted else "",
+    )
+
+
+def _summary_line(action):
+    return SummaryLine(
+        reference=action.reference,
+        item=action.item.label,
+        text=action.text,
+        owners=action.raised_owners,
+        due=action.raised_due_display or "Not set",
+        due_date=(
+            date_format(action.raised_due_date, "j F Y")
+            if action.raised_due_wording and action.raised_due_date
+            else ""
+        ),
+        action_id=action.pk,
+    )
+
+
+def build_document(meeting, *, public=False):
+    """The minutes of ``meeting`` as they stand now, full or public."""
+    attendances = list(
+        meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
+    )
+    rows = minutes_rows(meeting, public=public)
+    present = Attendance.Presence.PRESENT
+    minutes_by = ", ".join(
+        part
+        for part in [
+            meeting.minute_taker.name if meeting.minute_taker else "",
+            meeting.minute_taker_capacity,
+        ]
+        if part
+    )
+    return MinutesDocument(
+        title=f"{meeting.title} – Meeting Notes",
+        facts=(
+            ("Date:", when_line(meeting)),
+            ("Chair:", meeting.chair.name if meeting.chair else "Not recorded"),
+            ("Minutes:", minutes_by or "Not recorded"),
+            ("Venue", meeting.venue or "Not recorded"),
+        ),
+        present=tuple(_attendee(a) for a in attendances if a.presence == present),
+        apologies=tuple(_attendee(a) for a in attendances if a.presence != present),
+        partial_notes=tuple(a.partial_note for a in attendances if a.is_partial),
+        rows=tuple(_document_row(row) for row in rows),
+        summary=tuple(
+            _summary_line(action) for row in rows if not row.withheld for action in row.actions
+        ),
+        public=public,
+    )

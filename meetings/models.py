@@ -173,8 +173,15 @@ class StandingSection(models.Model):
 
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    # The meeting that was asked to agree them did not: they are amended and recirculated,
+    # and stay open for recording like a draft until a later meeting agrees them.
+    NOT_AGREED = "not_agreed", "Not agreed: to be amended and recirculated"
     AGREED = "agreed", "Agreed"
     PUBLISHED = "published", "Published"
+
+
+# Minutes that may still be written to, and that the force does not see yet.
+IN_PROGRESS = (MinutesStatus.DRAFT, MinutesStatus.NOT_AGREED)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -182,7 +189,7 @@ class MeetingQuerySet(models.QuerySet):
         """The force sees minutes once agreed; OPCC staff and the Commissioner see drafts too."""
         if sees_all_minutes(user):
             return self
-        return self.exclude(status=MinutesStatus.DRAFT)
+        return self.exclude(status__in=IN_PROGRESS)
 
     def with_people(self):
         return self.select_related("series", "chair", "minute_taker")
@@ -231,6 +238,11 @@ class Meeting(models.Model):
     @property
     def title(self):
         return f"{self.series.name} {date_format(self.date, 'F Y')}"
+
+    @property
+    def in_progress(self):
+        """Draft or not agreed: still being written, so open to recording and corrections."""
+        return self.status in IN_PROGRESS
 
     @property
     def month(self):
@@ -332,6 +344,9 @@ class AgendaItem(models.Model):
         blank=True,
         help_text="Shown where the item is withheld, for example: operationally sensitive.",
     )
+    # Derived on save: the reason of this item's restriction or of its nearest restricted
+    # ancestor's, so that every reader of actions can filter on one indexed column.
+    withheld_reason = models.CharField(max_length=300, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -366,8 +381,40 @@ class AgendaItem(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"restricted", "restriction_reason", "parent"} & set(
+            update_fields
+        ):
+            return super().save(*args, **kwargs)
+        before = self.withheld_reason
+        self.withheld_reason = self._inherited_restriction()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "withheld_reason"}
+        super().save(*args, **kwargs)
+        if self.withheld_reason != before:
+            self._restriction_changed()
+
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+    def _inherited_restriction(self):
+        if self.restricted:
+            return self.restriction_reason
+        return self.parent.withheld_reason if self.parent_id else ""
+
+    def _restriction_changed(self):
+        """Pass the restriction down the subtree, and on to the items of later meetings still
+        in progress that review an action raised here: a restriction follows the content."""
+        for child in self.children.all():
+            child.save(update_fields=["restricted"])
+        if self.withheld_reason:
+            reviews = AgendaItem.objects.filter(
+                review__action__item=self, meeting__status__in=IN_PROGRESS, restricted=False
+            )
+            for item in reviews:
+                item.restricted, item.restriction_reason = True, self.withheld_reason
+                item.save(update_fields=["restricted", "restriction_reason"])
 
     @property
     def title(self):
@@ -403,6 +450,14 @@ class MinutesEvent(models.Model):
     from_status = models.CharField(max_length=12, choices=MinutesStatus.choices)
     to_status = models.CharField(max_length=12, choices=MinutesStatus.choices)
     reason = models.TextField(blank=True)
+    at_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The meeting at which the minutes were agreed, or not agreed.",
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -420,3 +475,43 @@ class MinutesEvent(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.from_status} to {self.to_status}"
+
+    @property
+    def description(self):
+        """ "Agreed at the meeting of 29 November 2017" """
+        text = self.get_to_status_display()
+        if self.to_status == MinutesStatus.DRAFT:
+            text = "Reopened for a correction"
+        if self.at_meeting_id:
+            text += f" at the meeting of {date_format(self.at_meeting.date, 'j F Y')}"
+        return text
+
+
+class MinutesVersion(models.Model):
+    """The minutes as they stood when agreed: every later rendering of agreed or published
+    minutes reads this, never the live rows, so nothing done afterwards can change them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    event = models.OneToOneField(
+        MinutesEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="version",
+        help_text="The agreement that froze this version.",
+    )
+    content = models.JSONField(help_text="The full and the public version, as rendered.")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the content.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="meetings_minutesversion_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}, version {self.number}"

@@ -1,40 +1,133 @@
 """Writes to the minutes that touch more than one row."""
 
+import hashlib
+import json
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from meetings.models import AgendaItem, Meeting, MinutesEvent, MinutesStatus
+from meetings.minutes import MinutesDocument, build_document
+from meetings.models import (
+    IN_PROGRESS,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MinutesEvent,
+    MinutesStatus,
+    MinutesVersion,
+)
 
-# The life of a set of minutes: drafted, agreed as a correct record, then published.
-# Reopening an agreed or published record for a correction needs a reason.
+# The life of a set of minutes: drafted, then agreed as a correct record (or not agreed, to
+# be amended and recirculated, and agreed later), then published. Reopening an agreed or
+# published record for a correction, and not agreeing one, need a reason.
 MINUTES_TRANSITIONS = {
-    MinutesStatus.DRAFT: {MinutesStatus.AGREED},
+    MinutesStatus.DRAFT: {MinutesStatus.AGREED, MinutesStatus.NOT_AGREED},
+    MinutesStatus.NOT_AGREED: {MinutesStatus.AGREED},
     MinutesStatus.AGREED: {MinutesStatus.PUBLISHED, MinutesStatus.DRAFT},
     MinutesStatus.PUBLISHED: {MinutesStatus.DRAFT},
 }
+REASON_REQUIRED = {
+    MinutesStatus.DRAFT: "Say why the agreed minutes are being reopened.",
+    MinutesStatus.NOT_AGREED: "Say what must be amended before the minutes are agreed.",
+}
 
 
-def set_minutes_status(meeting, new_status, *, by, reason=""):
-    """Move the minutes along an allowed transition and record who, when and why."""
+@transaction.atomic
+def set_minutes_status(meeting, new_status, *, by, reason="", at_meeting=None):
+    """Move the minutes along an allowed transition and record who, when, why and at which
+    meeting. Agreeing freezes the minutes as they stand (``freeze_minutes``)."""
     new_status = MinutesStatus(new_status)
-    old_status = MinutesStatus(meeting.status)
+    old_status = MinutesStatus(
+        Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+    )
     if new_status not in MINUTES_TRANSITIONS[old_status]:
         raise ValidationError(
             f"{old_status.label} minutes cannot become {new_status.label.lower()}.",
             code="invalid_transition",
         )
-    if new_status == MinutesStatus.DRAFT and not reason.strip():
-        raise ValidationError(
-            "Say why the agreed minutes are being reopened.", code="reason_required"
-        )
+    if new_status in REASON_REQUIRED and not reason.strip():
+        raise ValidationError(REASON_REQUIRED[new_status], code="reason_required")
     Meeting.objects.filter(pk=meeting.pk).update(status=new_status, version=F("version") + 1)
     meeting.refresh_from_db(fields=["status", "version"])
-    return MinutesEvent.objects.create(
-        meeting=meeting, from_status=old_status, to_status=new_status, reason=reason, by=by
+    event = MinutesEvent.objects.create(
+        meeting=meeting,
+        from_status=old_status,
+        to_status=new_status,
+        reason=reason.strip(),
+        at_meeting=at_meeting,
+        by=by,
     )
+    # Publishing agreed minutes publishes what was agreed; only minutes agreed before
+    # versions were kept have none yet.
+    if new_status == MinutesStatus.AGREED or (
+        new_status == MinutesStatus.PUBLISHED and not meeting.versions.exists()
+    ):
+        freeze_minutes(meeting, event=event)
+    return event
+
+
+def agreement_problems(meeting):
+    """What is missing from minutes about to be agreed, in words for the chair."""
+    problems = []
+    if not meeting.attendances.filter(presence=Attendance.Presence.PRESENT).exists():
+        problems.append("No one is recorded as present.")
+    undecided = [
+        f"{item.number} ({item.review.action.reference})"
+        for item in meeting.items.filter(review__outcome="pending")
+        .select_related("review__action")
+        .order_by("position", "pk")
+    ]
+    if undecided:
+        problems.append(
+            "The outcome is not yet recorded for the actions brought forward at item"
+            f"{'s'[: len(undecided) != 1]} {', '.join(undecided)}."
+        )
+    return problems
+
+
+def _checksum(content):
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def freeze_minutes(meeting, *, event=None):
+    """Store the full and the public version of the minutes as they stand, with a checksum.
+
+    Earlier versions are kept: reopened minutes agreed again get a version of their own.
+    """
+    content = {
+        "full": build_document(meeting, public=False).to_dict(),
+        "public": build_document(meeting, public=True).to_dict(),
+    }
+    # A round trip through JSON, so that what is checked later is exactly what was stored.
+    content = json.loads(json.dumps(content))
+    number = (meeting.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    return MinutesVersion.objects.create(
+        meeting=meeting, number=number, event=event, content=content, checksum=_checksum(content)
+    )
+
+
+def version_is_intact(version):
+    return _checksum(version.content) == version.checksum
+
+
+def minutes_document(meeting, *, public=False):
+    """The minutes to show: as frozen when agreed, or as they stand while being written."""
+    if meeting.status not in IN_PROGRESS:
+        version = meeting.versions.order_by("-number").first()
+        if version is not None:
+            return MinutesDocument.from_dict(version.content["public" if public else "full"])
+    return build_document(meeting, public=public)
+
+
+def freeze_unfrozen_minutes():
+    """Agreed or published minutes without a frozen version (agreed before versions were
+    kept) get one, from the record as it stands. Run after migrating."""
+    unfrozen = Meeting.objects.exclude(status__in=IN_PROGRESS).filter(versions__isnull=True)
+    for meeting in unfrozen.with_people():
+        freeze_minutes(meeting)
 
 
 def suggest_number(meeting, parent=None):

@@ -12,6 +12,7 @@ from meetings import roles, services
 from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
 from meetings.forms import (
     AgendaItemForm,
+    AgreeMinutesForm,
     AttendanceForm,
     FindingForm,
     MeetingForm,
@@ -38,20 +39,12 @@ def public_version(request):
     return not roles.sees_all_minutes(request.user) or request.GET.get("version") == "public"
 
 
-def minutes_context(meeting, *, public=False):
-    """What every rendering of the minutes needs: attendance split three ways, and the rows."""
-    attendances = list(
-        meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
-    )
-    rows = minutes_rows(meeting, public=public)
+def document_context(meeting, *, public=False):
+    """What every rendering of the minutes reads: one document, frozen once agreed."""
     return {
         "meeting": meeting,
         "public": public,
-        "present": [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
-        "apologies": [a for a in attendances if a.presence == Attendance.Presence.APOLOGIES],
-        "partial": [a for a in attendances if a.is_partial],
-        "rows": rows,
-        "actions_arising": [action for row in rows for action in row.actions],
+        "doc": services.minutes_document(meeting, public=public),
     }
 
 
@@ -81,8 +74,8 @@ class MeetingDetailView(DetailView):
 def detail_context(request, meeting, reopen_form=None):
     """The minutes page: the minutes, their status history and the form to reopen them."""
     return {
-        **minutes_context(meeting, public=public_version(request)),
-        "status_events": meeting.status_events.select_related("by"),
+        **document_context(meeting, public=public_version(request)),
+        "status_events": meeting.status_events.select_related("by", "at_meeting"),
         "reopen_form": reopen_form or ReopenMinutesForm(),
     }
 
@@ -94,12 +87,12 @@ def visible_meeting(request, pk):
 def minutes_download(request, pk, kind):
     meeting = visible_meeting(request, pk)
     public = public_version(request)
-    context = minutes_context(meeting, public=public)
+    context = document_context(meeting, public=public)
     suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
     filename = f"{meeting.series.name} {meeting.date:%Y-%m} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        body = minutes_docx(context)
+        body = minutes_docx(context["doc"])
     else:
         try:
             body = minutes_pdf(context, base_url=request.build_absolute_uri("/"))
@@ -145,7 +138,7 @@ class RecorderRequiredMixin:
 
 def draft_meeting_or_redirect(request, meeting):
     """Agreed minutes are locked: a correction needs them reopened first, with a reason."""
-    if meeting.status != MinutesStatus.DRAFT:
+    if not meeting.in_progress:
         messages.error(
             request,
             f"The minutes are {meeting.get_status_display().lower()} and locked. "
@@ -260,8 +253,16 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        attendances = list(
+            self.object.attendances.select_related(
+                "person", "post", "joined_at_item", "left_after_item"
+            )
+        )
+        present = Attendance.Presence.PRESENT
         return super().get_context_data(
-            **minutes_context(self.object),
+            rows=minutes_rows(self.object),
+            present=[a for a in attendances if a.presence == present],
+            apologies=[a for a in attendances if a.presence != present],
             attendance_form=AttendanceForm(meeting=self.object),
             finding_form=FindingForm(),
             **kwargs,
@@ -516,14 +517,46 @@ def finding_move(request, pk):
 # Agreeing, publishing and reopening the minutes.
 
 
+def agree_minutes(request, pk):
+    """The chair's decision on the minutes: agreed (after confirming anything missing), or
+    not agreed, to be amended and recirculated; with the meeting at which it was made."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_people(), pk=pk)
+    if not roles.can_agree_minutes(request.user):
+        raise PermissionDenied("Only the Commissioner agrees the minutes.")
+    if not meeting.in_progress:
+        messages.error(request, f"The minutes are already {meeting.get_status_display().lower()}.")
+        return redirect(meeting)
+    problems = services.agreement_problems(meeting)
+    form = AgreeMinutesForm(request.POST or None, meeting=meeting, problems=problems)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_minutes_status(
+                meeting,
+                data["decision"],
+                by=request.user,
+                reason=data["reason"],
+                at_meeting=data["at_meeting"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"The minutes are now {meeting.get_status_display().lower()}."
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/agree_form.html",
+        {"meeting": meeting, "form": form, "problems": problems},
+    )
+
+
 @require_POST
 def minutes_status(request, pk, to):
+    """Publish agreed minutes, or reopen them for a correction (with a reason)."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
-    if to == MinutesStatus.AGREED and not roles.can_agree_minutes(request.user):
-        raise PermissionDenied("Only the Commissioner agrees the minutes.")
-    if to in (MinutesStatus.PUBLISHED, MinutesStatus.DRAFT) and not (
-        roles.can_publish_minutes(request.user)
-    ):
+    if not roles.can_publish_minutes(request.user):
         raise PermissionDenied("Only the OPCC and the Commissioner publish or reopen minutes.")
     form = ReopenMinutesForm(request.POST) if to == MinutesStatus.DRAFT else None
     if form is not None and not form.is_valid():

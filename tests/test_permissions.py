@@ -76,7 +76,7 @@ EXPECTED_GET = {
     "meetings:edit@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:history": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:record": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:agree": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:agree": {ANON: 302, OPCC: 403, PCC: 200, OWNER: 404, OTHER: 404},
     "meetings:publish": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:reopen": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:attendance_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -107,8 +107,11 @@ EXPECTED_GET = {
     "actions:close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:reopen": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:raise": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:review_outcome": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Agreed minutes: OPCC staff are sent back to the action, to reopen or reassign.
+    "actions:edit": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:edit@draft minutes": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
@@ -133,7 +136,7 @@ EXPECTED_POST = {
     "meetings:edit@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:history": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:record": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:agree": {ANON: 302, OPCC: 403, PCC: 302, OWNER: 404, OTHER: 404},
+    "meetings:agree": {ANON: 302, OPCC: 403, PCC: 200, OWNER: 404, OTHER: 404},
     "meetings:publish": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 404, OTHER: 404},
     "meetings:reopen": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
     "meetings:attendance_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -164,7 +167,9 @@ EXPECTED_POST = {
     "actions:close": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 403, OTHER: 403},
     "actions:reopen": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "actions:raise": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:edit": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:edit@draft minutes": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
 }
@@ -268,6 +273,8 @@ def world(demo, settings):
         "actions:reopen": {"pk": action.pk},
         "actions:raise": {"item_pk": item.pk},
         "actions:edit": {"pk": action.pk},
+        "actions:edit@draft minutes": {"pk": draft_action.pk},
+        "actions:reassign": {"pk": action.pk},
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
     }

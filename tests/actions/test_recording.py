@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, ActionReview, Status
+from actions.services import raise_action
 from meetings.models import Meeting, MeetingSeries, Post
 
 pytestmark = pytest.mark.django_db
@@ -275,33 +278,79 @@ def test_only_opcc_staff_raise_edit_and_decide_actions(client, november, usernam
     assert Action.objects.get(pk=action.pk).status == "open"
 
 
-def test_editing_an_action_puts_each_change_on_its_trail(officer, demo):
+def test_an_action_of_agreed_minutes_is_not_edited_but_reassigned(officer, demo):
     action = Action.objects.get(reference="2017/10-06")
+    acc = Post.objects.get(abbreviation="ACC")
     response = officer.post(
         reverse("actions:edit", args=[action.pk]),
+        {"owner_posts": [acc.pk], "due_wording": "By end February 2018", "version": action.version},
+    )
+    assert response.status_code == 302
+    assert list(get_messages(response.wsgi_request))[0].message == (
+        "The minutes of Monthly Assurance Meeting October 2017 are agreed: reopen them to "
+        "correct this action, or reassign it."
+    )
+    response = officer.post(
+        reverse("actions:reassign", args=[action.pk]),
         {
-            "owner_posts": [Post.objects.get(abbreviation="ACC").pk],
+            "on_date": "2017-11-14",
+            "reason": "The DCC asked the ACC to lead.",
+            "owner_posts": [acc.pk],
             "due_date": "2018-02-28",
             "due_wording": "By end February 2018",
-            "version": action.version,
         },
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    # The October minutes are agreed: the wording is fixed, owners and due are not.
-    assert action.text == "DCC to share briefing with PCC's office"
-    assert list(action.events.filter(kind__in=["due", "owners"]).values_list("kind", "text")) == [
-        ("due", "Due changed from “By end January 2018” to “By end February 2018”."),
-        ("owners", "Owners changed from DCC to ACC."),
+    assert (action.owner_display, action.due_display) == ("ACC", "By end February 2018")
+    # What October minuted stays as minuted.
+    assert (action.raised_owners, action.raised_due_display) == ("DCC", "By end January 2018")
+    assert list(
+        action.events.filter(kind__in=["due", "owners"]).values_list("kind", "on_date", "text")
+    ) == [
+        (
+            "owners",
+            datetime.date(2017, 11, 14),
+            "Owners changed from DCC to ACC. Reassigned: The DCC asked the ACC to lead.",
+        ),
+        (
+            "due",
+            datetime.date(2017, 11, 14),
+            "Due changed from “By end January 2018” to “By end February 2018”. "
+            "Reassigned: The DCC asked the ACC to lead.",
+        ),
     ]
 
 
-def test_a_stale_action_edit_is_refused(officer, demo):
+def test_a_reassignment_needs_a_reason_and_a_date_not_in_the_future(officer, demo):
     action = Action.objects.get(reference="2017/10-06")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = officer.post(
+        reverse("actions:reassign", args=[action.pk]),
+        {"on_date": tomorrow.isoformat(), "reason": "", "owner_posts": ["1"]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "on_date": ["The date of the change cannot be in the future."],
+        "reason": ["Say why the action is reassigned."],
+    }
+    assert action.events.exclude(kind="created").count() == 0
+
+
+def test_a_stale_action_edit_is_refused(officer, november):
+    action = raise_action(
+        item=november.items.get(number="4"),
+        text="Circulate the plan.",
+        owner_posts=[Post.objects.get(abbreviation="DCC")],
+    )
     url = reverse("actions:edit", args=[action.pk])
-    data = {"owner_posts": [Post.objects.get(abbreviation="DCC").pk], "version": action.version}
+    data = {
+        "text": action.text,
+        "owner_posts": [Post.objects.get(abbreviation="DCC").pk],
+        "version": action.version,
+    }
     assert officer.post(url, {**data, "due_wording": "First"}).status_code == 302
     response = officer.post(url, {**data, "due_wording": "Second"})
     assert response.context["form"].non_field_errors()[0].startswith("Someone else saved this")
     action.refresh_from_db()
-    assert action.due_wording == "First"
+    assert (action.due_wording, action.raised_due_wording) == ("First", "First")

@@ -135,18 +135,40 @@ def test_the_update_form_offers_today_and_refuses_a_future_date_beside_the_field
 
 def test_owner_can_mark_action_complete(client, action, owner_user):
     client.force_login(owner_user)
-    response = client.post(reverse("actions:complete", args=[action.pk]), {"note": "Brief shared."})
+    response = client.post(
+        reverse("actions:complete", args=[action.pk]),
+        {"note": "Brief shared.", "on_date": "2017-11-20"},
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == Status.AWAITING_CLOSURE
-    assert action.events.get().text == "Brief shared."
+    assert list(action.events.values_list("text", "on_date")) == [
+        ("Brief shared.", datetime.date(2017, 11, 20))
+    ]
+
+
+def test_a_completion_cannot_be_dated_in_the_future(client, action, owner_user):
+    client.force_login(owner_user)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("actions:complete", args=[action.pk]),
+        {"note": "Typed note kept", "on_date": tomorrow.isoformat()},
+    )
+    assert response.context["complete_form"].errors == {
+        "on_date": ["The date of completion cannot be in the future."]
+    }
+    assert "Typed note kept" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Status.OPEN
 
 
 def test_marking_complete_without_a_note_shows_the_error_beside_the_field(
     client, action, owner_user
 ):
     client.force_login(owner_user)
-    response = client.post(reverse("actions:complete", args=[action.pk]), {"note": ""})
+    response = client.post(
+        reverse("actions:complete", args=[action.pk]), {"note": "", "on_date": "2017-11-20"}
+    )
     assert response.status_code == 200
     assert response.context["complete_form"].errors == {"note": ["This field is required."]}
     action.refresh_from_db()
@@ -266,12 +288,15 @@ def test_the_trail_shows_every_update_and_change_with_who(client, action, owner_
         reverse("actions:add_update", args=[action.pk]),
         {"on_date": "2017-11-10", "text": "Drafted."},
     )
-    client.post(reverse("actions:complete", args=[action.pk]), {"note": "Shared."})
+    client.post(
+        reverse("actions:complete", args=[action.pk]), {"note": "Shared.", "on_date": "2017-11-08"}
+    )
     client.force_login(opcc_user)
     response = client.get(action.get_absolute_url())
-    assert [(e.kind, e.text, e.by) for e in response.context["events"]] == [
-        (ActionEvent.Kind.UPDATE, "Drafted.", owner_user),
-        (ActionEvent.Kind.STATUS, "Shared.", owner_user),
+    # In the order things happened, not the order they were typed.
+    assert [(e.kind, e.text, e.by, e.on_date) for e in response.context["events"]] == [
+        (ActionEvent.Kind.STATUS, "Shared.", owner_user, datetime.date(2017, 11, 8)),
+        (ActionEvent.Kind.UPDATE, "Drafted.", owner_user, datetime.date(2017, 11, 10)),
     ]
     assert "Open to Completed, awaiting agreement" in response.content.decode()
 

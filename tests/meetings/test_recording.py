@@ -109,7 +109,10 @@ def test_an_action_awaiting_agreement_is_brought_forward_whatever_its_due_date(o
 def test_the_record_page_quotes_each_action_brought_forward(officer):
     november = open_november(officer)
     page = officer.get(reverse("meetings:record", args=[november.pk])).text
-    assert "Action arising from the October 2017 meeting (2017/10-08, DCC, in advance of" in page
+    assert (
+        "Action arising from the October 2017 meeting (2017/10-08, now DCC, due in advance of"
+        in page
+    )
     assert "Draft plan to be shared with PCC’s office in advance of November’s HTA" in page
 
 
@@ -395,7 +398,10 @@ def test_attendance_errors_are_shown_beside_the_fields(officer):
 def test_the_commissioner_agrees_then_publishes_the_minutes(client, demo):
     november = MeetingFactory(series=MeetingSeries.objects.get(), date=datetime.date(2017, 11, 29))
     client.login(username="commissioner", password="assurance-demo")
-    client.post(reverse("meetings:agree", args=[november.pk]))
+    # Nothing is recorded in this meeting: agreeing it asks for confirmation.
+    client.post(
+        reverse("meetings:agree", args=[november.pk]), {"decision": "agreed", "confirm": "on"}
+    )
     client.post(reverse("meetings:publish", args=[november.pk]))
     november.refresh_from_db()
     assert november.status == "published"

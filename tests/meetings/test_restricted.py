@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import AgendaItem, Meeting
+from meetings.services import set_minutes_status
 
 pytestmark = pytest.mark.django_db
 
@@ -12,10 +13,15 @@ REASON = "Operationally sensitive: live inquest"
 
 @pytest.fixture
 def restricted(demo):
-    item = AgendaItem.objects.get(meeting__date="2017-10-31", number="2", parent=None)
+    """Item 2 of the agreed October minutes restricted, as a correction: reopened, changed
+    and agreed again (agreed minutes show what was frozen when they were agreed)."""
+    october = Meeting.objects.get(date="2017-10-31")
+    set_minutes_status(october, "draft", by=None, reason="Item 2 is operationally sensitive.")
+    item = AgendaItem.objects.get(meeting=october, number="2", parent=None)
     item.restricted = True
     item.restriction_reason = REASON
     item.save()
+    set_minutes_status(october, "agreed", by=None)
     return item
 
 
@@ -33,7 +39,7 @@ def test_the_force_sees_that_an_item_was_withheld_and_why(client, restricted):
     ) in response.text
     assert "Nuneaton firearms incident" not in response.text
     assert "The Athena update brief" not in response.text
-    assert [a.reference for a in response.context["actions_arising"]] == [
+    assert [line.reference for line in response.context["doc"].summary] == [
         "2017/10-01",
         "2017/10-02",
         "2017/10-03",
@@ -47,8 +53,9 @@ def test_the_force_sees_that_an_item_was_withheld_and_why(client, restricted):
 def test_the_commissioner_sees_the_full_item_marked_restricted(client, restricted):
     response = minutes(client, "commissioner")
     assert "Nuneaton firearms incident" in response.text
-    assert f"<strong>Restricted</strong>: left out of the public version. Reason: {REASON}" in (
-        response.text
+    assert (
+        '<p class="restricted-note">Restricted: left out of the public version. '
+        f"Reason: {REASON}</p>" in response.text
     )
 
 

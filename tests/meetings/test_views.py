@@ -73,17 +73,18 @@ def test_minutes_show_the_summary_of_actions_arising(client, october):
     client.login(username="officer", password="assurance-demo")
     response = client.get(october.get_absolute_url())
     summary = [
-        (a.reference, a.owner_display, a.due_display) for a in response.context["actions_arising"]
+        (line.reference, line.item, line.owners, line.due)
+        for line in response.context["doc"].summary
     ]
     assert summary == [
-        ("2017/10-01", "DCC", "in two months"),
-        ("2017/10-02", "DCC", ""),
-        ("2017/10-03", "ACC", ""),
-        ("2017/10-04", "JI", ""),
-        ("2017/10-05", "DCC", ""),
-        ("2017/10-06", "DCC", "By end January 2018"),
-        ("2017/10-07", "PCC", ""),
-        ("2017/10-08", "DCC", "in advance of November’s HTA"),
+        ("2017/10-01", "1.1", "DCC", "in two months"),
+        ("2017/10-02", "1.2", "DCC", "Not set"),
+        ("2017/10-03", "1.2", "ACC", "Not set"),
+        ("2017/10-04", "1.2", "JI", "Not set"),
+        ("2017/10-05", "2", "DCC", "Not set"),
+        ("2017/10-06", "4", "DCC", "By end January 2018"),
+        ("2017/10-07", "5a/1", "PCC", "Not set"),
+        ("2017/10-08", "5a/2", "DCC", "in advance of November’s HTA"),
     ]
 
 

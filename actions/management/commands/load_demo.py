@@ -21,6 +21,7 @@ from meetings.models import (
     StandingSection,
     Theme,
 )
+from meetings.services import freeze_unfrozen_minutes
 
 DEMO_PASSWORD = "assurance-demo"
 LOGIN_ROLES = {
@@ -80,6 +81,8 @@ def load_demo(*, october=True):
             _earlier_meeting(series, earlier, people, posts, themes)
     if october:
         _october(series, people, posts, themes)
+    # The demo's minutes were agreed long ago: freeze them as every agreement does.
+    freeze_unfrozen_minutes()
     return True
 
 
@@ -241,7 +244,13 @@ def _item(meeting, parent, position, spec, items_by_number, people, posts, theme
     if "reviews" in spec:
         reference, outcome = spec["reviews"]
         reviewed = Action.objects.get(reference=reference)
-        ActionReview.objects.create(item=item, action=reviewed, outcome=outcome)
+        ActionReview.objects.create(
+            item=item,
+            action=reviewed,
+            outcome=outcome,
+            owners_before=reviewed.owner_display,
+            owners_after=reviewed.owner_display,
+        )
     raised = []
     for action in spec.get("actions", []):
         follows_from = action.get("follows_from")
