@@ -1,8 +1,10 @@
 """Writes to the minutes that touch more than one row."""
 
+import difflib
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -111,6 +113,39 @@ def freeze_minutes(meeting, *, event=None):
 
 def version_is_intact(version):
     return _checksum(version.content) == version.checksum
+
+
+@dataclass(frozen=True)
+class VersionChanges:
+    """A frozen version of the minutes, and what it changed from the one before."""
+
+    version: MinutesVersion
+    intact: bool
+    removed: tuple
+    added: tuple
+
+
+def version_changes(meeting):
+    """Each frozen version, oldest first, with the lines of the full minutes it removed and
+    added compared with the version before."""
+    out, before = [], []
+    for version in meeting.versions.select_related("event__by", "event__at_meeting"):
+        lines = MinutesDocument.from_dict(version.content["full"]).text_lines()
+        diff = [
+            line
+            for line in difflib.unified_diff(before, lines, lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")
+        ]
+        out.append(
+            VersionChanges(
+                version,
+                version_is_intact(version),
+                removed=tuple(line[1:] for line in diff if line.startswith("-")),
+                added=tuple(line[1:] for line in diff if line.startswith("+")) if before else (),
+            )
+        )
+        before = lines
+    return out
 
 
 def minutes_document(meeting, *, public=False):

@@ -118,7 +118,11 @@ def meeting_history(request, pk):
     return render(
         request,
         "meetings/meeting_history.html",
-        {"meeting": meeting, "changes": describe_changes(records)},
+        {
+            "meeting": meeting,
+            "changes": describe_changes(records),
+            "versions": services.version_changes(meeting),
+        },
     )
 
 

@@ -1,0 +1,400 @@
+"""The minutes are the record: three meetings in a row, and what the first one minuted at
+the end is exactly what it minuted when it was agreed, on screen, in Word and in the data."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from docx import Document
+
+from actions.models import Action, ActionEvent, ActionReview, Status
+from actions.reviews import bring_forward
+from actions.services import decide_review, edit_action, mark_complete, raise_action, reassign
+from meetings import roles
+from meetings.documents import minutes_docx
+from meetings.minutes import Block
+from meetings.models import Attendance, Meeting, MinutesStatus, Person, Post
+from meetings.services import (
+    minutes_document,
+    open_meeting,
+    set_minutes_status,
+    version_changes,
+    version_is_intact,
+)
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def october(demo):
+    return Meeting.objects.get(date="2017-10-31")
+
+
+@pytest.fixture
+def pcc(demo):
+    return user_with_role(roles.COMMISSIONER, username="pcc")
+
+
+def post(abbreviation):
+    return Post.objects.get(abbreviation=abbreviation)
+
+
+def open_next(previous, date):
+    meeting = open_meeting(
+        previous.series,
+        date=date,
+        start_time=datetime.time(10, 30),
+        venue=previous.venue,
+        chair=previous.chair,
+        minute_taker=previous.minute_taker,
+    )
+    bring_forward(meeting)
+    Attendance.objects.create(
+        meeting=meeting,
+        person=Person.objects.get(initials="AB"),
+        post=post("DCC"),
+        capacity="Deputy Chief Constable (DCC)",
+    )
+    return meeting
+
+
+def review_of(meeting, reference):
+    return ActionReview.objects.select_related("item").get(
+        item__meeting=meeting, action__reference=reference
+    )
+
+
+def snapshot(meeting):
+    """Everything a reader can get of the minutes: the document, full and public, and the
+    text of every paragraph and table cell of the Word file."""
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    full = minutes_document(meeting)
+    return full, minutes_document(meeting, public=True), docx_text(minutes_docx(full))
+
+
+def docx_text(content):
+    document = Document(io.BytesIO(content))
+    return [p.text for p in document.paragraphs] + [
+        [cell.text for cell in row.cells] for table in document.tables for row in table.rows
+    ]
+
+
+def row_for(document, item):
+    return next(row for row in document.rows if row.anchor == f"item-{item.pk}")
+
+
+def test_three_meetings_in_a_row_leave_each_agreed_minutes_as_minuted(october, pcc):
+    october_before = snapshot(october)
+
+    # November: one action carried forward with a new due and new owners, one closed and
+    # replaced, every other closed; a third action reassigned between meetings.
+    november = open_next(october, datetime.date(2017, 11, 29))
+    carried = review_of(november, "2017/10-02")
+    decide_review(
+        carried,
+        by=pcc,
+        outcome=ActionReview.Outcome.CARRIED_FORWARD,
+        update="The analysis is drafted.",
+        new_due_meeting=datetime.date(2018, 2, 1),
+        new_due_wording="February meeting",
+        new_owner_posts=[post("ACC")],
+    )
+    replaced = review_of(november, "2017/10-08")
+    replacement = raise_action(
+        item=replaced.item,
+        text="Final hate crime plan to be shared with the PCC’s office",
+        owner_posts=[post("DCC")],
+        due_date=datetime.date(2017, 12, 15),
+        follows_from=replaced.action,
+    )
+    decide_review(replaced, by=pcc, outcome=ActionReview.Outcome.REPLACED, update="Shared.")
+    for reference in ("2017/10-03", "2017/10-04", "2017/10-05", "2017/10-07"):
+        decide_review(review_of(november, reference), by=pcc, outcome="closed")
+    reassigned = Action.objects.get(reference="2017/10-06")
+    reassign(
+        reassigned,
+        by=pcc,
+        on_date=datetime.date(2017, 11, 10),
+        reason="The ACC leads on burglary.",
+        owner_posts=[post("ACC")],
+        owner_people=[],
+        owned_by_all=False,
+        due_date=datetime.date(2018, 3, 31),
+        due_meeting=None,
+        due_wording="By end March 2018",
+    )
+    with pytest.raises(ValidationError) as refused:
+        edit_action(
+            reassigned,
+            by=pcc,
+            text="Changed after agreement",
+            owner_posts=[post("DCC")],
+            owner_people=[],
+            owned_by_all=False,
+            due_date=None,
+            due_meeting=None,
+            due_wording="",
+        )
+    assert refused.value.code == "minutes_locked"
+    set_minutes_status(november, "agreed", by=pcc)
+    november_before = snapshot(november)
+
+    # Between November and December the DCC says 2017/10-01 is done; at December the
+    # replacement comes back, due by then, and goes to the CC.
+    mark_complete(
+        Action.objects.get(reference="2017/10-01"),
+        note="Reported to AGG.",
+        by=pcc,
+        on_date=datetime.date(2017, 12, 1),
+    )
+    december = open_next(november, datetime.date(2017, 12, 20))
+    assert sorted(
+        december.items.filter(review__isnull=False).values_list(
+            "review__action__reference", flat=True
+        )
+    ) == ["2017/10-01", replacement.reference]
+    decide_review(review_of(december, "2017/10-01"), by=pcc, outcome="closed")
+    decide_review(
+        review_of(december, replacement.reference),
+        by=pcc,
+        outcome=ActionReview.Outcome.CARRIED_FORWARD,
+        update="Drafted, not yet shared.",
+        new_due_date=datetime.date(2018, 2, 28),
+        new_owner_posts=[post("CC")],
+    )
+    set_minutes_status(december, "agreed", by=pcc)
+
+    # Nothing done at November, between meetings or at December changed October's minutes.
+    assert snapshot(october) == october_before
+    assert snapshot(november) == november_before
+    assert october.versions.count() == 1 and version_is_intact(october.versions.get())
+    october_now = minutes_document(october)
+    assert [
+        line.owners
+        for line in october_now.summary
+        if line.reference in ("2017/10-02", "2017/10-06")
+    ] == ["DCC", "DCC"]
+    assert [line.due for line in october_now.summary if line.reference == "2017/10-06"] == [
+        "By end January 2018"
+    ]
+
+    # November minuted each review: the action as raised, the update, the outcome, owners.
+    november_now = minutes_document(november)
+    carried_action = carried.action
+    assert row_for(november_now, carried.item).blocks == (
+        Block("para", "Action arising from the October 2017 meeting (2017/10-02):"),
+        Block("para", carried_action.item.title),
+        Block("para", "Interim analysis by Principal Analyst to be shared with PCC’s office"),
+        Block("para", "Update: The analysis is drafted."),
+        Block(
+            "para",
+            "Carried forward to the February 2018 meeting (“February meeting”). "
+            "Owners changed from DCC to ACC.",
+        ),
+    )
+    assert row_for(november_now, carried.item).action_column == "ACC"
+    replaced_row = row_for(november_now, replaced.item)
+    assert replaced_row.blocks[3:] == (
+        Block("para", "Update: Shared."),
+        Block(
+            "para",
+            f"Closed and replaced by action {replacement.reference} (DCC), due 15 December 2017.",
+        ),
+        Block("label", "Actions arising:"),
+        Block(
+            "actions",
+            items=(
+                replaced_row.blocks[-1]
+                .items[0]
+                .__class__(
+                    replacement.reference,
+                    "Final hate crime plan to be shared with the PCC’s office",
+                    replacement.pk,
+                ),
+            ),
+        ),
+    )
+    assert replaced_row.action_column == "DCC"
+    assert row_for(november_now, review_of(november, "2017/10-05").item).blocks[-1] == Block(
+        "para", "Agreed closed."
+    )
+
+    # The action log shows where each action stands now.
+    carried_action.refresh_from_db()
+    assert (carried_action.owner_display, carried_action.due_display, carried_action.status) == (
+        "ACC",
+        "February meeting",
+        Status.OPEN,
+    )
+    reassigned.refresh_from_db()
+    assert (reassigned.owner_display, reassigned.raised_owners) == ("ACC", "DCC")
+    # The trail is dated when things happened, in that order.
+    assert [(event.on_date, event.kind) for event in replacement.events.all()] == [
+        (datetime.date(2017, 11, 29), ActionEvent.Kind.CREATED),
+        (datetime.date(2017, 12, 20), ActionEvent.Kind.UPDATE),
+        (datetime.date(2017, 12, 20), ActionEvent.Kind.OWNERS),
+        (datetime.date(2017, 12, 20), ActionEvent.Kind.DUE),
+    ]
+    assert [
+        (event.on_date, event.kind, event.to_status)
+        for event in Action.objects.get(reference="2017/10-01").events.all()
+    ] == [
+        (datetime.date(2017, 10, 31), ActionEvent.Kind.CREATED, Status.OPEN),
+        (datetime.date(2017, 12, 1), ActionEvent.Kind.STATUS, Status.AWAITING_CLOSURE),
+        (datetime.date(2017, 12, 20), ActionEvent.Kind.STATUS, Status.CLOSED),
+    ]
+    december_now = minutes_document(december)
+    assert row_for(december_now, review_of(december, replacement.reference).item).blocks[-2:] == (
+        Block("para", "Update: Drafted, not yet shared."),
+        Block("para", "Carried forward to 28 February 2018. Owners changed from DCC to CC."),
+    )
+
+
+def test_draft_minutes_keep_what_they_minuted_while_the_next_meeting_moves_on(october, pcc):
+    """Minutes are agreed at the next meeting, which has by then reviewed their actions."""
+    november = open_next(october, datetime.date(2017, 11, 29))
+    action = raise_action(
+        item=november.items.get(number="4", parent=None),
+        text="Burglary outcomes to be reported",
+        owner_posts=[post("DCC")],
+        due_meeting=datetime.date(2017, 12, 1),
+        due_wording="December meeting",
+    )
+    december = open_next(november, datetime.date(2017, 12, 20))
+    decide_review(
+        review_of(december, action.reference),
+        by=pcc,
+        outcome=ActionReview.Outcome.CARRIED_FORWARD,
+        new_due_meeting=datetime.date(2018, 3, 1),
+        new_owner_posts=[post("ACC")],
+    )
+    summary = [(line.owners, line.due) for line in minutes_document(november).summary]
+    assert summary == [("DCC", "December meeting")]
+    for review in november.items.filter(review__isnull=False):
+        decide_review(review.review, by=pcc, outcome="closed")
+    event = set_minutes_status(november, "agreed", by=pcc, at_meeting=december)
+    assert event.description == "Agreed at the meeting of 20 December 2017"
+    assert [(line.owners, line.due) for line in minutes_document(november).summary] == summary
+
+
+def test_a_correction_needs_the_minutes_reopened_and_keeps_the_earlier_version(
+    october, pcc, client
+):
+    action = Action.objects.get(reference="2017/10-06")
+    fields = {
+        "text": action.text,
+        "owner_posts": [post("ACC")],
+        "owner_people": [],
+        "owned_by_all": False,
+        "due_date": action.due_date,
+        "due_meeting": None,
+        "due_wording": action.due_wording,
+    }
+    set_minutes_status(october, "draft", by=pcc, reason="Item 4's owner was the ACC.")
+    with pytest.raises(ValidationError) as refused:
+        edit_action(action, by=pcc, **fields)
+    assert refused.value.messages == ["Say why the agreed minutes are corrected."]
+    edit_action(action, by=pcc, reason="Minuted in error as the DCC's.", **fields)
+    set_minutes_status(october, "agreed", by=pcc)
+
+    first, second = october.versions.order_by("number")
+    assert [version_is_intact(first), version_is_intact(second)] == [True, True]
+    assert [line.owners for line in minutes_document(october).summary][5] == "ACC"
+    assert first.content["full"]["summary"][5]["owners"] == "DCC"
+    changes = version_changes(october)
+    assert (changes[1].removed, changes[1].added) == (
+        (
+            "4 ACTION: DCC",
+            "2017/10-06 | 4 | DCC to share briefing with PCC's office | DCC | By end January 2018",
+        ),
+        (
+            "4 ACTION: ACC",
+            "2017/10-06 | 4 | DCC to share briefing with PCC's office | ACC | By end January 2018",
+        ),
+    )
+    correction = action.events.get(kind=ActionEvent.Kind.CORRECTION)
+    assert correction.text == (
+        "Corrected in the minutes of Monthly Assurance Meeting October 2017: Owners changed "
+        "from DCC to ACC. Minuted in error as the DCC's."
+    )
+    client.force_login(user_with_role(roles.OPCC_STAFF, username="clerk"))
+    page = client.get(reverse("meetings:history", args=[october.pk])).text
+    assert '<del><span class="visually-hidden">Removed: </span>4 ACTION: DCC</del>' in page
+    assert '<ins><span class="visually-hidden">Added: </span>4 ACTION: ACC</ins>' in page
+
+
+def test_agreeing_lists_what_is_missing_and_asks_for_confirmation(october, client):
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    bring_forward(november)
+    client.login(username="commissioner", password="assurance-demo")
+    url = reverse("meetings:agree", args=[november.pk])
+    assert client.get(url).context["problems"] == [
+        "No one is recorded as present.",
+        "The outcome is not yet recorded for the actions brought forward at items 1.1 "
+        "(2017/10-02), 1.2 (2017/10-03), 1.3 (2017/10-04), 1.4 (2017/10-05), 1.5 "
+        "(2017/10-07), 1.6 (2017/10-08).",
+    ]
+    response = client.post(url, {"decision": "agreed"})
+    assert response.context["form"].errors == {
+        "confirm": ["Tick to agree the minutes although something is missing, or record it first."]
+    }
+    november.refresh_from_db()
+    assert (november.status, november.versions.count()) == ("draft", 0)
+
+
+def test_minutes_not_agreed_stay_open_for_amendment_and_hidden_from_the_force(october, client):
+    november = open_next(october, datetime.date(2017, 11, 29))
+    december = open_meeting(october.series, date=datetime.date(2017, 12, 20))
+    client.login(username="commissioner", password="assurance-demo")
+    url = reverse("meetings:agree", args=[november.pk])
+    response = client.post(url, {"decision": "not_agreed", "at_meeting": december.pk})
+    assert response.context["form"].errors == {"reason": ["Say what must be amended."]}
+    client.post(
+        url,
+        {"decision": "not_agreed", "at_meeting": december.pk, "reason": "Item 2 to be amended."},
+    )
+    november.refresh_from_db()
+    assert november.status == MinutesStatus.NOT_AGREED
+    event = november.status_events.get()
+    assert (event.description, event.reason) == (
+        "Not agreed: to be amended and recirculated at the meeting of 20 December 2017",
+        "Item 2 to be amended.",
+    )
+    client.login(username="officer", password="assurance-demo")
+    assert client.get(reverse("meetings:record", args=[november.pk])).status_code == 200
+    client.login(username="dcc", password="assurance-demo")
+    assert client.get(november.get_absolute_url()).status_code == 404
+
+
+def test_a_second_outcome_for_one_review_is_refused_and_the_typed_text_kept(october, client):
+    november = open_next(october, datetime.date(2017, 11, 29))
+    review = review_of(november, "2017/10-02")
+    client.login(username="officer", password="assurance-demo")
+    url = reverse("actions:review_outcome", args=[review.pk])
+    prefix = f"review-{review.pk}"
+    first = {f"{prefix}-outcome": "closed", f"{prefix}-version": review.version}
+    assert client.post(url, first).status_code == 302
+    second = {
+        f"{prefix}-outcome": "carried_forward",
+        f"{prefix}-new_due_date": "2018-01-31",
+        f"{prefix}-update": "Typed by the second officer",
+        f"{prefix}-version": review.version,
+    }
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The outcome of 2017/10-02 was recorded by someone else while you were typing, so "
+        "yours was not saved. What you typed is still below; read their outcome on the "
+        "meeting's page."
+    ]
+    assert "Typed by the second officer" in response.text
+    review.refresh_from_db()
+    review.action.refresh_from_db()
+    assert (review.outcome, review.action.status, review.action.due_date) == (
+        "closed",
+        Status.CLOSED,
+        None,
+    )
