@@ -20,6 +20,9 @@ class ActionEventInline(admin.TabularInline):
         return False
 
 
+AS_RAISED = ["raised_owners", "raised_due_date", "raised_due_meeting", "raised_due_wording"]
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["reference", "text", "meeting", "status", "due_date", "due_wording"]
@@ -31,8 +34,10 @@ class ActionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes go through set_action_status, which records who, when and why; a
-        # reference, once given, is quoted by minutes and never changes.
-        return ["status", "version", "reference"] if obj else ["status", "version"]
+        # reference, once given, is quoted by minutes and never changes, and neither does
+        # what the raising meeting minuted (corrections go through the app, with a reason).
+        readonly = ["status", "version", *AS_RAISED]
+        return [*readonly, "reference"] if obj else readonly
 
     def has_delete_permission(self, request, obj=None):
         # Actions are closed, never deleted: minutes and the trail refer to them for good.
@@ -43,6 +48,20 @@ class ActionAdmin(admin.ModelAdmin):
 class ActionReviewAdmin(admin.ModelAdmin):
     list_display = ["action", "item", "outcome"]
     list_filter = ["outcome"]
+    # What a meeting minuted about the action is recorded by the app, never typed here.
+    readonly_fields = [
+        "outcome",
+        "update",
+        "new_due_date",
+        "new_due_meeting",
+        "new_due_wording",
+        "owners_before",
+        "owners_after",
+        "completion_claimed_on",
+        "decided_by",
+        "decided_at",
+        "version",
+    ]
     search_fields = ["action__reference", "action__text"]
     autocomplete_fields = ["item", "action"]
 

@@ -7,12 +7,12 @@ nor their attendance, items and findings. OPCC staff reopen minutes in the app, 
 from django.contrib import admin
 
 from meetings.models import (
+    IN_PROGRESS,
     AgendaItem,
     Attendance,
     Finding,
     Meeting,
     MeetingSeries,
-    MinutesStatus,
     Person,
     Post,
     StandingSection,
@@ -30,7 +30,7 @@ class LockedMinutesMixin:
         raise NotImplementedError
 
     def _locked(self, obj):
-        return obj is not None and self.meeting_of(obj).status != MinutesStatus.DRAFT
+        return obj is not None and not self.meeting_of(obj).in_progress
 
     def has_change_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_change_permission(request, obj)
@@ -143,7 +143,7 @@ class AgendaItemAdmin(LockedMinutesMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A new item can only go into draft minutes.
         if db_field.name == "meeting":
-            kwargs["queryset"] = Meeting.objects.filter(status=MinutesStatus.DRAFT).select_related(
+            kwargs["queryset"] = Meeting.objects.filter(status__in=IN_PROGRESS).select_related(
                 "series"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -162,6 +162,6 @@ class FindingAdmin(LockedMinutesMixin, admin.ModelAdmin):
         # A new finding can only go under an item of draft minutes.
         if db_field.name == "item":
             kwargs["queryset"] = AgendaItem.objects.filter(
-                meeting__status=MinutesStatus.DRAFT
+                meeting__status__in=IN_PROGRESS
             ).select_related("theme")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

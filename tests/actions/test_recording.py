@@ -327,7 +327,11 @@ def test_a_reassignment_needs_a_reason_and_a_date_not_in_the_future(officer, dem
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = officer.post(
         reverse("actions:reassign", args=[action.pk]),
-        {"on_date": tomorrow.isoformat(), "reason": "", "owner_posts": ["1"]},
+        {
+            "on_date": tomorrow.isoformat(),
+            "reason": "",
+            "owner_posts": [Post.objects.get(abbreviation="ACC").pk],
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
