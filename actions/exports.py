@@ -33,11 +33,31 @@ def row(action):
     ]
 
 
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula
+# (OWASP, "CSV Injection"): "=HYPERLINK(...)", "+cmd|...", "@SUM(...)", "-2+3+cmd".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"
+
+
+def neutralised(value):
+    """``value`` made inert for a spreadsheet, as OWASP advises: a leading apostrophe, which
+    spreadsheets read as "this cell is text". Text that already starts with an apostrophe
+    gets one more, so that `read_back` returns every cell exactly as it was."""
+    if value.startswith((*FORMULA_STARTS, TEXT_MARK)):
+        return TEXT_MARK + value
+    return value
+
+
+def read_back(value):
+    """The text `neutralised` was given."""
+    return value.removeprefix(TEXT_MARK)
+
+
 def as_csv(actions):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(row(action) for action in actions)
+    writer.writerows([neutralised(cell) for cell in row(action)] for action in actions)
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from actions.exports import COLUMNS
 from actions.models import Action, ActionEvent
 from actions.services import add_update, mark_complete
-from tests.actions.test_exports import EXPECTED_OPEN
+from tests.actions.test_exports import EXPECTED_OPEN, FORMULAS
 from tests.factories import ActionFactory, ItemFactory
 
 GOOD = EXPECTED_OPEN[0]
@@ -26,6 +26,16 @@ def _import(path, *args):
     out = io.StringIO()
     call_command("import_actions", str(path), *args, stdout=out)
     return out.getvalue().splitlines()
+
+
+def _export_and_empty_the_log(client, tmp_path):
+    """The CSV export as the signed-in client downloads it, saved; then no actions."""
+    exported = client.get(reverse("actions:export_csv")).content
+    path = tmp_path / "export.csv"
+    path.write_bytes(exported)
+    ActionEvent.objects.all().delete()
+    Action.objects.all().delete()
+    return path, exported
 
 
 @pytest.fixture
@@ -135,11 +145,7 @@ def test_an_export_imports_again_into_an_empty_log(
         due_wording="By end January 2018",
     )
     client.force_login(opcc_user)
-    exported = client.get(reverse("actions:export_csv")).content
-    path = tmp_path / "export.csv"
-    path.write_bytes(exported)
-    ActionEvent.objects.all().delete()
-    Action.objects.all().delete()
+    path, exported = _export_and_empty_the_log(client, tmp_path)
 
     assert _import(path)[-1] == "Created 3 actions."
     assert client.get(reverse("actions:export_csv")).content == exported
@@ -177,3 +183,25 @@ def test_wrong_columns_are_refused(tmp_path, db):
     path.write_text("Ref,Text\n1,2\n")
     with pytest.raises(CommandError, match="The columns must be, in order: Reference, Action"):
         _import(path)
+
+
+def test_an_export_with_formulas_imports_as_the_text_that_was_minuted(
+    client, tmp_path, meetings, dcc, opcc_user
+):
+    texts = [*FORMULAS, "'Quoted as minuted"]
+    for number, text in enumerate(texts, start=1):
+        ActionFactory(
+            item=meetings.items.get(number="2"),
+            reference=f"2017/10-{number:02d}",
+            text=text,
+            owners=[dcc],
+            due_wording=text,
+        )
+    client.force_login(opcc_user)
+    path, exported = _export_and_empty_the_log(client, tmp_path)
+
+    assert _import(path)[-1] == "Created 7 actions."
+    assert list(Action.objects.order_by("reference").values_list("text", "due_wording")) == [
+        (text, text) for text in texts
+    ]
+    assert client.get(reverse("actions:export_csv")).content == exported

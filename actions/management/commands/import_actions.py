@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actions.exports import COLUMNS
+from actions.exports import COLUMNS, read_back
 from actions.models import Action, Status
 from actions.services import add_update, raise_action, set_action_status
 from meetings.models import AgendaItem, Meeting, Person, Post
@@ -45,7 +45,8 @@ def read_rows(path):
         workbook.close()
     elif path.suffix.lower() == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [[_cell(v) for v in row] for row in csv.reader(handle)]
+            # The CSV export marks text with a leading apostrophe (see exports.neutralised).
+            rows = [[read_back(_cell(v)) for v in row] for row in csv.reader(handle)]
     else:
         raise CommandError("The file must be .xlsx or .csv.")
     rows = [row for row in rows if any(row)]
