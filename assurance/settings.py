@@ -83,6 +83,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web server's database: readers do not wait for the writer (WAL), a write
+    # syncs at checkpoints rather than at every commit (NORMAL, safe with WAL), and each
+    # request's transaction takes the write lock when it starts (IMMEDIATE). A deferred one
+    # that reads and then writes cannot wait for another writer: SQLite answers "database is
+    # locked" at once, whatever the timeout. With IMMEDIATE, writers queue for up to 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -155,24 +155,22 @@ def test_behind_one_proxy_a_request_that_bypassed_it_counts_against_its_socket_a
     ]
 
 
-def test_the_number_of_trusted_proxies_comes_from_the_environment():
-    env = {**os.environ, "TRUSTED_PROXY_COUNT": "2"}
+def settings_printed(code, **environment):
+    """What ``code`` prints, run in a fresh process whose settings see ``environment``."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "--no-imports",
-            "-c",
-            "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)",
-        ],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **environment},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout == "2\n"
+    return result.stdout
+
+
+def test_the_number_of_trusted_proxies_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    assert settings_printed(code, TRUSTED_PROXY_COUNT="2") == "2\n"
 
 
 def test_only_superusers_use_the_admin_even_staff_flagged_opcc_users_do_not(client, opcc_user):
