@@ -5,6 +5,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 COLUMNS = [
@@ -71,7 +72,10 @@ def as_xlsx(actions, title="Action log"):
     for number, action in enumerate(actions, start=2):
         for column, value in enumerate(row(action), start=1):
             # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
-            sheet.cell(row=number, column=column, value=value).data_type = "s"
+            # A worksheet cannot hold control characters (openpyxl refuses the whole file),
+            # and they show as nothing anyway.
+            cell = sheet.cell(row=number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", [12, 60, 14, 40, 8, 30, 60, 28], strict=True):
         sheet.column_dimensions[letter].width = width
