@@ -155,7 +155,7 @@ def test_the_xlsx_export_stores_formulas_as_text_without_an_apostrophe(client, f
 def test_the_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
     client, item, dcc, opcc_user
 ):
-    ActionFactory(item=item, text="Brief\x0bthe\x00 board\x1b", owners=[dcc])
+    ActionFactory(item=item, text="Brief\x0bthe\x01 board\x1b", owners=[dcc])
     client.force_login(opcc_user)
     response = client.get(reverse("actions:export_xlsx"))
     assert response.status_code == 200
