@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean bench
+.PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,8 @@ clean:
 # Page timings and query counts with a large action log, on a throwaway database.
 bench: install-test
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Parallel writes against gunicorn on 127.0.0.1: answers, server errors and latency. SQLite
+# unless BENCH_ARGS="--database postgres://postgres@127.0.0.1:5432/assurance_bench".
+bench-writers: install-test
+	$(BIN)/python bench/writers.py $(BENCH_ARGS)

@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import Http404
 from icalendar import Calendar, Event
 
 from actions.models import Action
@@ -32,13 +33,16 @@ def _meeting_event(uid, title, date, time, venue=""):
 
 def feed_for(user):
     """The calendar of ``user`` as iCalendar bytes."""
+    # A calendar client keeps polling the secret address long after its owner has left.
+    if not user.is_active:
+        raise Http404("No such calendar.")
     calendar = Calendar()
     calendar.add("prodid", "-//OPCC//Holding to account//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Holding to account")
     stamp = datetime.datetime.now(tz=datetime.UTC)
 
-    meetings = list(Meeting.objects.with_people().order_by("date"))
+    meetings = list(Meeting.objects.visible_to(user).with_people().order_by("date"))
     dates = {meeting.date for meeting in meetings}
     for meeting in meetings:
         calendar.add_component(
@@ -64,7 +68,8 @@ def feed_for(user):
         )
 
     actions = (
-        Action.objects.owned_by_user(user)
+        Action.objects.visible_to(user)
+        .owned_by_user(user)
         .outstanding()
         .filter(due_date__isnull=False)
         .order_by("due_date", "reference")

@@ -1,4 +1,7 @@
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
@@ -29,3 +32,30 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+def client_address(request):
+    """The address that failed sign-ins are counted against (django-axes).
+
+    With no trusted proxy, the socket's address: X-Forwarded-For is whatever the client
+    chose to send. Behind TRUSTED_PROXY_COUNT proxies, each appending the address it was
+    reached from, the entry that many places from the right: the outermost proxy wrote it,
+    and what a client sent can only stand to its left. A header shorter than that, or an
+    entry that is not an address, did not come through the proxies, so the socket's address
+    counts.
+
+    Not django-ipware's proxy count: its parser honours RFC 7239 quoting, so a client that
+    sends `9.9.9.9, "` opens a quote that swallows the address nginx appends, and the
+    right-most address is again the client's choice.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count].strip()))
+    except ValueError:
+        return remote

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,6 +83,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web server's database: readers do not wait for the writer (WAL), a write
+    # syncs at checkpoints rather than at every commit (NORMAL, safe with WAL), and each
+    # request's transaction takes the write lock when it starts (IMMEDIATE). A deferred one
+    # that reads and then writes cannot wait for another writer: SQLite answers "database is
+    # locked" at once, whatever the timeout. With IMMEDIATE, writers queue for up to 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -105,9 +119,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the documented nginx, X-Forwarded-For holds the client's address alone (nginx
-# replaces what the client sent); gunicorn listens on 127.0.0.1, so nothing else reaches it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Failures count per client address. X-Forwarded-For is believed only as far as the proxies
+# the deployment says it has (README, "nginx"); without them anyone can write it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "assurance.auth.client_address"
 
 # HTTPS, cookies and sessions. Production sits behind a proxy that terminates TLS and sets
 # X-Forwarded-Proto; with DEBUG on (a laptop) none of this applies.

@@ -1,10 +1,20 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings
 
 from meetings import roles
 from tests.factories import user_with_role
+
+# Property-based tests at full strength in CI (CI=true, which .ci/run sets and CI services
+# set), and a quick look in the local loop. HYPOTHESIS_PROFILE=ci runs the full set locally.
+settings.register_profile("ci", max_examples=20)
+settings.register_profile("dev", max_examples=3)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 @pytest.fixture

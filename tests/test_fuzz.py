@@ -14,6 +14,8 @@ request is rolled back, so each example starts from the same data.
 
 import collections
 import copy
+import csv
+import io
 import logging
 import time
 import traceback
@@ -38,8 +40,9 @@ pytestmark = pytest.mark.django_db
 # The demo and a draft meeting, with a login per role, as the permission matrix has them.
 world = permissions.world
 
-EXAMPLES_PER_ENDPOINT = 20
-EXAMPLES_PER_URL = 5
+# Generated examples per endpoint come from the Hypothesis profile (tests/conftest.py): 20 in
+# CI, a few in the local loop; the seeds below always run. Each URL gets a quarter as many.
+EXAMPLES_PER_URL = max(1, settings.default.max_examples // 4)
 
 # Pages that accept a POST but read nothing from it: they answer it as they answer a GET, so
 # only their URL can be fuzzed, which `test_an_unknown_id_in_any_url_is_404` does.
@@ -95,9 +98,22 @@ ODD_NUMBERS = [
 CONTROL = st.characters(max_codepoint=0x1F) | st.sampled_from(
     ["\x7f", "\x85", "\u2028", "\u202e", "\ufeff"]
 )
+# What a spreadsheet runs as a formula (OWASP's CSV injection list), and the control
+# characters that PostgreSQL (NUL) or the XLSX export (vertical tab) cannot hold.
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r", "\x0b", "\x00"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3+cmd",
+]
 TEXT = st.one_of(
     st.text(max_size=40),
     st.text(CONTROL, min_size=1, max_size=20),
+    st.builds(
+        lambda start, rest: start + rest, st.sampled_from(FORMULA_STARTS), st.text(max_size=20)
+    ),
+    st.sampled_from(FORMULAS),
     st.builds(
         lambda before, marker, after: before + marker + after,
         st.text(max_size=10),
@@ -120,7 +136,14 @@ UNKNOWN_IDS = st.one_of(
 
 # Always tried, whatever Hypothesis draws (see `seed_bodies`).
 EVERY_FIELD = ["\x00", "²", "9" * 40, "-1", "2017-02-30", "99999-01-01", "31/12/2017", MARKERS[0]]
-FREE_TEXT = ["x\x00y", f"Minuted {MARKERS[0]} {MARKERS[1]}", "\x01\x1b[31m\u202e", "A" * 10_000]
+FREE_TEXT = [
+    "x\x00y",
+    f"Minuted {MARKERS[0]} {MARKERS[1]}",
+    "\x01\x1b[31m\u202e",
+    "A" * 10_000,
+    FORMULAS[0],
+    "\x0b=1+1",
+]
 EXTREME_DATES = {"date": ["9999-12-31", "0001-01-01"], "month": ["9999-12", "0001-01"]}
 FILLED = {"date": "2030-06-28", "month": "2030-06", "time": "10:30", "number": "1"}
 
@@ -342,6 +365,16 @@ def send(client, method, url, body, *, htmx=False, urlencoded=True, follow=False
     return response, shown
 
 
+def assert_formulas_neutralised(response):
+    """No cell of a CSV export starts as a spreadsheet formula would."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/csv"):
+        return
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(tuple(FORMULA_STARTS[:6])), f"{cell!r} would run"
+
+
 def server_error(response):
     if getattr(response, "exc_info", None):
         return "".join(traceback.format_exception(*response.exc_info)[-3:])
@@ -408,7 +441,6 @@ def quiet_logs(caplog):
 
 
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_ENDPOINT,
     deadline=None,
     database=None,
     print_blob=True,
@@ -453,6 +485,7 @@ def fuzz(client, role, method, key, url_kwargs, fields, other_keys, overview):
             assert response.status_code == 404, f"{url} answered {response.status_code}"
         for each in [response, *shown]:
             assert_markup_escaped(each, sent, counter)
+            assert_formulas_neutralised(each)
 
     for body in seed_bodies(fields):
         seed = hypothesis.example(
@@ -474,9 +507,14 @@ def fuzz_every_endpoint(objects, role, extra_pages=()):
     client = permissions.signed_in_client(objects.users[role])
     by_target, by_name = discover_forms(client, html_pages(objects, role, extra_pages))
     other_keys = sorted({name for fields in by_name.values() for name in fields})
-    # Pages that do sums with every date saved: whatever a form has just saved must show.
+    # Pages that do sums with every date saved, and the CSV export of every text saved:
+    # whatever a form has just saved must show, and the CSV must not run it as a formula.
     feed, _ = CalendarFeed.objects.get_or_create(user=objects.users[role])
-    overview = [feed.get_absolute_url(), reverse("actions:log")]
+    overview = [
+        feed.get_absolute_url(),
+        reverse("actions:log"),
+        reverse("actions:export_csv"),
+    ]
     endpoints = [
         ("POST", key)
         for key in permissions.url_names()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,80 @@ def test_five_failed_sign_ins_lock_the_user_out_from_that_address(client, demo):
         url, {"username": "dcc", "password": "assurance-demo"}, REMOTE_ADDR="127.0.0.2"
     )
     assert response.status_code == 302
+
+
+def _fail_to_sign_in(client, **headers):
+    return client.post(reverse("login"), {"username": "dcc", "password": "wrong"}, **headers)
+
+
+def test_directly_x_forwarded_for_is_ignored_and_changing_it_does_not_lift_the_lockout(
+    client, demo, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 0
+    statuses = [
+        _fail_to_sign_in(client, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(6)
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    response = client.post(
+        reverse("login"),
+        {"username": "dcc", "password": "assurance-demo"},
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["127.0.0.1"]
+
+
+def test_behind_one_proxy_the_address_nginx_appends_is_counted(client, demo, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # What the client wrote comes first; nginx appends the address it saw. An open quote
+    # must not swallow it.
+    sent = ["198.51.100.1", '198.51.100.2, "', '198.51.100.3, for="', "", "not an address"]
+    statuses = [
+        _fail_to_sign_in(
+            client, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{spoof}, 203.0.113.9"
+        ).status_code
+        for spoof in sent
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.9"]
+    # Someone else behind the same nginx signs in as that user.
+    response = client.post(
+        reverse("login"),
+        {"username": "dcc", "password": "assurance-demo"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert response.status_code == 302
+
+
+def test_behind_one_proxy_a_request_that_bypassed_it_counts_against_its_socket_address(
+    client, demo, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for header in ["", "not an address"]:
+        _fail_to_sign_in(client, REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR=header)
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [
+        ("192.0.2.7", 2)
+    ]
+
+
+def settings_printed(code, **environment):
+    """What ``code`` prints, run in a fresh process whose settings see ``environment``."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_the_number_of_trusted_proxies_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    assert settings_printed(code, TRUSTED_PROXY_COUNT="2") == "2\n"
 
 
 def test_only_superusers_use_the_admin_even_staff_flagged_opcc_users_do_not(client, opcc_user):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from actions.models import CalendarFeed
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, MeetingFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -21,6 +21,21 @@ def _events(response):
     return sorted(
         (str(e["summary"]), e.decoded("dtstart"), str(e["uid"])) for e in calendar.walk("VEVENT")
     )
+
+
+def _october_and_the_next_date(october):
+    return [
+        (
+            "Monthly Assurance Meeting (next meeting)",
+            datetime.datetime(2017, 11, 29, 10, 30, tzinfo=LONDON),
+            "next-meeting-2017-11-29@assurance.opcc",
+        ),
+        (
+            "Monthly Assurance Meeting October 2017",
+            datetime.datetime(2017, 10, 31, 10, 30, tzinfo=LONDON),
+            f"meeting-{october.pk}@assurance.opcc",
+        ),
+    ]
 
 
 def test_the_feed_holds_the_meetings_the_next_date_and_my_due_dates(
@@ -43,16 +58,7 @@ def test_the_feed_holds_the_meetings_the_next_date_and_my_due_dates(
             datetime.date(2017, 12, 31),
             f"action-{action.pk}-due@assurance.opcc",
         ),
-        (
-            "Monthly Assurance Meeting (next meeting)",
-            datetime.datetime(2017, 11, 29, 10, 30, tzinfo=LONDON),
-            "next-meeting-2017-11-29@assurance.opcc",
-        ),
-        (
-            "Monthly Assurance Meeting October 2017",
-            datetime.datetime(2017, 10, 31, 10, 30, tzinfo=LONDON),
-            f"meeting-{october.pk}@assurance.opcc",
-        ),
+        *_october_and_the_next_date(october),
     ]
 
 
@@ -82,3 +88,40 @@ def test_an_unknown_token_is_404(client, db):
 def test_resetting_needs_a_post(client, owner_user):
     client.force_login(owner_user)
     assert client.get(reverse("actions:reset_calendar")).status_code == 405
+
+
+def test_a_deactivated_users_feed_is_404(client, feed, action, owner_user):
+    owner_user.is_active = False
+    owner_user.save()
+    response = client.get(feed.get_absolute_url())
+    assert response.status_code == 404
+    assert action.text.encode() not in response.content
+
+
+@pytest.fixture
+def draft(october):
+    """The November meeting, its minutes still a draft, somewhere the force is not told of."""
+    return MeetingFactory(
+        date=datetime.date(2017, 11, 29), status="draft", venue="Room kept from the force"
+    )
+
+
+def test_a_force_officers_feed_leaves_out_draft_meetings_as_the_meetings_page_does(
+    client, feed, draft, owner_user, october
+):
+    client.force_login(owner_user)
+    assert list(client.get(reverse("meetings:list")).context["meetings"]) == [october]
+    response = client.get(feed.get_absolute_url())
+    assert _events(response) == [
+        *_october_and_the_next_date(october),
+    ]
+    assert b"Room kept from the force" not in response.content
+
+
+def test_opcc_staff_see_draft_meetings_in_their_feed(client, draft, opcc_user, october):
+    feed = CalendarFeed.objects.create(user=opcc_user)
+    calendar = Calendar.from_ical(client.get(feed.get_absolute_url()).content)
+    assert [(str(e["uid"]), str(e.get("location"))) for e in calendar.walk("VEVENT")] == [
+        (f"meeting-{october.pk}@assurance.opcc", "Meeting Room 1.38 – Hindlip"),
+        (f"meeting-{draft.pk}@assurance.opcc", "Room kept from the force"),
+    ]

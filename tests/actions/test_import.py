@@ -1,6 +1,8 @@
 import csv
 import datetime
 import io
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +12,7 @@ from openpyxl import Workbook
 from actions.exports import COLUMNS
 from actions.models import Action, ActionEvent
 from actions.services import add_update, mark_complete
-from tests.actions.test_exports import EXPECTED_OPEN
+from tests.actions.test_exports import EXPECTED_OPEN, FORMULAS
 from tests.factories import ActionFactory, ItemFactory
 
 GOOD = EXPECTED_OPEN[0]
@@ -26,6 +28,16 @@ def _import(path, *args):
     out = io.StringIO()
     call_command("import_actions", str(path), *args, stdout=out)
     return out.getvalue().splitlines()
+
+
+def _export_and_empty_the_log(client, tmp_path):
+    """The CSV export as the signed-in client downloads it, saved; then no actions."""
+    exported = client.get(reverse("actions:export_csv")).content
+    path = tmp_path / "export.csv"
+    path.write_bytes(exported)
+    ActionEvent.objects.all().delete()
+    Action.objects.all().delete()
+    return path, exported
 
 
 @pytest.fixture
@@ -135,11 +147,7 @@ def test_an_export_imports_again_into_an_empty_log(
         due_wording="By end January 2018",
     )
     client.force_login(opcc_user)
-    exported = client.get(reverse("actions:export_csv")).content
-    path = tmp_path / "export.csv"
-    path.write_bytes(exported)
-    ActionEvent.objects.all().delete()
-    Action.objects.all().delete()
+    path, exported = _export_and_empty_the_log(client, tmp_path)
 
     assert _import(path)[-1] == "Created 3 actions."
     assert client.get(reverse("actions:export_csv")).content == exported
@@ -177,3 +185,201 @@ def test_wrong_columns_are_refused(tmp_path, db):
     path.write_text("Ref,Text\n1,2\n")
     with pytest.raises(CommandError, match="The columns must be, in order: Reference, Action"):
         _import(path)
+
+
+def test_an_export_with_formulas_imports_as_the_text_that_was_minuted(
+    client, tmp_path, meetings, dcc, opcc_user
+):
+    texts = [*FORMULAS, "'Quoted as minuted"]
+    for number, text in enumerate(texts, start=1):
+        ActionFactory(
+            item=meetings.items.get(number="2"),
+            reference=f"2017/10-{number:02d}",
+            text=text,
+            owners=[dcc],
+            due_wording=text,
+        )
+    client.force_login(opcc_user)
+    path, exported = _export_and_empty_the_log(client, tmp_path)
+
+    assert _import(path)[-1] == "Created 7 actions."
+    assert list(Action.objects.order_by("reference").values_list("text", "due_wording")) == [
+        (text, text) for text in texts
+    ]
+    assert client.get(reverse("actions:export_csv")).content == exported
+
+
+# Hostile and damaged files, built here and kept small: each must be refused with a message
+# that says what is wrong, and nothing imported.
+
+
+def _workbook(path, rows=(GOOD,), sheet_xml=None, extra=None):
+    """An .xlsx of ``rows``; ``sheet_xml`` rewrites the sheet's XML and ``extra`` adds a part
+    (name, chunk, times) written chunk by chunk, so that a large part costs no memory."""
+    workbook = Workbook()
+    workbook.active.append(COLUMNS)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for part in source.infolist():
+            data = source.read(part)
+            if sheet_xml and part.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml(data.decode()).encode()
+            target.writestr(part, data)
+        if extra:
+            name, chunk, times = extra
+            with target.open(name, "w", force_zip64=True) as handle:
+                for _ in range(times):
+                    handle.write(chunk)
+    return path
+
+
+def _refused(path, message):
+    with pytest.raises(CommandError) as refusal:
+        _import(path)
+    assert str(refusal.value) == message
+    assert Action.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path, meetings):
+    path = _workbook(tmp_path / "log.xlsx", extra=("xl/media/image1.png", bytes(2**20), 60))
+    assert path.stat().st_size < 100_000
+    _refused(
+        path,
+        "The workbook would unpack to 60 MB; an action log to import is at most 50 MB unpacked.",
+    )
+
+
+def test_a_workbook_compressed_far_more_than_any_spreadsheet_is_refused(tmp_path, meetings):
+    path = _workbook(tmp_path / "log.xlsx", extra=("xl/media/image1.png", bytes(2**20), 5))
+    with pytest.raises(CommandError, match=r"^The workbook is compressed \d+ to 1, more than any"):
+        _import(path)
+    assert Action.objects.count() == 0
+
+
+def _claiming_every_cell(xml, far_row=""):
+    """The sheet's XML saying it fills every row and column Excel allows, with ``far_row``
+    at its end."""
+    xml = xml.replace('<dimension ref="A1:H2"/>', '<dimension ref="A1:XFD1048576"/>')
+    return xml.replace("</sheetData>", far_row + "</sheetData>")
+
+
+def _peak_memory(call):
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_sheet_claiming_every_row_and_column_imports_only_what_it_holds(tmp_path, meetings):
+    path = _workbook(tmp_path / "log.xlsx", sheet_xml=_claiming_every_cell)
+    assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    report = []
+    assert _peak_memory(lambda: report.extend(_import(path))) < 20 * 2**20
+    assert report[-1] == "Created 1 action."
+
+
+def test_a_crafted_sheet_of_a_million_blank_rows_is_refused_in_little_memory(tmp_path, meetings):
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = _workbook(tmp_path / "log.xlsx", sheet_xml=lambda xml: _claiming_every_cell(xml, far))
+    assert path.stat().st_size < 10_000
+
+    def refused():
+        _refused(path, "The file has more than 20000 rows.")
+
+    assert _peak_memory(refused) < 20 * 2**20
+
+
+def test_a_csv_longer_than_any_action_log_is_refused(tmp_path, meetings):
+    path = _write_csv(tmp_path / "log.csv", [GOOD] * 20_000)
+    _refused(path, "The file has more than 20000 rows.")
+
+
+def test_a_file_larger_than_any_action_log_is_refused(tmp_path, meetings):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"x" * (11 * 2**20))
+    _refused(path, "The file is 11.0 MB; an action log to import is at most 10 MB.")
+
+
+def _zip_without_a_workbook(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "Not a workbook")
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (
+            lambda path: path.write_bytes(b"PK\x03\x04 damaged"),
+            "The file is not an Excel workbook (.xlsx): File is not a zip file.",
+        ),
+        (
+            lambda path: path.write_text("Reference,Action\n"),
+            "The file is not an Excel workbook (.xlsx): File is not a zip file.",
+        ),
+        (
+            _zip_without_a_workbook,
+            'The workbook cannot be read: KeyError: "There is no item named '
+            "'[Content_Types].xml' in the archive\".",
+        ),
+    ],
+    ids=["damaged", "text", "no workbook inside"],
+)
+def test_a_file_that_is_not_a_workbook_gets_a_message(tmp_path, meetings, write, message):
+    path = tmp_path / "log.xlsx"
+    write(path)
+    _refused(path, message)
+
+
+def test_a_workbook_cut_short_gets_a_message(tmp_path, meetings):
+    whole = _workbook(tmp_path / "whole.xlsx").read_bytes()
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    _refused(path, "The file is not an Excel workbook (.xlsx): File is not a zip file.")
+
+
+def test_a_csv_that_is_not_utf_8_gets_a_message(tmp_path, meetings):
+    path = tmp_path / "log.csv"
+    with path.open("w", newline="", encoding="latin-1") as handle:
+        csv.writer(handle).writerows([COLUMNS, [*GOOD[:1], "Café plan", *GOOD[2:]]])
+    _refused(path, "The file is not UTF-8 text: save it from the spreadsheet as “CSV UTF-8”.")
+
+
+def test_a_csv_field_longer_than_a_csv_allows_gets_a_message(tmp_path, meetings):
+    path = _write_csv(tmp_path / "log.csv", [[*GOOD[:1], "x" * 200_000, *GOOD[2:]]])
+    _refused(path, "Line 2 of the file: field larger than field limit (131072).")
+
+
+def test_rows_with_control_characters_or_over_long_cells_are_rejected_by_number(tmp_path, meetings):
+    def good(number, **changes):
+        row = [f"2017/10-{number:02d}", *GOOD[1:]]
+        for column, value in changes.items():
+            row[COLUMNS.index(column)] = value
+        return row
+
+    rows = [
+        good(1),
+        good(2, Action="Brief\x00the board"),
+        good(3, Owner="DCC\x0bACC"),
+        good(4, Reference="2017/10-" + "4" * 13),
+        good(5, Due="By " + "x" * 198),
+        good(6, Due="By " + "x" * 197),
+    ]
+    path = _write_csv(tmp_path / "log.csv", rows)
+    assert _import(path, "--dry-run") == [
+        "Row 2: would create 2017/10-01 at the Monthly Assurance Meeting October 2017, item 2.",
+        "Row 3: rejected: the Action column holds a control character (U+0000).",
+        "Row 4: rejected: the Owner column holds a control character (U+000B).",
+        "Row 5: rejected: the Reference column is longer than 20 characters.",
+        "Row 6: rejected: the Due column is longer than 200 characters.",
+        "Row 7: would create 2017/10-06 at the Monthly Assurance Meeting October 2017, item 2.",
+        "4 of 6 rows rejected: nothing was created.",
+    ]
+    _refused(path, "4 of 6 rows rejected: nothing was created.")

@@ -3,14 +3,18 @@
 import csv
 import datetime
 import re
+import zipfile
+import zlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils.exceptions import InvalidFileException
 
-from actions.exports import COLUMNS
+from actions.exports import COLUMNS, read_back
 from actions.models import Action, Status
 from actions.services import add_update, raise_action, set_action_status
 from meetings.models import AgendaItem, Meeting, Person, Post
@@ -19,6 +23,27 @@ DATE_FORMAT = "%d %B %Y"
 BY_DATE = re.compile(r"^By (\d{1,2} \w+ \d{4})$")
 AT_MEETING = re.compile(r"^(\w+ \d{4}) meeting$")
 UPDATE = re.compile(r"^(\d{1,2} \w+ \d{4}): (.*)$", re.DOTALL)
+
+# Far beyond any action log (the demo's is 14 rows, a large one a few thousand), and small
+# enough that a hostile file cannot exhaust the server's memory.
+MAX_FILE_BYTES = 10 * 2**20
+MAX_ROWS = 20_000
+MAX_UNPACKED_BYTES = 50 * 2**20
+# A spreadsheet's XML compresses perhaps 10 to 1; a zip bomb, 1000 to 1 or more.
+MAX_RATIO = 100
+# What openpyxl raises for a zip that is not a workbook, or a workbook with broken parts.
+UNREADABLE_XLSX = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    EOFError,
+    OSError,
+)
 
 
 class RowRejected(Exception):
@@ -36,22 +61,92 @@ def _cell(value):
 
 
 def read_rows(path):
-    """The header and the rows of the first sheet, every cell as text."""
-    if path.suffix.lower() == ".xlsx":
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        rows = [
-            [_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-        workbook.close()
-    elif path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [[_cell(v) for v in row] for row in csv.reader(handle)]
+    """The header and the rows of the first sheet, every cell as text; a CommandError that
+    says what is wrong with a file too large, damaged, or not what its name says."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise CommandError(
+            f"The file is {size / 2**20:.1f} MB; an action log to import is at most "
+            f"{MAX_FILE_BYTES // 2**20} MB."
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(path)
+    elif suffix == ".csv":
+        rows = _csv_rows(path)
     else:
         raise CommandError("The file must be .xlsx or .csv.")
     rows = [row for row in rows if any(row)]
     if not rows:
         raise CommandError("The file is empty.")
     return rows[0], rows[1:]
+
+
+def _at_most_max_rows(rows):
+    """``rows`` as a list, refusing a sheet longer than any action log: a few bytes of a
+    crafted sheet can stand for a million blank rows."""
+    kept = []
+    for row in rows:
+        if len(kept) == MAX_ROWS:
+            raise CommandError(f"The file has more than {MAX_ROWS} rows.")
+        kept.append(row)
+    return kept
+
+
+def _check_archive(path):
+    """Refuse an .xlsx whose parts would unpack to far more than any action log before
+    openpyxl unpacks them: a zip bomb of a few KB can stand for gigabytes. Python's zipfile
+    never unpacks a part beyond the size the archive declares, so the declared sizes hold."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise CommandError(f"The file is not an Excel workbook (.xlsx): {error}.") from error
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise CommandError(
+            f"The workbook would unpack to {unpacked / 2**20:.0f} MB; an action log to import "
+            f"is at most {MAX_UNPACKED_BYTES // 2**20} MB unpacked."
+        )
+    if unpacked > MAX_RATIO * max(packed, 1):
+        raise CommandError(
+            f"The workbook is compressed {unpacked // max(packed, 1)} to 1, more than any "
+            "spreadsheet: it is not an action log."
+        )
+
+
+def _xlsx_rows(path):
+    _check_archive(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            # The sheet's own record of its size can claim every row and column Excel
+            # allows; the rows come as they are, and only the export's columns.
+            sheet.reset_dimensions()
+            cells = sheet.iter_rows(max_col=len(COLUMNS), values_only=True)
+            return _at_most_max_rows([_cell(v) for v in row] for row in cells)
+        finally:
+            workbook.close()
+    except UNREADABLE_XLSX as error:
+        raise CommandError(
+            f"The workbook cannot be read: {type(error).__name__}: {error}."
+        ) from error
+
+
+def _csv_rows(path):
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            # The CSV export marks text with a leading apostrophe (see exports.neutralised).
+            return _at_most_max_rows([read_back(_cell(v)) for v in row] for row in reader)
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            "The file is not UTF-8 text: save it from the spreadsheet as “CSV UTF-8”."
+        ) from error
+    except csv.Error as error:
+        raise CommandError(f"Line {reader.line_num} of the file: {error}.") from error
 
 
 def _date(text):
@@ -97,7 +192,21 @@ class Lookups:
 def parse_row(row, lookups, seen):
     """One row as the keyword arguments of the action to create, or RowRejected(why)."""
     row = (row + [""] * len(COLUMNS))[: len(COLUMNS)]
+    for column, value in zip(COLUMNS, row, strict=True):
+        # NUL cannot be stored in PostgreSQL, and none of these in the XLSX export.
+        control = ILLEGAL_CHARACTERS_RE.search(value)
+        if control:
+            raise RowRejected(
+                f"the {column} column holds a control character (U+{ord(control[0]):04X})"
+            )
     reference, text, owner, meeting_title, number, due, update, status = row
+    for column, value, field in [
+        ("Reference", reference, "reference"),
+        ("Due", due, "due_wording"),
+    ]:
+        limit = Action._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise RowRejected(f"the {column} column is longer than {limit} characters")
     if not reference:
         raise RowRejected("no reference")
     if reference in lookups.references or reference in seen:
@@ -178,7 +287,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run=False, **options):
-        if not file.exists():
+        if not file.is_file():
             raise CommandError(f"No such file: {file}")
         header, rows = read_rows(file)
         if [h.lower() for h in header[: len(COLUMNS)]] != [c.lower() for c in COLUMNS]:
