@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionReview, Status
-from meetings.forms import CrispyMixin, DateInput, VersionedModelForm, validate_plausible_date
+from meetings.forms import (
+    CrispyMixin,
+    DateInput,
+    OnceOnlyForm,
+    VersionedModelForm,
+    validate_plausible_date,
+)
 from meetings.models import Person, Post
 
 
@@ -31,7 +37,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(OnceOnlyForm):
     on_date = forms.DateField(
         label="Date of the update",
         widget=DateInput,
@@ -135,7 +141,7 @@ class MonthField(forms.DateField):
         return date.replace(day=1) if date else None
 
 
-class ActionForm(CrispyMixin, VersionedModelForm):
+class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     """An action arising: its wording, who owns it and when it is due."""
 
     due_meeting = MonthField(
@@ -160,7 +166,6 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             "text": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
             "owner_posts": forms.CheckboxSelectMultiple,
             "due_date": DateInput,
-            "version": forms.HiddenInput,
         }
         field_classes = {
             "owner_posts": ModelMultipleChoiceField,
@@ -201,7 +206,6 @@ class ActionForm(CrispyMixin, VersionedModelForm):
         self.fields["owner_people"].label_from_instance = lambda person: (
             f"{person.name} ({person.initials})"
         )
-        self.fields["version"].required = False
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.models import Action, ActionEvent, ActionReview, Status
+from meetings.services import ensure_in_progress
 
 # The one place the life of an action is written down: which moves are allowed.
 TRANSITIONS = {
@@ -42,13 +43,18 @@ def raise_action(
     due_meeting=None,
     due_wording="",
     follows_from=None,
+    imported=False,
 ):
-    """Raise a new action at an item, with the next free reference of its meeting.
+    """Raise a new action at an item, with the next free reference of its meeting, while
+    its minutes are being written (or ``imported`` from an existing action log, whose
+    meetings were agreed long ago).
 
     Two officers raising actions at once may both pick the same reference; the unique
     constraint refuses the second, which then takes the next number.
     """
     meeting = item.meeting
+    if not imported:
+        ensure_in_progress(meeting)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -278,9 +284,18 @@ def reassign(
 
 
 def agree_closure(actions, *, by):
-    """Close each action marked complete (the chair agrees it); all or none."""
+    """Close each action its owner marked complete (the chair agrees it); all or none.
+
+    An action nobody has said is done is closed only by a meeting's review of it.
+    """
     with transaction.atomic():
         for action in actions:
+            if action.status != Status.AWAITING_CLOSURE:
+                raise ValidationError(
+                    f"Action {action.reference} has not been marked complete by its owner: "
+                    "close it at a meeting, where its review is minuted.",
+                    code="not_marked_complete",
+                )
             set_action_status(action, Status.CLOSED, by=by, reason="Closure agreed.")
 
 
@@ -451,6 +466,7 @@ def decide_review(
     if review.decided or (version is not None and version != review.version):
         raise ValidationError(STALE_REVIEW.format(reference=action.reference), code="stale")
     meeting = review.item.meeting
+    ensure_in_progress(meeting)
     on = {"by": by, "meeting": meeting, "on_date": meeting.date}
     review.owners_before = action.owner_display
     if action.status == Status.AWAITING_CLOSURE:

@@ -26,9 +26,10 @@ from actions.forms import (
 )
 from actions.models import Action, ActionReview, CalendarFeed, Status, new_calendar_token
 from meetings import roles
+from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.history import describe_changes
 from meetings.models import AgendaItem, Meeting, MinutesStatus, NilReturn
-from meetings.views import draft_meeting_or_redirect, record_url, require_recorder
+from meetings.services import ensure_in_progress
 
 
 def _can_edit(user, action):
@@ -111,8 +112,13 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
 
 def _submit(request, action, form_class, form_name, service, success):
     """Validate ``form_class`` and call ``service(cleaned_data)``: redirect to the action with
-    ``success``, or show its page again with the form, what was typed and the errors."""
+    ``success``, or show its page again with the form, what was typed and the errors.
+
+    A form that creates (``OnceOnlyForm``) posted a second time creates nothing."""
     form = form_class(request.POST)
+    if form.is_valid() and not first_submission(form, request.user):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(action)
     if form.is_valid():
         try:
             service(form.cleaned_data)
@@ -132,7 +138,9 @@ def add_update(request, pk):
         action,
         UpdateForm,
         "update_form",
-        lambda data: services.add_update(action, by=request.user, **data),
+        lambda data: services.add_update(
+            action, text=data["text"], on_date=data["on_date"], by=request.user
+        ),
         f"Update added to action {action.reference}.",
     )
 
@@ -298,9 +306,10 @@ def calendar_feed(request, token):
 
 
 def _draft_item(request, item_pk):
-    require_recorder(request)
+    roles.require_recorder(request.user)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__series"), pk=item_pk)
-    return item, draft_meeting_or_redirect(request, item.meeting)
+    ensure_in_progress(item.meeting)
+    return item
 
 
 def _item_actions(request, item, form=None):
@@ -317,10 +326,13 @@ def _item_actions(request, item, form=None):
 
 def raise_action(request, item_pk):
     """Add an action arising to an item; htmx swaps the item's actions in place."""
-    item, refused = _draft_item(request, item_pk)
-    if refused:
-        return refused
+    item = _draft_item(request, item_pk)
     form = ActionForm(request.POST or None, meeting=item.meeting, prefix=f"action-{item.pk}")
+    if request.method == "POST" and form.is_valid() and not first_submission(form, request.user):
+        if request.htmx:
+            return _item_actions(request, item)
+        messages.info(request, ALREADY_SAVED)
+        return redirect(item.meeting.get_record_url(item))
     if request.method == "POST" and form.is_valid():
         review = getattr(item, "review", None)
         data = form.cleaned_data
@@ -343,7 +355,7 @@ def raise_action(request, item_pk):
         if request.htmx:
             return _item_actions(request, item)
         messages.success(request, f"Action {action.reference} raised at item {item.number}.")
-        return redirect(record_url(item.meeting, item))
+        return redirect(item.meeting.get_record_url(item))
     if request.htmx:
         return _item_actions(request, item, form)
     return render(
@@ -378,7 +390,8 @@ def edit_action(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_action(action, by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
+            services.edit_action(action, by=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -419,10 +432,9 @@ def review_outcome(request, pk):
     review = get_object_or_404(
         ActionReview.objects.select_related("item__meeting__series", "action__meeting"), pk=pk
     )
-    require_recorder(request)
+    roles.require_recorder(request.user)
     meeting = review.item.meeting
-    if refused := draft_meeting_or_redirect(request, meeting):
-        return refused
+    ensure_in_progress(meeting)
     form = ReviewOutcomeForm(request.POST or None, review=review, prefix=f"review-{review.pk}")
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,7 +446,7 @@ def review_outcome(request, pk):
         messages.success(
             request, f"{review.action.reference}: {review.get_outcome_display().lower()}."
         )
-        return redirect(record_url(meeting, review.item))
+        return redirect(meeting.get_record_url(review.item))
     return render(
         request,
         "actions/review_form.html",
@@ -445,10 +457,9 @@ def review_outcome(request, pk):
 @require_POST
 def bulk_close(request, meeting_pk):
     """Agree several actions brought forward complete and closed in one step."""
-    require_recorder(request)
+    roles.require_recorder(request.user)
     meeting = get_object_or_404(Meeting, pk=meeting_pk)
-    if refused := draft_meeting_or_redirect(request, meeting):
-        return refused
+    ensure_in_progress(meeting)
     form = BulkCloseForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, form.errors["reviews"][0])

@@ -1,9 +1,11 @@
 import datetime
+import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 
 from meetings.minutes import in_agenda_order
@@ -14,6 +16,7 @@ from meetings.models import (
     Meeting,
     MinutesStatus,
     Person,
+    Submission,
     Theme,
 )
 
@@ -24,11 +27,54 @@ STALE_MESSAGE = (
 )
 
 
+ALREADY_SAVED = "That was already saved; it has not been saved twice."
+
+
+class OnceOnlyForm(forms.Form):
+    """A form that creates something carries a one-time token, so that posting it twice
+    creates it once (see ``first_submission``)."""
+
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def repeats_a_submission(self):
+        """Whether this form's token was used already: a repeat is then answered as the first
+        was, not with the errors the first one's row now causes ("already a meeting")."""
+        try:
+            token = uuid.UUID(str(self.data.get(self.add_prefix("submission"))))
+        except ValueError:
+            return False
+        return Submission.objects.filter(token=token).exists()
+
+
+def first_submission(form, user):
+    """Claim the form's token: True the first time, False for a repeat of the same form.
+
+    The unique token makes parallel repeats wait for the first and then fail, on PostgreSQL
+    as on SQLite, so no repeat creates a second row. A form posted without a token (not
+    from our pages) is not deduplicated.
+    """
+    token = form.cleaned_data.get("submission")
+    if token is None:
+        return True
+    try:
+        with transaction.atomic():
+            Submission.objects.create(token=token, user=user if user.is_authenticated else None)
+    except IntegrityError:
+        return False
+    return True
+
+
 class VersionedModelForm(forms.ModelForm):
     """Refuses a save made from a stale copy, so that the earlier save is never silently lost.
 
     Forms carry the version they were opened at; the row is locked while it is compared.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The version travels with the form; a missing one is stale, never a database error.
+        self.fields["version"].widget = forms.HiddenInput()
+        self.fields["version"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -45,8 +91,8 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        if self.instance.pk:
-            self.instance.version = self.cleaned_data["version"] + 1
+        # A new row starts at 1 whatever the form carried.
+        self.instance.version = self.cleaned_data["version"] + 1 if self.instance.pk else 1
         return super().save(commit)
 
 
@@ -83,7 +129,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class MeetingForm(CrispyMixin, VersionedModelForm):
+class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -102,13 +148,11 @@ class MeetingForm(CrispyMixin, VersionedModelForm):
             "start_time": TimeInput,
             "next_meeting_date": DateInput,
             "next_meeting_time": TimeInput,
-            "version": forms.HiddenInput,
         }
 
     def __init__(self, *args, series, **kwargs):
         self.series = series
         super().__init__(*args, **kwargs)
-        self.fields["version"].required = False
         for name in ("date", "next_meeting_date"):
             self.fields[name].validators.append(validate_plausible_date)
 
@@ -116,10 +160,13 @@ class MeetingForm(CrispyMixin, VersionedModelForm):
         date = self.cleaned_data["date"]
         clash = Meeting.objects.filter(series=self.series, date=date).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError(
-                f"There is already a {self.series.name} on {date:%-d %B %Y}.", code="duplicate"
-            )
+            raise self.duplicate_error(date)
         return date
+
+    def duplicate_error(self, date):
+        return ValidationError(
+            f"There is already a {self.series.name} on {date:%-d %B %Y}.", code="duplicate"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -140,7 +187,7 @@ def agenda_choices(items):
     return [(item.pk, f"Item {item.label}") for item, _depth, _ in in_agenda_order(list(items))]
 
 
-class AttendanceForm(CrispyMixin, forms.ModelForm):
+class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     new_person_name = forms.CharField(
         max_length=120,
         required=False,
@@ -167,6 +214,7 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
             "reason",
             "joined_at_item",
             "left_after_item",
+            "version",
         ]
         help_texts = {"capacity": "Leave empty to use the post's title."}
 
@@ -257,7 +305,7 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class AgendaItemForm(CrispyMixin, VersionedModelForm):
+class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
         model = AgendaItem
         fields = [
@@ -276,14 +324,12 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
         widgets = {
             "background": forms.Textarea(attrs={"rows": 3}),
             "question": forms.Textarea(attrs={"rows": 2}),
-            "version": forms.HiddenInput,
         }
         labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
 
     def __init__(self, *args, meeting, parent=None, **kwargs):
         self.meeting, self.parent = meeting, parent
         super().__init__(*args, **kwargs)
-        self.fields["version"].required = False
         self.fields["theme"].queryset = Theme.objects.all()
 
     def clean_number(self):
@@ -323,7 +369,7 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
         return super().save(commit)
 
 
-class FindingForm(CrispyMixin, forms.ModelForm):
+class FindingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     text = forms.CharField(
         label="Finding",
         max_length=4000,
@@ -333,7 +379,7 @@ class FindingForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = ["text"]
+        fields = ["text", "version"]
 
 
 class ReopenMinutesForm(CrispyMixin, forms.Form):

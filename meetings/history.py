@@ -4,6 +4,7 @@ The minutes' changes page and the action page both show changes this way.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 
 # Bookkeeping rather than content: every save bumps the version, and reordering moves positions.
 IGNORED_FIELDS = ("version", "position")
@@ -25,11 +26,17 @@ def describe_changes(records):
             ]
             if not fields:
                 continue
+        what = record.instance._meta.verbose_name.capitalize()
+        try:
+            label = str(record.instance)
+        except ObjectDoesNotExist:
+            # What it belonged to (an item of a draft agenda) has since been deleted.
+            label = f"{what} of something since deleted"
         changes.append(
             {
                 "record": record,
-                "what": record.instance._meta.verbose_name.capitalize(),
-                "label": str(record.instance),
+                "what": what,
+                "label": label,
                 "user": users.get(record.history_user_id),
                 "fields": fields,
             }

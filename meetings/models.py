@@ -235,6 +235,11 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
 
+    def get_record_url(self, item=None):
+        """The officer's workspace for these minutes, at ``item`` if given."""
+        url = reverse("meetings:record", args=[self.pk])
+        return f"{url}#item-{item.pk}" if item else url
+
     @property
     def title(self):
         return f"{self.series.name} {date_format(self.date, 'F Y')}"
@@ -277,6 +282,7 @@ class Attendance(models.Model):
         "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -434,6 +440,8 @@ class Finding(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="findings")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    # Two officers editing the same finding: the second save is refused, not lost.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -515,3 +523,20 @@ class MinutesVersion(models.Model):
 
     def __str__(self):
         return f"{self.meeting}, version {self.number}"
+
+
+class Submission(models.Model):
+    """A form that created something, by its one-time token: posting it again (a double
+    click, a retried request) finds the token taken and creates nothing."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.token)

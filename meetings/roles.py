@@ -3,6 +3,8 @@
 Views, templates and the admin ask these functions rather than checking group names.
 """
 
+from django.core.exceptions import PermissionDenied
+
 OPCC_STAFF = "OPCC staff"
 COMMISSIONER = "Commissioner"
 FORCE_OFFICER = "Force officer"
@@ -37,6 +39,11 @@ def sees_all_minutes(user):
 
 def can_record_minutes(user):
     return is_opcc_staff(user)
+
+
+def require_recorder(user):
+    if not can_record_minutes(user):
+        raise PermissionDenied("Only OPCC staff record minutes.")
 
 
 def can_agree_minutes(user):

@@ -36,6 +36,24 @@ REASON_REQUIRED = {
 }
 
 
+class MinutesLocked(Exception):
+    """A change to minutes no longer being written. The middleware turns it into a message
+    and a redirect to the minutes, so that no view has to remember to check."""
+
+    def __init__(self, meeting):
+        self.meeting = meeting
+        super().__init__(
+            f"The minutes are {meeting.get_status_display().lower()} and locked. "
+            "Reopen them, saying why, to make a correction."
+        )
+
+
+def ensure_in_progress(meeting):
+    """Minutes change only while draft or not agreed: agreed minutes are the record."""
+    if not meeting.in_progress:
+        raise MinutesLocked(meeting)
+
+
 @transaction.atomic
 def set_minutes_status(meeting, new_status, *, by, reason="", at_meeting=None):
     """Move the minutes along an allowed transition and record who, when, why and at which

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,12 +11,14 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from meetings import roles, services
 from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
 from meetings.forms import (
+    ALREADY_SAVED,
     AgendaItemForm,
     AgreeMinutesForm,
     AttendanceForm,
     FindingForm,
     MeetingForm,
     ReopenMinutesForm,
+    first_submission,
 )
 from meetings.history import describe_changes
 from meetings.minutes import minutes_rows
@@ -107,7 +109,7 @@ def minutes_download(request, pk, kind):
 
 def meeting_history(request, pk):
     """Every recorded change to the minutes, newest first, with who made it and what changed."""
-    require_recorder(request)
+    roles.require_recorder(request.user)
     meeting = get_object_or_404(Meeting.objects.with_people(), pk=pk)
     records = [
         *Meeting.history.filter(id=meeting.pk),
@@ -129,27 +131,10 @@ def meeting_history(request, pk):
 # Recording the minutes: OPCC staff only, and only while the minutes are a draft.
 
 
-def require_recorder(request):
-    if not roles.can_record_minutes(request.user):
-        raise PermissionDenied("Only OPCC staff record minutes.")
-
-
 class RecorderRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
-        require_recorder(request)
+        roles.require_recorder(request.user)
         return super().dispatch(request, *args, **kwargs)
-
-
-def draft_meeting_or_redirect(request, meeting):
-    """Agreed minutes are locked: a correction needs them reopened first, with a reason."""
-    if not meeting.in_progress:
-        messages.error(
-            request,
-            f"The minutes are {meeting.get_status_display().lower()} and locked. "
-            "Reopen them, saying why, to make a correction.",
-        )
-        return redirect(meeting)
-    return None
 
 
 class DraftMeetingMixin:
@@ -159,11 +144,10 @@ class DraftMeetingMixin:
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        require_recorder(request)
+        roles.require_recorder(request.user)
         self.meeting = self.meeting_for(kwargs)
-        return draft_meeting_or_redirect(request, self.meeting) or super().dispatch(
-            request, *args, **kwargs
-        )
+        services.ensure_in_progress(self.meeting)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.meeting}
@@ -172,15 +156,32 @@ class DraftMeetingMixin:
         return super().get_context_data(meeting=self.meeting, **kwargs)
 
     def get_success_url(self):
-        return record_url(self.meeting, getattr(self, "anchor_item", None))
+        return self.meeting.get_record_url(getattr(self, "anchor_item", None))
 
 
-def record_url(meeting, item=None):
-    url = reverse("meetings:record", args=[meeting.pk])
-    return f"{url}#item-{item.pk}" if item else url
+class OnceOnlyCreateMixin:
+    """A create view whose form, posted twice, creates once and answers the repeat as the
+    first: with the page the first one led to, and a word that it was already saved."""
+
+    def repeated(self):
+        messages.info(self.request, ALREADY_SAVED)
+        return redirect(self.get_success_url())
+
+    def form_valid(self, form):
+        if not first_submission(form, self.request.user):
+            return self.repeated()
+        return self.create(form)
+
+    def create(self, form):
+        raise NotImplementedError
+
+    def form_invalid(self, form):
+        if form.repeats_a_submission():
+            return self.repeated()
+        return super().form_invalid(form)
 
 
-class MeetingCreateView(RecorderRequiredMixin, CreateView):
+class MeetingCreateView(OnceOnlyCreateMixin, RecorderRequiredMixin, CreateView):
     """Open the next meeting of a series with its standing agenda and actions brought forward."""
 
     form_class = MeetingForm
@@ -208,9 +209,18 @@ class MeetingCreateView(RecorderRequiredMixin, CreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.series, **kwargs)
 
-    def form_valid(self, form):
-        details = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        meeting = services.open_meeting(self.series, **details)
+    def get_success_url(self):
+        opened = self.series.meetings.filter(date=self.request.POST.get("date")).first()
+        return opened.get_record_url() if opened else reverse("meetings:list")
+
+    def create(self, form):
+        details = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "submission")}
+        try:
+            meeting = services.open_meeting(self.series, **details)
+        except IntegrityError:
+            # Another officer opened the same meeting a moment ago.
+            form.add_error("date", form.duplicate_error(form.cleaned_data["date"]))
+            return self.form_invalid(form)
         # Function-level import: the minutes do not depend on the action log at module level.
         from actions.reviews import bring_forward
 
@@ -252,9 +262,8 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return draft_meeting_or_redirect(request, self.object) or self.render_to_response(
-            self.get_context_data(object=self.object)
-        )
+        services.ensure_in_progress(self.object)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         attendances = list(
@@ -273,18 +282,18 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         )
 
 
-class AttendanceCreateView(DraftMeetingMixin, CreateView):
+class AttendanceCreateView(OnceOnlyCreateMixin, DraftMeetingMixin, CreateView):
     form_class = AttendanceForm
     template_name = "meetings/attendance_form.html"
 
     def meeting_for(self, kwargs):
         return get_object_or_404(Meeting, pk=kwargs["pk"])
 
-    def form_valid(self, form):
+    def create(self, form):
         form.instance.position = self.meeting.attendances.count()
-        response = super().form_valid(form)
-        messages.success(self.request, f"{form.instance.person} added to the attendance.")
-        return response
+        self.object = form.save()
+        messages.success(self.request, f"{self.object.person} added to the attendance.")
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("meetings:record", args=[self.meeting.pk]) + "#attendance"
@@ -307,11 +316,10 @@ class AttendanceUpdateView(DraftMeetingMixin, UpdateView):
 
 @require_POST
 def attendance_delete(request, pk):
-    require_recorder(request)
+    roles.require_recorder(request.user)
     attendance = get_object_or_404(Attendance.objects.select_related("meeting", "person"), pk=pk)
     meeting = attendance.meeting
-    if refused := draft_meeting_or_redirect(request, meeting):
-        return refused
+    services.ensure_in_progress(meeting)
     attendance.delete()
     messages.success(request, f"{attendance.person} removed from the attendance.")
     return redirect(reverse("meetings:record", args=[meeting.pk]) + "#attendance")
@@ -319,10 +327,9 @@ def attendance_delete(request, pk):
 
 @require_POST
 def attendance_move(request, pk):
-    require_recorder(request)
+    roles.require_recorder(request.user)
     attendance = get_object_or_404(Attendance.objects.select_related("meeting"), pk=pk)
-    if refused := draft_meeting_or_redirect(request, attendance.meeting):
-        return refused
+    services.ensure_in_progress(attendance.meeting)
     services.move(
         attendance,
         request.POST.get("direction"),
@@ -333,7 +340,7 @@ def attendance_move(request, pk):
     return redirect(reverse("meetings:record", args=[attendance.meeting_id]) + "#attendance")
 
 
-class ItemCreateView(DraftMeetingMixin, CreateView):
+class ItemCreateView(OnceOnlyCreateMixin, DraftMeetingMixin, CreateView):
     form_class = AgendaItemForm
     template_name = "meetings/item_form.html"
 
@@ -356,7 +363,7 @@ class ItemCreateView(DraftMeetingMixin, CreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(parent=self.parent, **kwargs)
 
-    def form_valid(self, form):
+    def create(self, form):
         form.instance.position = services.next_position(self.meeting, self.parent)
         self.object = form.save()
         self.anchor_item = self.object
@@ -390,39 +397,49 @@ class ItemUpdateView(DraftMeetingMixin, UpdateView):
 
 
 def item_for_change(request, pk):
-    require_recorder(request)
+    roles.require_recorder(request.user)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    return item, draft_meeting_or_redirect(request, item.meeting)
+    services.ensure_in_progress(item.meeting)
+    return item
 
 
 def item_delete(request, pk):
     """Confirm, then delete an item of draft minutes; one with actions arising is kept."""
-    item, refused = item_for_change(request, pk)
-    if refused:
-        return refused
+    item = item_for_change(request, pk)
+    # The review of an action brought forward (a reverse relation: this app does not
+    # import the action log).
+    review = getattr(item, "review", None)
     blockers = []
     if item.actions.exists():
         blockers.append("it has actions arising, which stay in the action log")
     if item.children.exists():
         blockers.append("it has sub-items; delete or move those first")
+    if review is not None and review.decided:
+        blockers.append(
+            f"the meeting's decision on action {review.action.reference} is recorded under it"
+        )
     if request.method == "POST" and not blockers:
         with transaction.atomic():
             item.delete()
-        messages.success(request, f"Item {item.number} deleted.")
+        message = f"Item {item.number} deleted."
+        if review is not None:
+            message += (
+                f" Action {review.action.reference} is no longer brought forward to this "
+                "meeting; it stays open in the action log."
+            )
+        messages.success(request, message)
         return redirect("meetings:record", item.meeting_id)
     return render(
         request,
         "meetings/item_confirm_delete.html",
-        {"item": item, "meeting": item.meeting, "blockers": blockers},
+        {"item": item, "meeting": item.meeting, "blockers": blockers, "review": review},
         status=409 if request.method == "POST" else 200,
     )
 
 
 @require_POST
 def item_move(request, pk):
-    item, refused = item_for_change(request, pk)
-    if refused:
-        return refused
+    item = item_for_change(request, pk)
     services.move(
         item,
         request.POST.get("direction"),
@@ -430,7 +447,7 @@ def item_move(request, pk):
             "position", "pk"
         ),
     )
-    return redirect(record_url(item.meeting, item))
+    return redirect(item.meeting.get_record_url(item))
 
 
 def render_findings(request, item, form=None, status=200):
@@ -449,10 +466,13 @@ def render_findings(request, item, form=None, status=200):
 @require_POST
 def finding_add(request, pk):
     """Add a finding: htmx swaps the list in place; without JavaScript the page reloads."""
-    item, refused = item_for_change(request, pk)
-    if refused:
-        return refused
+    item = item_for_change(request, pk)
     form = FindingForm(request.POST)
+    if form.is_valid() and not first_submission(form, request.user):
+        if request.htmx:
+            return render_findings(request, item)
+        messages.info(request, ALREADY_SAVED)
+        return redirect(item.meeting.get_record_url(item))
     if form.is_valid():
         form.instance.item = item
         form.instance.position = item.findings.count()
@@ -460,7 +480,7 @@ def finding_add(request, pk):
         if request.htmx:
             return render_findings(request, item)
         messages.success(request, f"Finding added to item {item.number}.")
-        return redirect(record_url(item.meeting, item))
+        return redirect(item.meeting.get_record_url(item))
     if request.htmx:
         return render_findings(request, item, form)
     return render(
@@ -472,20 +492,19 @@ def finding_add(request, pk):
 
 
 def finding_for_change(request, pk):
-    require_recorder(request)
+    roles.require_recorder(request.user)
     finding = get_object_or_404(Finding.objects.select_related("item__meeting"), pk=pk)
-    return finding, draft_meeting_or_redirect(request, finding.item.meeting)
+    services.ensure_in_progress(finding.item.meeting)
+    return finding
 
 
 def finding_edit(request, pk):
-    finding, refused = finding_for_change(request, pk)
-    if refused:
-        return refused
+    finding = finding_for_change(request, pk)
     form = FindingForm(request.POST or None, instance=finding)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Finding of item {finding.item.number} saved.")
-        return redirect(record_url(finding.item.meeting, finding.item))
+        return redirect(finding.item.meeting.get_record_url(finding.item))
     return render(
         request,
         "meetings/finding_form.html",
@@ -495,27 +514,23 @@ def finding_edit(request, pk):
 
 @require_POST
 def finding_delete(request, pk):
-    finding, refused = finding_for_change(request, pk)
-    if refused:
-        return refused
+    finding = finding_for_change(request, pk)
     finding.delete()
     if request.htmx:
         return render_findings(request, finding.item)
     messages.success(request, f"Finding removed from item {finding.item.number}.")
-    return redirect(record_url(finding.item.meeting, finding.item))
+    return redirect(finding.item.meeting.get_record_url(finding.item))
 
 
 @require_POST
 def finding_move(request, pk):
-    finding, refused = finding_for_change(request, pk)
-    if refused:
-        return refused
+    finding = finding_for_change(request, pk)
     services.move(
         finding, request.POST.get("direction"), finding.item.findings.order_by("position", "pk")
     )
     if request.htmx:
         return render_findings(request, finding.item)
-    return redirect(record_url(finding.item.meeting, finding.item))
+    return redirect(finding.item.meeting.get_record_url(finding.item))
 
 
 # Agreeing, publishing and reopening the minutes.

@@ -39,8 +39,23 @@ def test_the_admin_refuses_to_delete_an_action(admin_client, action):
 def test_the_admin_neither_changes_a_status_nor_edits_the_trail(admin_request, action):
     actions = ActionAdmin(Action, admin.site)
     trail = ActionEventInline(Action, admin.site)
-    assert actions.get_readonly_fields(admin_request, action) == ["status", "version", "reference"]
-    assert actions.get_readonly_fields(admin_request) == ["status", "version"]
+    assert actions.get_readonly_fields(admin_request, action) == [
+        "status",
+        "version",
+        "raised_owners",
+        "raised_due_date",
+        "raised_due_meeting",
+        "raised_due_wording",
+        "reference",
+    ]
+    assert actions.get_readonly_fields(admin_request) == [
+        "status",
+        "version",
+        "raised_owners",
+        "raised_due_date",
+        "raised_due_meeting",
+        "raised_due_wording",
+    ]
     assert (
         trail.has_add_permission(admin_request, action),
         trail.has_change_permission(admin_request, action),

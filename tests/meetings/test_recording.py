@@ -431,7 +431,7 @@ def test_reopening_agreed_minutes_needs_a_reason_and_is_recorded(officer):
     officer.post(reverse("meetings:reopen", args=[meeting.pk]), {"reason": "Typo in item 4"})
     meeting.refresh_from_db()
     assert meeting.status == "draft"
-    event = MinutesEvent.objects.get(meeting=meeting)
+    event = MinutesEvent.objects.filter(meeting=meeting).latest("at", "pk")
     assert (event.from_status, event.to_status, event.reason, event.by.username) == (
         "agreed",
         "draft",

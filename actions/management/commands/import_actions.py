@@ -258,7 +258,11 @@ def parse_row(row, lookups, seen):
 
 def create(parsed):
     action = raise_action(
-        item=parsed["item"], text=parsed["text"], **parsed["owners"], **parsed["due"]
+        item=parsed["item"],
+        text=parsed["text"],
+        imported=True,
+        **parsed["owners"],
+        **parsed["due"],
     )
     # raise_action numbers the action afresh; the log's own reference is the one people quote.
     Action.objects.filter(pk=action.pk).update(reference=parsed["reference"])

@@ -16,12 +16,13 @@ from meetings.models import (
     Finding,
     Meeting,
     MeetingSeries,
+    MinutesStatus,
     Person,
     Post,
     StandingSection,
     Theme,
 )
-from meetings.services import freeze_unfrozen_minutes
+from meetings.services import set_minutes_status
 
 DEMO_PASSWORD = "assurance-demo"
 LOGIN_ROLES = {
@@ -81,8 +82,6 @@ def load_demo(*, october=True):
             _earlier_meeting(series, earlier, people, posts, themes)
     if october:
         _october(series, people, posts, themes)
-    # The demo's minutes were agreed long ago: freeze them as every agreement does.
-    freeze_unfrozen_minutes()
     return True
 
 
@@ -176,7 +175,6 @@ def _earlier_meeting(series, spec, people, posts, themes):
         chair=people["JC"],
         minute_taker=people["JI"],
         minute_taker_capacity="Policy Officer, OPCC",
-        status="agreed",
     )
     number, heading, theme = spec["item"]
     item = AgendaItem.objects.create(
@@ -190,6 +188,8 @@ def _earlier_meeting(series, spec, people, posts, themes):
             due_wording=action.get("due_wording", ""),
             **_owners(action, posts, people),
         )
+    # Recorded as a draft, then agreed: agreeing freezes the minutes as every agreement does.
+    set_minutes_status(meeting, MinutesStatus.AGREED, by=None)
 
 
 def _october(series, people, posts, themes):
@@ -202,7 +202,6 @@ def _october(series, people, posts, themes):
         chair=people[spec["chair"]],
         minute_taker=people[spec["minute_taker"]],
         minute_taker_capacity=spec["minute_taker_capacity"],
-        status=spec["status"],
         next_meeting_date=spec["next_meeting_date"],
         next_meeting_time=spec["next_meeting_time"],
     )
@@ -219,6 +218,7 @@ def _october(series, people, posts, themes):
             left_after_item=items_by_number.get(left_after),
             position=position,
         )
+    set_minutes_status(meeting, spec["status"], by=None)
 
 
 def _item(meeting, parent, position, spec, items_by_number, people, posts, themes):
