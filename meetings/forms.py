@@ -361,6 +361,18 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                     code="reason_required",
                 ),
             )
+        # The review of an action raised under a restricted item quotes restricted text.
+        review = getattr(self.instance, "review", None) if self.instance.pk else None
+        origin = review.action.item.withheld_reason if review else ""
+        if origin and not cleaned.get("restricted"):
+            self.add_error(
+                "restricted",
+                ValidationError(
+                    f"Action {review.action.reference} was raised under a restricted item "
+                    f"({origin}), so its review stays restricted.",
+                    code="restricted_origin",
+                ),
+            )
         return cleaned
 
     def save(self, commit=True):

@@ -163,3 +163,28 @@ def test_an_owner_sees_their_restricted_actions_but_not_an_all_action_of_the_ite
         "Action 2017/10-01 due",
         "Action 2017/10-06 due",
     ]
+
+
+def test_the_review_of_a_restricted_action_cannot_be_made_public(client, demo):
+    october = Meeting.objects.get(date="2017-10-31")
+    set_minutes_status(october, "draft", by=None, reason="Item 2 is sensitive.")
+    item = october.items.get(number="2", parent=None)
+    item.restricted, item.restriction_reason = True, SENSITIVE
+    item.save()
+    set_minutes_status(october, "agreed", by=None)
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    bring_forward(november)
+    review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-05")
+    client.login(username="officer", password="assurance-demo")
+    response = client.post(
+        reverse("meetings:item_edit", args=[review.item_id]),
+        {"number": review.item.number, "heading": review.item.heading, "version": 1},
+    )
+    assert response.context["form"].errors == {
+        "restricted": [
+            "Action 2017/10-05 was raised under a restricted item (Operationally sensitive), "
+            "so its review stays restricted."
+        ]
+    }
+    review.item.refresh_from_db()
+    assert (review.item.restricted, review.item.withheld_reason) == (True, SENSITIVE)
