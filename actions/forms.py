@@ -5,7 +5,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionReview, Status
-from meetings.forms import CrispyMixin, DateInput, VersionedModelForm, validate_plausible_date
+from meetings.forms import (
+    CrispyMixin,
+    DateInput,
+    PlainTextField,
+    VersionedModelForm,
+    plain_text_formfield,
+    validate_plausible_date,
+)
 from meetings.models import Person, Post
 
 
@@ -37,7 +44,7 @@ class UpdateForm(forms.Form):
         widget=DateInput,
         help_text="Today unless the update was given earlier.",
     )
-    text = forms.CharField(label="Progress update", widget=forms.Textarea(attrs={"rows": 3}))
+    text = PlainTextField(label="Progress update", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +82,7 @@ class CompleteForm(forms.Form):
     on_date = NotInFutureDateField(
         label="Date completed", what="completion", help_text="Today unless it was done earlier."
     )
-    note = forms.CharField(
+    note = PlainTextField(
         label="Completion note",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was done. The Commissioner or the OPCC agrees closure.",
@@ -83,7 +90,7 @@ class CompleteForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="Reason for reopening", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = PlainTextField(label="Reason for reopening", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
@@ -101,7 +108,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(CLOSE, "Agree closure"), (REOPEN, "Reopen")], widget=forms.HiddenInput
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason for reopening",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -146,6 +153,7 @@ class ActionForm(CrispyMixin, VersionedModelForm):
 
     class Meta:
         model = Action
+        formfield_callback = plain_text_formfield
         fields = [
             "text",
             "owner_posts",
@@ -185,7 +193,7 @@ class ActionForm(CrispyMixin, VersionedModelForm):
         super().__init__(*args, **kwargs)
         if correcting:
             # Agreed minutes reopened: what changes now is a correction of the record.
-            self.fields["reason"] = forms.CharField(
+            self.fields["reason"] = PlainTextField(
                 label="Reason for the correction",
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -268,7 +276,7 @@ class ReassignForm(CrispyMixin, forms.Form):
     """Between meetings: new owners or a new due for an action, dated and with a reason."""
 
     on_date = NotInFutureDateField(label="Date of the change", what="the change")
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -280,7 +288,7 @@ class ReassignForm(CrispyMixin, forms.Form):
         label="Due by", required=False, widget=DateInput, validators=[validate_plausible_date]
     )
     due_meeting = MonthField(label="Due at the meeting in", required=False)
-    due_wording = forms.CharField(label="Due as worded", required=False, max_length=200)
+    due_wording = PlainTextField(label="Due as worded", required=False, max_length=200)
 
     def __init__(self, *args, action, **kwargs):
         self.action = action
@@ -329,7 +337,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the meeting decided."},
     )
-    update = forms.CharField(
+    update = PlainTextField(
         label="Update given at the meeting",
         required=False,
         max_length=4000,
@@ -343,7 +351,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         validators=[validate_plausible_date],
     )
     new_due_meeting = MonthField(label="Or the meeting in", required=False)
-    new_due_wording = forms.CharField(label="Due as minuted", required=False, max_length=200)
+    new_due_wording = PlainTextField(label="Due as minuted", required=False, max_length=200)
     new_owner_posts, new_owner_people, new_owned_by_all = owner_fields(
         "New owners: ", "Leave the owners empty to keep them as they are."
     )

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db import models
 from django.utils.formats import date_format
 
 from meetings.minutes import in_agenda_order
@@ -16,12 +17,36 @@ from meetings.models import (
     Person,
     Theme,
 )
+from meetings.text import plain_text
 
 STALE_MESSAGE = (
     "Someone else saved this since you opened it, so your changes were not saved. "
     "What you typed is still below: open the page again in a new tab to see their version, "
     "then apply your changes to it."
 )
+
+
+class PlainTextField(forms.CharField):
+    """Free text as the minutes store it: see ``meetings.text.plain_text``.
+
+    Text pasted from Word brings control characters that no one sees but that break the Word
+    minutes and the Excel log, so they go before anything is stored or counted; line breaks
+    stay, except in a one-line input, where they become spaces as a browser shows them.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = plain_text(value)
+            if not isinstance(self.widget, forms.Textarea):
+                value = value.replace("\n", " ")
+        return super().to_python(value)
+
+
+def plain_text_formfield(model_field, **kwargs):
+    """A ModelForm's ``Meta.formfield_callback``: the model's text fields as PlainTextField."""
+    if type(model_field) in (models.CharField, models.TextField) and not model_field.choices:
+        kwargs.setdefault("form_class", PlainTextField)
+    return model_field.formfield(**kwargs)
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -86,6 +111,7 @@ class TimeInput(forms.TimeInput):
 class MeetingForm(CrispyMixin, VersionedModelForm):
     class Meta:
         model = Meeting
+        formfield_callback = plain_text_formfield
         fields = [
             "date",
             "start_time",
@@ -141,13 +167,13 @@ def agenda_choices(items):
 
 
 class AttendanceForm(CrispyMixin, forms.ModelForm):
-    new_person_name = forms.CharField(
+    new_person_name = PlainTextField(
         max_length=120,
         required=False,
         label="Or add a new person: name",
         help_text="Leave empty when you chose a person above.",
     )
-    new_person_initials = forms.CharField(max_length=8, required=False, label="Initials")
+    new_person_initials = PlainTextField(max_length=8, required=False, label="Initials")
     new_person_organisation = forms.ChoiceField(
         choices=Person._meta.get_field("organisation").choices,
         required=False,
@@ -156,6 +182,7 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Attendance
+        formfield_callback = plain_text_formfield
         fields = [
             "person",
             "new_person_name",
@@ -260,6 +287,7 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
 class AgendaItemForm(CrispyMixin, VersionedModelForm):
     class Meta:
         model = AgendaItem
+        formfield_callback = plain_text_formfield
         fields = [
             "number",
             "heading",
@@ -324,7 +352,7 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
 
 
 class FindingForm(CrispyMixin, forms.ModelForm):
-    text = forms.CharField(
+    text = PlainTextField(
         label="Finding",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -333,11 +361,12 @@ class FindingForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Finding
+        formfield_callback = plain_text_formfield
         fields = ["text"]
 
 
 class ReopenMinutesForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Why are the agreed minutes being reopened?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -364,7 +393,7 @@ class AgreeMinutesForm(CrispyMixin, forms.Form):
         required=False,
         empty_label="Not at a meeting (agreed by correspondence)",
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="What must be amended",
         required=False,
         max_length=2000,

@@ -489,3 +489,17 @@ def test_record_page_queries_do_not_grow_with_actions_brought_forward(officer):
         action__reference="2017/10-02"
     ).delete()
     assert queries() == many
+
+
+def test_a_finding_pasted_from_word_is_stored_with_plain_line_breaks(officer):
+    november = open_november(officer)
+    item = november.items.get(number="2")
+    officer.post(
+        reverse("meetings:finding_add", args=[item.pk]),
+        {"text": "Athena is stable.\x0bThe audit\x01 follows.\r\nNext month."},
+    )
+    assert list(item.findings.values_list("text", flat=True)) == [
+        "Athena is stable.\nThe audit follows.\nNext month."
+    ]
+    response = officer.get(reverse("meetings:docx", args=[november.pk]))
+    assert response.status_code == 200
