@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -38,27 +37,6 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class UpdateForm(forms.Form):
-    on_date = forms.DateField(
-        label="Date of the update",
-        widget=DateInput,
-        help_text="Today unless the update was given earlier.",
-    )
-    text = PlainTextField(label="Progress update", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["on_date"].initial = timezone.localdate
-
-    def clean_on_date(self):
-        on_date = self.cleaned_data["on_date"]
-        if on_date > timezone.localdate():
-            raise forms.ValidationError(
-                "The date of an update cannot be in the future.", code="future_date"
-            )
-        return on_date
-
-
 class NotInFutureDateField(forms.DateField):
     """A date something happened: today by default, never later."""
 
@@ -78,19 +56,45 @@ class NotInFutureDateField(forms.DateField):
             )
 
 
+# An update or a completion note is a few paragraphs, and every row of the action log shows
+# the latest: 10,000 characters (some 1,500 words, three pages) is far beyond any, and keeps a
+# pasted report off every page that lists the action.
+NOTE_LIMIT = 10_000
+# A reason is a sentence or two.
+REASON_LIMIT = 2000
+
+
+class UpdateForm(forms.Form):
+    on_date = NotInFutureDateField(
+        label="Date of the update",
+        what="an update",
+        help_text="Today unless the update was given earlier.",
+    )
+    text = PlainTextField(
+        label="Progress update",
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CompleteForm(forms.Form):
     on_date = NotInFutureDateField(
         label="Date completed", what="completion", help_text="Today unless it was done earlier."
     )
     note = PlainTextField(
         label="Completion note",
+        max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was done. The Commissioner or the OPCC agrees closure.",
     )
 
 
 class ReopenForm(forms.Form):
-    reason = PlainTextField(label="Reason for reopening", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = PlainTextField(
+        label="Reason for reopening",
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -111,6 +115,7 @@ class ReviewForm(forms.Form):
     reason = PlainTextField(
         label="Reason for reopening",
         required=False,
+        max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only to reopen.",
     )
@@ -121,7 +126,9 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == self.REOPEN and not cleaned.get("reason", "").strip():
+        # A reason refused as too long already has its message beside it.
+        reason_given = cleaned.get("reason") or "reason" in self.errors
+        if cleaned.get("decision") == self.REOPEN and not reason_given:
             self.add_error(
                 "reason",
                 forms.ValidationError("Say why the actions are being reopened.", code="required"),
@@ -145,6 +152,13 @@ class MonthField(forms.DateField):
 class ActionForm(CrispyMixin, VersionedModelForm):
     """An action arising: its wording, who owns it and when it is due."""
 
+    text = PlainTextField(
+        label="Action",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the action."},
+    )
+
     due_meeting = MonthField(
         required=False,
         label="Due at the meeting in",
@@ -165,7 +179,6 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             "version",
         ]
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
             "owner_posts": forms.CheckboxSelectMultiple,
             "due_date": DateInput,
             "version": forms.HiddenInput,
@@ -175,7 +188,6 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             "owner_people": ModelMultipleChoiceField,
         }
         labels = {
-            "text": "Action",
             "owner_posts": "Owned by posts",
             "owner_people": "Owned by people",
             "owned_by_all": "Owned by all (ALL)",
@@ -186,7 +198,6 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             "minute-taker.",
             "due_wording": 'As minuted, for example "By end January 2018" or "in two months".',
         }
-        error_messages = {"text": {"required": "Write the action."}}
 
     def __init__(self, *args, meeting, correcting=False, **kwargs):
         self.meeting = meeting
@@ -195,13 +206,11 @@ class ActionForm(CrispyMixin, VersionedModelForm):
             # Agreed minutes reopened: what changes now is a correction of the record.
             self.fields["reason"] = PlainTextField(
                 label="Reason for the correction",
-                max_length=2000,
+                max_length=REASON_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Recorded on the action's trail with the correction.",
                 error_messages={"required": "Say why the agreed minutes are corrected."},
             )
-        self.fields["text"].max_length = 2000
-        self.fields["text"].validators.append(MaxLengthValidator(2000))
         self.fields["due_date"].validators.append(validate_plausible_date)
         self.fields["owner_posts"].queryset = Post.objects.all()
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
@@ -278,7 +287,7 @@ class ReassignForm(CrispyMixin, forms.Form):
     on_date = NotInFutureDateField(label="Date of the change", what="the change")
     reason = PlainTextField(
         label="Reason",
-        max_length=2000,
+        max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: the DCC asked the ACC to lead.",
         error_messages={"required": "Say why the action is reassigned."},

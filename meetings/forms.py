@@ -3,7 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.formats import date_format
 
@@ -26,6 +26,20 @@ STALE_MESSAGE = (
 )
 
 
+class LengthLimit(MaxLengthValidator):
+    """Django's limit on length, in words a minute-taker reads and with the counts grouped."""
+
+    message = "Keep this to %(limit)s characters or fewer (it has %(count)s)."
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"limit": f"{self.limit_value:,}", "count": f"{len(value):,}"},
+            )
+
+
 class PlainTextField(forms.CharField):
     """Free text as the minutes store it: see ``meetings.text.plain_text``.
 
@@ -33,6 +47,13 @@ class PlainTextField(forms.CharField):
     minutes and the Excel log, so they go before anything is stored or counted; line breaks
     stay, except in a one-line input, where they become spaces as a browser shows them.
     """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            LengthLimit(v.limit_value) if type(v) is MaxLengthValidator else v
+            for v in self.validators
+        ]
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -75,11 +96,20 @@ class VersionedModelForm(forms.ModelForm):
         return super().save(commit)
 
 
-# A later date is a typing mistake, and 31 December 9999 leaves no room for the sums done
-# with dates (the day after an all-day meeting in the calendar feed): a 500, not an error.
-validate_plausible_date = MaxValueValidator(
-    datetime.date(2099, 12, 31), message="Enter a date before 2100."
-)
+# Police and Crime Commissioners date from November 2012, so nothing this office minutes,
+# updates or makes due comes earlier: 2000 leaves room for a predecessor police authority's
+# records and refuses a year mistyped as 0017 or 1017. A date after 2099 is a typing mistake
+# too, and 31 December 9999 (or 1 January of year 1) leaves no room for the sums done with
+# dates (the day after an all-day meeting in the calendar feed): a 500, not an error.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+def validate_plausible_date(value):
+    if value < EARLIEST_DATE:
+        raise ValidationError("Enter a date from 2000 onwards.", code="min_value")
+    if value > LATEST_DATE:
+        raise ValidationError("Enter a date before 2100.", code="max_value")
 
 
 class CrispyMixin:
@@ -285,6 +315,21 @@ class AttendanceForm(CrispyMixin, forms.ModelForm):
 
 
 class AgendaItemForm(CrispyMixin, VersionedModelForm):
+    # A page of A4 holds some 4,000 characters: no background or question put to the force
+    # runs to five, and a limit keeps a paste of a whole report (megabytes) off every page.
+    background = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AgendaItem._meta.get_field("background").help_text,
+    )
+    question = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AgendaItem._meta.get_field("question").help_text,
+    )
+
     class Meta:
         model = AgendaItem
         formfield_callback = plain_text_formfield
@@ -302,8 +347,6 @@ class AgendaItemForm(CrispyMixin, VersionedModelForm):
             "version",
         ]
         widgets = {
-            "background": forms.Textarea(attrs={"rows": 3}),
-            "question": forms.Textarea(attrs={"rows": 2}),
             "version": forms.HiddenInput,
         }
         labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
@@ -422,7 +465,9 @@ class AgreeMinutesForm(CrispyMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         decision = cleaned.get("decision")
-        if decision == MinutesStatus.NOT_AGREED and not cleaned.get("reason", "").strip():
+        # A reason refused as too long already has its message beside it.
+        reason_given = cleaned.get("reason") or "reason" in self.errors
+        if decision == MinutesStatus.NOT_AGREED and not reason_given:
             self.add_error(
                 "reason",
                 ValidationError("Say what must be amended.", code="required"),

@@ -219,7 +219,7 @@ def test_a_heading_that_is_too_long_is_refused_beside_the_field(officer):
         {"number": "7", "heading": "x" * 301, "nil_return": ""},
     )
     assert response.context["form"].errors == {
-        "heading": ["Ensure this value has at most 300 characters (it has 301)."]
+        "heading": ["Keep this to 300 characters or fewer (it has 301)."]
     }
 
 
@@ -282,7 +282,7 @@ def test_adding_a_finding_without_javascript_reloads_the_record_page(officer):
     ("text", "message"),
     [
         ("   ", "Write the finding before adding it."),
-        ("x" * 4001, "Ensure this value has at most 4000 characters (it has 4001)."),
+        ("x" * 4001, "Keep this to 4,000 characters or fewer (it has 4,001)."),
     ],
 )
 def test_a_bad_finding_gets_a_message_beside_the_field(officer, text, message):
