@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -9,7 +8,9 @@ from meetings.forms import (
     CrispyMixin,
     DateInput,
     OnceOnlyForm,
+    PlainTextField,
     VersionedModelForm,
+    plain_text_formfield,
     validate_plausible_date,
 )
 from meetings.models import Person, Post
@@ -37,27 +38,6 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class UpdateForm(OnceOnlyForm):
-    on_date = forms.DateField(
-        label="Date of the update",
-        widget=DateInput,
-        help_text="Today unless the update was given earlier.",
-    )
-    text = forms.CharField(label="Progress update", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["on_date"].initial = timezone.localdate
-
-    def clean_on_date(self):
-        on_date = self.cleaned_data["on_date"]
-        if on_date > timezone.localdate():
-            raise forms.ValidationError(
-                "The date of an update cannot be in the future.", code="future_date"
-            )
-        return on_date
-
-
 class NotInFutureDateField(forms.DateField):
     """A date something happened: today by default, never later."""
 
@@ -77,19 +57,45 @@ class NotInFutureDateField(forms.DateField):
             )
 
 
+# An update or a completion note is a few paragraphs, and every row of the action log shows
+# the latest: 10,000 characters (some 1,500 words, three pages) is far beyond any, and keeps a
+# pasted report off every page that lists the action.
+NOTE_LIMIT = 10_000
+# A reason is a sentence or two.
+REASON_LIMIT = 2000
+
+
+class UpdateForm(OnceOnlyForm):
+    on_date = NotInFutureDateField(
+        label="Date of the update",
+        what="an update",
+        help_text="Today unless the update was given earlier.",
+    )
+    text = PlainTextField(
+        label="Progress update",
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CompleteForm(forms.Form):
     on_date = NotInFutureDateField(
         label="Date completed", what="completion", help_text="Today unless it was done earlier."
     )
-    note = forms.CharField(
+    note = PlainTextField(
         label="Completion note",
+        max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was done. The Commissioner or the OPCC agrees closure.",
     )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="Reason for reopening", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = PlainTextField(
+        label="Reason for reopening",
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -107,9 +113,10 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(CLOSE, "Agree closure"), (REOPEN, "Reopen")], widget=forms.HiddenInput
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason for reopening",
         required=False,
+        max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only to reopen.",
     )
@@ -120,7 +127,9 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == self.REOPEN and not cleaned.get("reason", "").strip():
+        # A reason refused as too long already has its message beside it.
+        reason_given = cleaned.get("reason") or "reason" in self.errors
+        if cleaned.get("decision") == self.REOPEN and not reason_given:
             self.add_error(
                 "reason",
                 forms.ValidationError("Say why the actions are being reopened.", code="required"),
@@ -144,6 +153,13 @@ class MonthField(forms.DateField):
 class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     """An action arising: its wording, who owns it and when it is due."""
 
+    text = PlainTextField(
+        label="Action",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the action."},
+    )
+
     due_meeting = MonthField(
         required=False,
         label="Due at the meeting in",
@@ -152,6 +168,7 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
     class Meta:
         model = Action
+        formfield_callback = plain_text_formfield
         fields = [
             "text",
             "owner_posts",
@@ -163,7 +180,6 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "version",
         ]
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
             "owner_posts": forms.CheckboxSelectMultiple,
             "due_date": DateInput,
         }
@@ -172,7 +188,6 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "owner_people": ModelMultipleChoiceField,
         }
         labels = {
-            "text": "Action",
             "owner_posts": "Owned by posts",
             "owner_people": "Owned by people",
             "owned_by_all": "Owned by all (ALL)",
@@ -183,22 +198,19 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "minute-taker.",
             "due_wording": 'As minuted, for example "By end January 2018" or "in two months".',
         }
-        error_messages = {"text": {"required": "Write the action."}}
 
     def __init__(self, *args, meeting, correcting=False, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
         if correcting:
             # Agreed minutes reopened: what changes now is a correction of the record.
-            self.fields["reason"] = forms.CharField(
+            self.fields["reason"] = PlainTextField(
                 label="Reason for the correction",
-                max_length=2000,
+                max_length=REASON_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Recorded on the action's trail with the correction.",
                 error_messages={"required": "Say why the agreed minutes are corrected."},
             )
-        self.fields["text"].max_length = 2000
-        self.fields["text"].validators.append(MaxLengthValidator(2000))
         self.fields["due_date"].validators.append(validate_plausible_date)
         self.fields["owner_posts"].queryset = Post.objects.all()
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
@@ -272,9 +284,9 @@ class ReassignForm(CrispyMixin, forms.Form):
     """Between meetings: new owners or a new due for an action, dated and with a reason."""
 
     on_date = NotInFutureDateField(label="Date of the change", what="the change")
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason",
-        max_length=2000,
+        max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: the DCC asked the ACC to lead.",
         error_messages={"required": "Say why the action is reassigned."},
@@ -284,7 +296,7 @@ class ReassignForm(CrispyMixin, forms.Form):
         label="Due by", required=False, widget=DateInput, validators=[validate_plausible_date]
     )
     due_meeting = MonthField(label="Due at the meeting in", required=False)
-    due_wording = forms.CharField(label="Due as worded", required=False, max_length=200)
+    due_wording = PlainTextField(label="Due as worded", required=False, max_length=200)
 
     def __init__(self, *args, action, **kwargs):
         self.action = action
@@ -333,7 +345,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the meeting decided."},
     )
-    update = forms.CharField(
+    update = PlainTextField(
         label="Update given at the meeting",
         required=False,
         max_length=4000,
@@ -347,7 +359,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         validators=[validate_plausible_date],
     )
     new_due_meeting = MonthField(label="Or the meeting in", required=False)
-    new_due_wording = forms.CharField(label="Due as minuted", required=False, max_length=200)
+    new_due_wording = PlainTextField(label="Due as minuted", required=False, max_length=200)
     new_owner_posts, new_owner_people, new_owned_by_all = owner_fields(
         "New owners: ", "Leave the owners empty to keep them as they are."
     )

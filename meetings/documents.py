@@ -8,6 +8,8 @@ import io
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from meetings.text import plain_text
+
 
 class PdfUnavailable(Exception):
     """WeasyPrint needs Pango from the operating system; without it there is no PDF."""
@@ -15,18 +17,22 @@ class PdfUnavailable(Exception):
 
 def minutes_docx(doc):
     """The minutes as a Word document: the same ``MinutesDocument`` as the screen, cell for
-    cell, in the layout OPCCs circulate."""
+    cell, in the layout OPCCs circulate.
+
+    Every text passes through ``plain_text``: python-docx refuses a whole document for one
+    character XML cannot hold, and text stored before the forms cleaned it (or frozen in
+    agreed minutes) may hold one, such as Word's line break pasted into a finding."""
     from docx import Document
     from docx.shared import Pt
 
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(doc.title, level=1)
+    document.add_heading(plain_text(doc.title), level=1)
     for label, value in doc.facts:
         paragraph = document.add_paragraph()
-        paragraph.add_run(f"{label} ").bold = True
-        paragraph.add_run(value)
+        paragraph.add_run(plain_text(f"{label} ")).bold = True
+        paragraph.add_run(plain_text(value))
 
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -35,17 +41,17 @@ def minutes_docx(doc):
         for index, attendee in enumerate(people):
             cells = table.add_row().cells
             cells[0].text = label if index == 0 else ""
-            cells[1].text = attendee.name
-            cells[2].text = attendee.capacity
+            cells[1].text = plain_text(attendee.name)
+            cells[2].text = plain_text(attendee.capacity)
     for note in doc.partial_notes:
-        document.add_paragraph(f"*{note}")
+        document.add_paragraph(plain_text(f"*{note}"))
 
     items = document.add_table(rows=1, cols=3)
     items.style = "Table Grid"
     items.rows[0].cells[2].text = "ACTION"
     for row in doc.rows:
         cells = items.add_row().cells
-        cells[0].text = row.number
+        cells[0].text = plain_text(row.number)
         paragraphs = iter([cells[1].paragraphs[0]])
         for block in row.blocks_with_notes:
             if block.kind == "findings":
@@ -58,8 +64,8 @@ def minutes_docx(doc):
                 paragraph = next(paragraphs, None) or cells[1].add_paragraph()
                 if block.kind in ("findings", "actions"):
                     paragraph.style = document.styles["List Bullet"]
-                paragraph.add_run(line).bold = block.kind in ("heading", "label")
-        cells[2].text = row.action_column
+                paragraph.add_run(plain_text(line)).bold = block.kind in ("heading", "label")
+        cells[2].text = plain_text(row.action_column)
 
     document.add_heading("Summary of actions arising", level=2)
     if doc.summary:
@@ -72,7 +78,7 @@ def minutes_docx(doc):
             due = f"{line.due}\n{line.due_date}" if line.due_date else line.due
             texts = [line.reference, line.item, line.text, line.owners, due]
             for cell, text in zip(cells, texts, strict=True):
-                cell.text = text
+                cell.text = plain_text(text)
     else:
         document.add_paragraph(NO_ACTIONS)
     buffer = io.BytesIO()

@@ -4,8 +4,8 @@ import uuid
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
-from django.db import IntegrityError, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, models, transaction
 from django.utils.formats import date_format
 
 from meetings.minutes import in_agenda_order
@@ -19,6 +19,7 @@ from meetings.models import (
     Submission,
     Theme,
 )
+from meetings.text import plain_text
 
 STALE_MESSAGE = (
     "Someone else saved this since you opened it, so your changes were not saved. "
@@ -64,6 +65,50 @@ def first_submission(form, user):
     return True
 
 
+class LengthLimit(MaxLengthValidator):
+    """Django's limit on length, in words a minute-taker reads and with the counts grouped."""
+
+    message = "Keep this to %(limit)s characters or fewer (it has %(count)s)."
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"limit": f"{self.limit_value:,}", "count": f"{len(value):,}"},
+            )
+
+
+class PlainTextField(forms.CharField):
+    """Free text as the minutes store it: see ``meetings.text.plain_text``.
+
+    Text pasted from Word brings control characters that no one sees but that break the Word
+    minutes and the Excel log, so they go before anything is stored or counted; line breaks
+    stay, except in a one-line input, where they become spaces as a browser shows them.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            LengthLimit(v.limit_value) if type(v) is MaxLengthValidator else v
+            for v in self.validators
+        ]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = plain_text(value)
+            if not isinstance(self.widget, forms.Textarea):
+                value = value.replace("\n", " ")
+        return super().to_python(value)
+
+
+def plain_text_formfield(model_field, **kwargs):
+    """A ModelForm's ``Meta.formfield_callback``: the model's text fields as PlainTextField."""
+    if type(model_field) in (models.CharField, models.TextField) and not model_field.choices:
+        kwargs.setdefault("form_class", PlainTextField)
+    return model_field.formfield(**kwargs)
+
+
 class VersionedModelForm(forms.ModelForm):
     """Refuses a save made from a stale copy, so that the earlier save is never silently lost.
 
@@ -96,11 +141,20 @@ class VersionedModelForm(forms.ModelForm):
         return super().save(commit)
 
 
-# A later date is a typing mistake, and 31 December 9999 leaves no room for the sums done
-# with dates (the day after an all-day meeting in the calendar feed): a 500, not an error.
-validate_plausible_date = MaxValueValidator(
-    datetime.date(2099, 12, 31), message="Enter a date before 2100."
-)
+# Police and Crime Commissioners date from November 2012, so nothing this office minutes,
+# updates or makes due comes earlier: 2000 leaves room for a predecessor police authority's
+# records and refuses a year mistyped as 0017 or 1017. A date after 2099 is a typing mistake
+# too, and 31 December 9999 (or 1 January of year 1) leaves no room for the sums done with
+# dates (the day after an all-day meeting in the calendar feed): a 500, not an error.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+def validate_plausible_date(value):
+    if value < EARLIEST_DATE:
+        raise ValidationError("Enter a date from 2000 onwards.", code="min_value")
+    if value > LATEST_DATE:
+        raise ValidationError("Enter a date before 2100.", code="max_value")
 
 
 class CrispyMixin:
@@ -132,6 +186,7 @@ class TimeInput(forms.TimeInput):
 class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
         model = Meeting
+        formfield_callback = plain_text_formfield
         fields = [
             "date",
             "start_time",
@@ -188,13 +243,13 @@ def agenda_choices(items):
 
 
 class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
-    new_person_name = forms.CharField(
+    new_person_name = PlainTextField(
         max_length=120,
         required=False,
         label="Or add a new person: name",
         help_text="Leave empty when you chose a person above.",
     )
-    new_person_initials = forms.CharField(max_length=8, required=False, label="Initials")
+    new_person_initials = PlainTextField(max_length=8, required=False, label="Initials")
     new_person_organisation = forms.ChoiceField(
         choices=Person._meta.get_field("organisation").choices,
         required=False,
@@ -203,6 +258,7 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
     class Meta:
         model = Attendance
+        formfield_callback = plain_text_formfield
         fields = [
             "person",
             "new_person_name",
@@ -306,8 +362,24 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
 
 class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    # A page of A4 holds some 4,000 characters: no background or question put to the force
+    # runs to five, and a limit keeps a paste of a whole report (megabytes) off every page.
+    background = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AgendaItem._meta.get_field("background").help_text,
+    )
+    question = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AgendaItem._meta.get_field("question").help_text,
+    )
+
     class Meta:
         model = AgendaItem
+        formfield_callback = plain_text_formfield
         fields = [
             "number",
             "heading",
@@ -321,10 +393,6 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "restriction_reason",
             "version",
         ]
-        widgets = {
-            "background": forms.Textarea(attrs={"rows": 3}),
-            "question": forms.Textarea(attrs={"rows": 2}),
-        }
         labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
 
     def __init__(self, *args, meeting, parent=None, **kwargs):
@@ -382,7 +450,7 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
 
 class FindingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
-    text = forms.CharField(
+    text = PlainTextField(
         label="Finding",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -391,11 +459,12 @@ class FindingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
     class Meta:
         model = Finding
+        formfield_callback = plain_text_formfield
         fields = ["text", "version"]
 
 
 class ReopenMinutesForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Why are the agreed minutes being reopened?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -422,7 +491,7 @@ class AgreeMinutesForm(CrispyMixin, forms.Form):
         required=False,
         empty_label="Not at a meeting (agreed by correspondence)",
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="What must be amended",
         required=False,
         max_length=2000,
@@ -451,7 +520,9 @@ class AgreeMinutesForm(CrispyMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         decision = cleaned.get("decision")
-        if decision == MinutesStatus.NOT_AGREED and not cleaned.get("reason", "").strip():
+        # A reason refused as too long already has its message beside it.
+        reason_given = cleaned.get("reason") or "reason" in self.errors
+        if decision == MinutesStatus.NOT_AGREED and not reason_given:
             self.add_error(
                 "reason",
                 ValidationError("Say what must be amended.", code="required"),

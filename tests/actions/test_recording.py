@@ -93,7 +93,7 @@ def test_without_javascript_raising_an_action_returns_to_the_item(officer, novem
         (
             {"text": "x" * 2001},
             "text",
-            "Ensure this value has at most 2000 characters (it has 2001).",
+            "Keep this to 2,000 characters or fewer (it has 2,001).",
         ),
         ({"due_date": "31/31/2017"}, "due_date", "Enter a valid date."),
     ],

@@ -364,3 +364,14 @@ def test_owners_and_opcc_staff_record_updates_and_others_get_403(
     )
     assert response.status_code == expected
     assert action.events.count() == (1 if expected == 302 else 0)
+
+
+def test_an_update_pasted_from_word_is_stored_with_plain_line_breaks(client, action, owner_user):
+    client.force_login(owner_user)
+    client.post(
+        reverse("actions:add_update", args=[action.pk]),
+        {"on_date": "2017-11-10", "text": "Brief drafted.\x0bShared with the PCC.\x0c\x07"},
+    )
+    assert list(action.events.values_list("text", flat=True)) == [
+        "Brief drafted.\nShared with the PCC."
+    ]

@@ -179,3 +179,38 @@ def test_the_pdf_minutes_read_as_the_screen_in_order(client, october, tmp_path):
         else:
             position = found + len(piece)
     assert missing == []
+
+
+@pytest.mark.parametrize("agreed", [False, True])
+def test_word_minutes_are_made_from_a_finding_stored_with_words_line_break(
+    client, opcc_user, agreed
+):
+    """Text stored before the forms cleaned it, live or frozen in agreed minutes: python-docx
+    refuses a whole document for one vertical tab."""
+    from meetings.services import freeze_minutes
+    from tests.factories import ActionFactory, FindingFactory, ItemFactory, MeetingFactory
+
+    item = ItemFactory(meeting=MeetingFactory(status="draft"), number="2", heading="Telford")
+    # PostgreSQL cannot store NUL, so the other control characters stand for it here.
+    FindingFactory(item=item, text="Athena is stable.\x0bThe audit follows.\x01\x1b")
+    ActionFactory(item=item, reference="2030/12-01", text="Share\x0bthe brief")
+    if agreed:
+        Meeting.objects.filter(pk=item.meeting.pk).update(status="agreed")
+        freeze_minutes(item.meeting)
+    client.force_login(opcc_user)
+    response = client.get(reverse("meetings:docx", args=[item.meeting.pk]))
+    assert response.status_code == 200
+    _attendance, items, summary = Document(io.BytesIO(response.content)).tables
+    assert [cell.text for cell in items.rows[1].cells] == [
+        "2",
+        "Telford\nFindings:\nAthena is stable.\nThe audit follows.\nActions arising:\n"
+        "Share\nthe brief (2030/12-01)",
+        "",
+    ]
+    assert [cell.text for cell in summary.rows[1].cells] == [
+        "2030/12-01",
+        "2",
+        "Share\nthe brief",
+        "",
+        "Not set",
+    ]

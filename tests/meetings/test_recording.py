@@ -219,7 +219,7 @@ def test_a_heading_that_is_too_long_is_refused_beside_the_field(officer):
         {"number": "7", "heading": "x" * 301, "nil_return": ""},
     )
     assert response.context["form"].errors == {
-        "heading": ["Ensure this value has at most 300 characters (it has 301)."]
+        "heading": ["Keep this to 300 characters or fewer (it has 301)."]
     }
 
 
@@ -282,7 +282,7 @@ def test_adding_a_finding_without_javascript_reloads_the_record_page(officer):
     ("text", "message"),
     [
         ("   ", "Write the finding before adding it."),
-        ("x" * 4001, "Ensure this value has at most 4000 characters (it has 4001)."),
+        ("x" * 4001, "Keep this to 4,000 characters or fewer (it has 4,001)."),
     ],
 )
 def test_a_bad_finding_gets_a_message_beside_the_field(officer, text, message):
@@ -489,3 +489,17 @@ def test_record_page_queries_do_not_grow_with_actions_brought_forward(officer):
         action__reference="2017/10-02"
     ).delete()
     assert queries() == many
+
+
+def test_a_finding_pasted_from_word_is_stored_with_plain_line_breaks(officer):
+    november = open_november(officer)
+    item = november.items.get(number="2")
+    officer.post(
+        reverse("meetings:finding_add", args=[item.pk]),
+        {"text": "Athena is stable.\x0bThe audit\x01 follows.\r\nNext month."},
+    )
+    assert list(item.findings.values_list("text", flat=True)) == [
+        "Athena is stable.\nThe audit follows.\nNext month."
+    ]
+    response = officer.get(reverse("meetings:docx", args=[november.pk]))
+    assert response.status_code == 200
