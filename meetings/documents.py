@@ -23,12 +23,26 @@ def minutes_docx(doc):
     character XML cannot hold, and text stored before the forms cleaned it (or frozen in
     agreed minutes) may hold one, such as Word's line break pasted into a finding."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document = Document()
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(11)
+    # A4 and British English: python-docx's template is US Letter and en-US.
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20))
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    _set_language(normal, "en-GB")
+    document.core_properties.language = "en-GB"
+    document.core_properties.title = plain_text(doc.title)
+    _page_numbers(section.footer.paragraphs[0])
+    if doc.status_note:
+        section.header.paragraphs[0].add_run(doc.status_note).bold = True
     document.add_heading(plain_text(doc.title), level=1)
+    if doc.status_note:
+        document.add_paragraph().add_run(doc.status_note).bold = True
     for label, value in doc.facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(plain_text(f"{label} ")).bold = True
@@ -87,6 +101,35 @@ def minutes_docx(doc):
 
 
 SUMMARY_HEADINGS = ["Ref.", "Item", "Action", "Owner", "Due"]
+
+
+def _set_language(style, language):
+    """Word's proofing and screen readers take the language from w:lang on the style."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = style.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    properties.append(lang)
+
+
+def _page_numbers(paragraph):
+    """ "Page 3 of 9", as fields Word fills in when it lays the pages out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for text, instruction in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(text)
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), instruction)
+        run, placeholder = OxmlElement("w:r"), OxmlElement("w:t")
+        placeholder.text = "1"
+        run.append(placeholder)
+        field.append(run)
+        paragraph._p.append(field)
+
+
 NO_ACTIONS = "No actions arose at this meeting."
 
 
@@ -104,4 +147,5 @@ def minutes_pdf(context, base_url):
         ) from error
     html = render_to_string("meetings/minutes_document.html", context)
     stylesheet = CSS(filename=finders.find("css/minutes-pdf.css"))
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet])
+    # Tagged, so that screen readers follow the structure; lang and title come from the page.
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet], pdf_tags=True)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from django.db.models import Prefetch
 from django.utils.formats import date_format
 
-from meetings.models import AgendaItem, Attendance, Finding, ItemKind, NilReturn
+from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
 
 
 def when_line(meeting):
@@ -183,6 +183,8 @@ class MinutesDocument:
     rows: tuple
     summary: tuple
     public: bool = False
+    # Minutes not yet agreed say so in every format; frozen (agreed) minutes carry none.
+    status_note: str = ""
 
     def to_dict(self):
         return asdict(self)
@@ -198,12 +200,14 @@ class MinutesDocument:
             rows=tuple(Row.from_dict(row) for row in data["rows"]),
             summary=tuple(SummaryLine(**line) for line in data["summary"]),
             public=data["public"],
+            status_note=data.get("status_note", ""),
         )
 
     def text_lines(self):
         """The document as plain lines in reading order: what a reader sees, for comparing
         two versions."""
-        lines = [self.title, *(f"{label} {value}" for label, value in self.facts)]
+        lines = [self.title, *([self.status_note] if self.status_note else [])]
+        lines += [f"{label} {value}" for label, value in self.facts]
         lines += [f"Attendance: {a.name}, {a.capacity}" for a in self.present]
         lines += [f"Apologies: {a.name}, {a.capacity}" for a in self.apologies]
         lines += [f"*{note}" for note in self.partial_notes]
@@ -319,6 +323,12 @@ def _summary_line(action):
     )
 
 
+STATUS_NOTES = {
+    MinutesStatus.DRAFT: "DRAFT: not yet agreed as a correct record",
+    MinutesStatus.NOT_AGREED: "NOT AGREED: to be amended and recirculated",
+}
+
+
 def build_document(meeting, *, public=False):
     """The minutes of ``meeting`` as they stand now, full or public."""
     attendances = list(
@@ -350,4 +360,5 @@ def build_document(meeting, *, public=False):
             _summary_line(action) for row in rows if not row.withheld for action in row.actions
         ),
         public=public,
+        status_note=STATUS_NOTES.get(meeting.status, ""),
     )

@@ -1,9 +1,12 @@
 """The minutes as Word and PDF documents hold what the screen shows."""
 
+import datetime
 import io
+import re
 import shutil
 import subprocess
 import sys
+import zlib
 
 import pytest
 from django.urls import reverse
@@ -214,3 +217,62 @@ def test_word_minutes_are_made_from_a_finding_stored_with_words_line_break(
         "",
         "Not set",
     ]
+
+
+def test_the_word_minutes_are_a4_british_english_with_page_numbers(client, october):
+    from docx.oxml.ns import qn
+
+    client.login(username="officer", password="assurance-demo")
+    document = Document(io.BytesIO(client.get(reverse("meetings:docx", args=[october.pk])).content))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    lang = document.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "en-GB"
+    assert (document.core_properties.language, document.core_properties.title) == (
+        "en-GB",
+        "Monthly Assurance Meeting October 2017 – Meeting Notes",
+    )
+    footer = section.footer.paragraphs[0]._p
+    assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
+    assert document.tables[1].rows[0].cells[2].text == "ACTION"
+    # Agreed minutes carry no draft mark.
+    assert section.header.paragraphs[0].text == ""
+
+
+def test_minutes_not_yet_agreed_say_so_in_every_format(client, october, tmp_path):
+    from meetings.services import open_meeting
+
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    client.login(username="officer", password="assurance-demo")
+    draft = "DRAFT: not yet agreed as a correct record"
+    assert f'<p class="status-note">{draft}</p>' in client.get(november.get_absolute_url()).text
+    document = Document(
+        io.BytesIO(client.get(reverse("meetings:docx", args=[november.pk])).content)
+    )
+    assert document.sections[0].header.paragraphs[0].text == draft
+    assert [p.text for p in document.paragraphs][:2] == [
+        "Monthly Assurance Meeting November 2017 – Meeting Notes",
+        draft,
+    ]
+    if shutil.which("pdftotext"):
+        pdf = client.get(reverse("meetings:pdf", args=[november.pk])).content
+        assert pdf_text(pdf, tmp_path).count(draft) >= 2  # the page's top and the header
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_the_pdf_minutes_are_tagged_with_their_language_and_title(client, october, tmp_path):
+    client.login(username="officer", password="assurance-demo")
+    pdf = client.get(reverse("meetings:pdf", args=[october.pk])).content
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Title:           Monthly Assurance Meeting October 2017 – Meeting Notes" in info
+    assert "Tagged:          yes" in info
+    # The catalogue sits in a compressed object stream: read every stream.
+    streams = [pdf]
+    for body in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
+        try:
+            streams.append(zlib.decompress(body))
+        except zlib.error:
+            continue
+    assert any(b"/Lang (en-GB)" in stream for stream in streams)
