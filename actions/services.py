@@ -204,11 +204,23 @@ def change_owners(
     action.owner_people.set(owner_people)
     action.owned_by_all = owned_by_all
     _save(action, by, ["owned_by_all"])
-    # The prefetch cache, if any, still holds the old owners.
-    for cache in ("owner_posts", "owner_people"):
-        getattr(action, "_prefetched_objects_cache", {}).pop(cache, None)
+    _forget_owners(action)
     text = f"Owners changed from {before} to {action.owner_display or 'None'}."
     return _record_change(action, ActionEvent.Kind.OWNERS, f"{text} {reason}", by, meeting, on_date)
+
+
+def _forget_owners(action):
+    """Drop prefetched owners after a change: the cache still holds the old ones."""
+    for cache in ("owner_posts", "owner_people"):
+        getattr(action, "_prefetched_objects_cache", {}).pop(cache, None)
+
+
+def locked_for_editing(meeting):
+    """Why an action of agreed minutes is not edited: the two ways that remain."""
+    return (
+        f"The minutes of {meeting.title} are {meeting.get_status_display().lower()}: "
+        "reopen them to correct this action, or reassign it."
+    )
 
 
 def _owners_differ(action, owner_posts, owner_people, owned_by_all):
@@ -336,14 +348,8 @@ def edit_action(
     )
     meeting = action.meeting
     if not meeting.in_progress:
-        raise ValidationError(
-            f"The minutes of {meeting.title} are {meeting.get_status_display().lower()}: "
-            "reopen them to correct this action, or reassign it.",
-            code="minutes_locked",
-        )
-    correcting = meeting.status_events.filter(from_status="agreed").exists() or (
-        meeting.status_events.filter(from_status="published").exists()
-    )
+        raise ValidationError(locked_for_editing(meeting), code="minutes_locked")
+    correcting = meeting.has_been_agreed
     if correcting and not reason.strip():
         raise ValidationError(
             "Say why the agreed minutes are corrected.", code="correction_reason_required"
@@ -391,8 +397,7 @@ def edit_action(
         action.owner_posts.set(owner_posts)
         action.owner_people.set(owner_people)
         action.owned_by_all = owned_by_all
-        for cache in ("owner_posts", "owner_people"):
-            action._prefetched_objects_cache.pop(cache, None)
+        _forget_owners(action)
         labels = action.owner_display
     else:
         labels = _labels(owner_posts, owner_people, owned_by_all)

@@ -28,7 +28,7 @@ from actions.models import Action, ActionReview, CalendarFeed, Status, new_calen
 from meetings import roles
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.history import describe_changes
-from meetings.models import AgendaItem, Meeting, MinutesStatus, NilReturn
+from meetings.models import AgendaItem, Meeting, NilReturn
 from meetings.services import ensure_in_progress
 
 
@@ -375,18 +375,13 @@ def edit_action(request, pk):
         pk=pk,
     )
     if not action.meeting.in_progress:
-        messages.error(
-            request,
-            f"The minutes of {action.meeting.title} are "
-            f"{action.meeting.get_status_display().lower()}: reopen them to correct this "
-            "action, or reassign it.",
-        )
+        messages.error(request, services.locked_for_editing(action.meeting))
         return redirect(action)
-    correcting = action.meeting.status_events.filter(
-        from_status__in=[MinutesStatus.AGREED, MinutesStatus.PUBLISHED]
-    ).exists()
     form = ActionForm(
-        request.POST or None, instance=action, meeting=action.meeting, correcting=correcting
+        request.POST or None,
+        instance=action,
+        meeting=action.meeting,
+        correcting=action.meeting.has_been_agreed,
     )
     if request.method == "POST" and form.is_valid():
         try:

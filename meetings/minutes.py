@@ -69,12 +69,15 @@ def in_agenda_order(items):
     return walk(None, 0)
 
 
-def minutes_rows(meeting, *, public=False):
+def minutes_rows(meeting, *, public=False, with_trails=False):
     """Every item of ``meeting`` in agenda order, each with its depth, findings and actions.
 
     The public version (published minutes, and what the force sees) shows a restricted item
-    as withheld, with its reason, and leaves out everything under it.
+    as withheld, with its reason, and leaves out everything under it. ``with_trails`` also
+    fetches the trail of each action brought forward, which only the record page shows (the
+    owner's latest update), not the minutes.
     """
+    trails = ["review__action__events"] if with_trails else []
     items = list(
         meeting.items.select_related(
             "theme",
@@ -83,11 +86,10 @@ def minutes_rows(meeting, *, public=False):
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "actions",
-            # A review not yet decided shows the action's owners as they stand, and the
-            # record page the owner's latest update.
+            # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",
             "review__action__owner_people",
-            "review__action__events",
+            *trails,
         )
     )
     rows = []

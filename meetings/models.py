@@ -250,6 +250,13 @@ class Meeting(models.Model):
         return self.status in IN_PROGRESS
 
     @property
+    def has_been_agreed(self):
+        """Agreed (or published) at some time: a change now corrects the record."""
+        return self.status_events.filter(
+            from_status__in=[MinutesStatus.AGREED, MinutesStatus.PUBLISHED]
+        ).exists()
+
+    @property
     def month(self):
         """The first of the meeting's month: how actions say which meeting they come back to."""
         return self.date.replace(day=1)

@@ -273,7 +273,7 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         )
         present = Attendance.Presence.PRESENT
         return super().get_context_data(
-            rows=minutes_rows(self.object),
+            rows=minutes_rows(self.object, with_trails=True),
             present=[a for a in attendances if a.presence == present],
             apologies=[a for a in attendances if a.presence != present],
             attendance_form=AttendanceForm(meeting=self.object),
