@@ -95,11 +95,19 @@ def minutes_docx(doc):
                 cell.text = plain_text(text)
     else:
         document.add_paragraph(NO_ACTIONS)
+    if doc.glossary:
+        document.add_heading(GLOSSARY_HEADING, level=2)
+        glossary = document.add_table(rows=0, cols=2)
+        glossary.style = "Table Grid"
+        for entry in doc.glossary:
+            cells = glossary.add_row().cells
+            cells[0].text, cells[1].text = plain_text(entry.initials), plain_text(entry.meaning)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+GLOSSARY_HEADING = "Initials used in these minutes"
 SUMMARY_HEADINGS = ["Ref.", "Item", "Action", "Owner", "Due"]
 
 

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
+from meetings.glossary import glossary_entries
 from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
 
 
@@ -176,6 +178,12 @@ class SummaryLine:
 
 
 @dataclass(frozen=True)
+class GlossaryEntry:
+    initials: str
+    meaning: str
+
+
+@dataclass(frozen=True)
 class MinutesDocument:
     title: str
     facts: tuple  # (label, value) pairs: Date, Chair, Minutes, Venue
@@ -187,6 +195,9 @@ class MinutesDocument:
     public: bool = False
     # Minutes not yet agreed say so in every format; frozen (agreed) minutes carry none.
     status_note: str = ""
+    # The initials used, and whom they stood for on the day (minutes frozen before the
+    # glossary existed have none).
+    glossary: tuple = ()
 
     def to_dict(self):
         return asdict(self)
@@ -203,7 +214,13 @@ class MinutesDocument:
             summary=tuple(SummaryLine(**line) for line in data["summary"]),
             public=data["public"],
             status_note=data.get("status_note", ""),
+            glossary=tuple(GlossaryEntry(**entry) for entry in data.get("glossary", ())),
         )
+
+    @cached_property
+    def meaning_of(self):
+        """{initials: meaning}, for the hover on each set of initials."""
+        return {entry.initials: entry.meaning for entry in self.glossary}
 
     def text_lines(self):
         """The document as plain lines in reading order: what a reader sees, for comparing
@@ -227,6 +244,7 @@ class MinutesDocument:
         lines += [
             f"{s.reference} | {s.item} | {s.text} | {s.owners} | {s.due}" for s in self.summary
         ]
+        lines += [f"{entry.initials}: {entry.meaning}" for entry in self.glossary]
         return lines
 
 
@@ -346,6 +364,16 @@ def build_document(meeting, *, public=False):
         ]
         if part
     )
+    document_rows = tuple(_document_row(row) for row in rows)
+    summary = tuple(
+        _summary_line(action) for row in rows if not row.withheld for action in row.actions
+    )
+    glossary = glossary_entries(
+        meeting,
+        owner_texts=[row.action_column for row in document_rows]
+        + [line.owners for line in summary],
+        attendances=attendances,
+    )
     return MinutesDocument(
         title=f"{meeting.title} – Meeting Notes",
         facts=(
@@ -357,10 +385,9 @@ def build_document(meeting, *, public=False):
         present=tuple(_attendee(a) for a in attendances if a.presence == present),
         apologies=tuple(_attendee(a) for a in attendances if a.presence != present),
         partial_notes=tuple(a.partial_note for a in attendances if a.is_partial),
-        rows=tuple(_document_row(row) for row in rows),
-        summary=tuple(
-            _summary_line(action) for row in rows if not row.withheld for action in row.actions
-        ),
+        rows=document_rows,
+        summary=summary,
         public=public,
         status_note=STATUS_NOTES.get(meeting.status, ""),
+        glossary=tuple(GlossaryEntry(*entry) for entry in glossary),
     )

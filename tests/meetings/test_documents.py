@@ -123,7 +123,7 @@ def test_the_word_minutes_agree_with_the_screen_cell_for_cell(client, october, p
         "Minutes: Jackie Irvin, Policy Officer, OPCC",
         "Venue Meeting Room 1.38 – Hindlip",
     ]
-    attendance, items, summary = (
+    attendance, items, summary, glossary = (
         [[c.text for c in r.cells] for r in t.rows] for t in document.tables
     )
     assert attendance == [
@@ -156,6 +156,8 @@ def test_the_word_minutes_agree_with_the_screen_cell_for_cell(client, october, p
     ]
     # The questions under 5a keep their qualified labels, as on screen.
     assert [row[1] for row in summary[1:]] == ["1.1", "1.2", "1.2", "1.2", "2", "4", "5a/1", "5a/2"]
+    assert glossary == [[entry.initials, entry.meaning] for entry in doc.glossary]
+    assert paragraphs[-1] == "Initials used in these minutes"
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
