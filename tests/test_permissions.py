@@ -198,7 +198,7 @@ def world(demo, settings):
         date=datetime.date(2017, 11, 29),
         start_time=datetime.time(10, 30),
         venue=october.venue,
-        chair=october.chair,
+        chairs=october.ordered_chairs(),
         minute_taker=october.minute_taker,
     )
     bring_forward(november)
