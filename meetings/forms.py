@@ -1,7 +1,9 @@
 import datetime
 import uuid
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -281,6 +283,19 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
     @property
     def attendee_fields(self):
         return [name for name in self.fields if name.startswith("attendee_")]
+
+    @property
+    def helper(self):
+        helper = super().helper
+        if self.usual_attendees:
+            rows = []
+            for attendee in self.usual_attendees:
+                rows += [InlineRadios(f"attendee_{attendee.pk}"), f"attendee_{attendee.pk}_reason"]
+            helper.layout = Layout(
+                *(name for name in self.fields if not name.startswith("attendee_")),
+                Fieldset("Usual attendees: present unless you say otherwise", *rows),
+            )
+        return helper
 
     def clean_date(self):
         date = self.cleaned_data["date"]

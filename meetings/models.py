@@ -146,6 +146,7 @@ class MeetingSeries(models.Model):
         blank=True,
         help_text="A retired series keeps its meetings but opens no new ones.",
     )
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = MeetingSeriesQuerySet.as_manager()

@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="meetingseries",
+            name="version",
+            field=models.PositiveIntegerField(default=1),
+        ),
+        migrations.AddField(
             model_name="historicalmeeting",
             name="title",
             field=models.CharField(
@@ -222,6 +227,7 @@ class Migration(migrations.Migration):
                         null=True,
                     ),
                 ),
+                ("version", models.PositiveIntegerField(default=1)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
