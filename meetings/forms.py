@@ -11,7 +11,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils.formats import date_format
 
 from meetings.minutes import in_agenda_order
-from meetings.services import set_chairs
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -23,6 +22,7 @@ from meetings.models import (
     Theme,
     default_title,
 )
+from meetings.services import set_chairs
 from meetings.text import plain_text
 
 STALE_MESSAGE = (
@@ -349,9 +349,7 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
 
     def meeting_details(self):
         """The meeting's own fields, as the service that opens it takes them."""
-        return {
-            name: self.cleaned_data[name] for name in self._meta.fields if name != "version"
-        }
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "version"}
 
     def planned_attendances(self):
         """(usual attendee, presence, reason) for each usual attendee expected, in order."""

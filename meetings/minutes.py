@@ -257,8 +257,7 @@ def _review_blocks(review):
     out = [
         Block(
             "para",
-            f"Action arising from the {action.meeting.short_title} meeting "
-            f"({action.reference}):",
+            f"Action arising from the {action.meeting.short_title} meeting ({action.reference}):",
         ),
         Block("para", action.item.title),
         Block("para", action.raised_text_with_due),

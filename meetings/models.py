@@ -382,7 +382,8 @@ def default_title(series, date, *, exclude=None):
     """ "<series> <Month YYYY>"; when that is taken (the series meets twice in a month),
     "<series> <d Month YYYY>"; numbered in the unlikely case that is taken too."""
     taken = set(
-        Meeting.objects.exclude(pk=exclude).filter(title__startswith=series.name)
+        Meeting.objects.exclude(pk=exclude)
+        .filter(title__startswith=series.name)
         .values_list("title", flat=True)
     )
     month = f"{series.name} {date_format(date, 'F Y')}"

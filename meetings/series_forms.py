@@ -193,36 +193,18 @@ class StandingSectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Standing sections nest one level: sub-sections go under a top-level section.
-        self.fields["parent"].queryset = StandingSection.objects.filter(
-            series=self.instance.series_id, parent__isnull=True
-        ).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
         self.fields["position"].required = False
 
     def clean(self):
         cleaned = super().clean()
         parent = cleaned.get("parent")
-        if (
-            parent
-            and self.instance.pk
-            and not cleaned.get("DELETE")
-            and self.instance.children.exists()
-        ):
+        if parent and self.instance.pk and self.instance.children.exists():
             self.add_error(
                 "parent",
                 ValidationError(
                     "This section has sub-sections of its own; sections nest one level only.",
                     code="too_deep",
-                ),
-            )
-        if cleaned.get("DELETE") and self.instance.pk and self.instance.children.exists():
-            self.add_error(
-                None,
-                ValidationError(
-                    f"Section {self.instance.number} has sub-sections: delete them or move them "
-                    "under another section first.",
-                    code="has_children",
                 ),
             )
         return cleaned
@@ -234,13 +216,26 @@ class StandingSectionFormSet(OrderedRowsFormSet):
     def duplicate_error(self, number):
         return ValidationError(f"Two sections are numbered {number}.", code="duplicate")
 
+    def clean(self):
+        super().clean()
+        # A formset ignores the errors of a row marked for deletion, so this is said here;
+        # deleting a section would otherwise take its sub-sections with it.
+        for form in self.deleted_forms:
+            section = form.instance
+            if section.pk and section.children.exists():
+                raise ValidationError(
+                    f"Section {section.number} has sub-sections: delete them, or move them "
+                    "under another section, first.",
+                    code="has_children",
+                )
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        # A new row offers the series' sections as parents too.
-        if form.instance.series_id is None:
-            form.fields["parent"].queryset = StandingSection.objects.filter(
-                series=self.instance, parent__isnull=True
-            )
+        # Standing sections nest one level: sub-sections go under a top-level section. The
+        # series is known only here for a new row.
+        form.fields["parent"].queryset = StandingSection.objects.filter(
+            series=self.instance, parent__isnull=True
+        ).exclude(pk=form.instance.pk)
         return form
 
 

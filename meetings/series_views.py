@@ -159,9 +159,7 @@ def series_retire(request, pk):
         series.retired_on = timezone.localdate()
         series.version += 1
         series.save(update_fields=["retired_on", "version"])
-        messages.success(
-            request, f"{series} retired. Its meetings and minutes stay as they are."
-        )
+        messages.success(request, f"{series} retired. Its meetings and minutes stay as they are.")
     return redirect(series)
 
 
@@ -175,4 +173,3 @@ def series_restore(request, pk):
         series.save(update_fields=["retired_on", "version"])
         messages.success(request, f"{series} is in use again.")
     return redirect(series)
-

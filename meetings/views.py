@@ -59,7 +59,7 @@ class MeetingListView(ListView):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(series_list=MeetingSeries.objects.all(), **kwargs)
+        return super().get_context_data(series_list=MeetingSeries.objects.active(), **kwargs)
 
 
 class MeetingDetailView(DetailView):

@@ -30,7 +30,10 @@ def officer(client, demo):
 def november(demo):
     october = Meeting.objects.get(date="2017-10-31")
     meeting = open_meeting(
-        october.series, date=datetime.date(2017, 11, 29), chairs=october.ordered_chairs(), venue="Hindlip"
+        october.series,
+        date=datetime.date(2017, 11, 29),
+        chairs=october.ordered_chairs(),
+        venue="Hindlip",
     )
     bring_forward(meeting)
     return meeting
