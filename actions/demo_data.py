@@ -12,10 +12,13 @@ T = datetime.time
 
 SERIES = {
     "name": "Monthly Assurance Meeting",
+    "short_name": "HTA",
     "default_venue": "Meeting Room 1.38 – Hindlip",
     "default_start_time": T(10, 30),
-    "default_chair": "JC",
+    "rhythm": "Monthly",
+    "chairs": ["JC"],
     "default_minute_taker": "JI",
+    "minute_taker_capacity": "Policy Officer, OPCC",
 }
 
 # (number, heading, kind, brings_forward, children)
@@ -108,7 +111,7 @@ OCTOBER = {
     "date": D(2017, 10, 31),
     "start_time": T(10, 30),
     "venue": "Meeting Room 1.38 – Hindlip",
-    "chair": "JC",
+    "chairs": ["JC"],
     "minute_taker": "JI",
     "minute_taker_capacity": "Policy Officer, OPCC",
     "status": "agreed",

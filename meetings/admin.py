@@ -12,11 +12,14 @@ from meetings.models import (
     Attendance,
     Finding,
     Meeting,
+    MeetingChair,
     MeetingSeries,
     Person,
     Post,
+    SeriesChair,
     StandingSection,
     Theme,
+    UsualAttendee,
 )
 
 
@@ -74,11 +77,23 @@ class StandingSectionInline(admin.TabularInline):
     fields = ["number", "heading", "parent", "kind", "brings_forward", "position"]
 
 
+class SeriesChairInline(admin.TabularInline):
+    model = SeriesChair
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class UsualAttendeeInline(admin.TabularInline):
+    model = UsualAttendee
+    extra = 0
+    autocomplete_fields = ["person", "post"]
+
+
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "default_venue", "default_start_time", "default_chair"]
-    search_fields = ["name"]
-    inlines = [StandingSectionInline]
+    list_display = ["name", "short_name", "default_venue", "default_start_time", "retired_on"]
+    search_fields = ["name", "short_name"]
+    inlines = [SeriesChairInline, UsualAttendeeInline, StandingSectionInline]
 
 
 class AttendanceInline(LockedMinutesInline):
@@ -106,16 +121,25 @@ class AttendanceInline(LockedMinutesInline):
         return obj
 
 
+class MeetingChairInline(LockedMinutesInline):
+    model = MeetingChair
+    autocomplete_fields = ["person"]
+    fields = ["person", "position"]
+
+    def meeting_of(self, obj):
+        return obj
+
+
 @admin.register(Meeting)
 class MeetingAdmin(LockedMinutesMixin, admin.ModelAdmin):
-    list_display = ["__str__", "date", "status", "chair", "minute_taker"]
+    list_display = ["__str__", "date", "status", "minute_taker"]
     list_filter = ["status", "series", "date"]
     search_fields = ["venue", "items__heading", "items__findings__text"]
     date_hierarchy = "date"
-    autocomplete_fields = ["chair", "minute_taker"]
+    autocomplete_fields = ["minute_taker"]
     # Minutes are agreed and published in the app, which records who and when.
     readonly_fields = ["status", "version"]
-    inlines = [AttendanceInline]
+    inlines = [MeetingChairInline, AttendanceInline]
 
     def meeting_of(self, obj):
         return obj

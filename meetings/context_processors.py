@@ -8,6 +8,7 @@ def permissions(request):
         "perms_ui": {
             "sees_all_minutes": roles.sees_all_minutes(user),
             "can_record_minutes": roles.can_record_minutes(user),
+            "can_manage_series": roles.can_manage_series(user),
             "can_agree_minutes": roles.can_agree_minutes(user),
             "can_publish_minutes": roles.can_publish_minutes(user),
             "can_close_actions": roles.can_close_actions(user),

@@ -1,7 +1,9 @@
 import datetime
 import uuid
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -18,7 +20,9 @@ from meetings.models import (
     Person,
     Submission,
     Theme,
+    default_title,
 )
+from meetings.services import set_chairs
 from meetings.text import plain_text
 
 STALE_MESSAGE = (
@@ -183,15 +187,57 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+CHAIR_FIELDS = ("chair_1", "chair_2", "chair_3")
+CHAIR_LABELS = ("Chair", "Co-chair", "Another co-chair")
+
+
+class ChairFieldsMixin:
+    """The chair and co-chairs as one select each, so that the order chosen is the order
+    the minutes name them in ("Co-chairs: A and B")."""
+
+    def add_chair_fields(self, chairs):
+        people = Person.objects.all()
+        for index, (name, label) in enumerate(zip(CHAIR_FIELDS, CHAIR_LABELS, strict=True)):
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=people,
+                required=False,
+                label=label,
+                initial=chairs[index].pk if index < len(chairs) else None,
+                help_text="Leave empty when there is no co-chair." if index == 1 else "",
+            )
+
+    def clean_chairs(self, cleaned):
+        chairs = []
+        for name in CHAIR_FIELDS:
+            person = cleaned.get(name)
+            if person is None:
+                continue
+            if person in chairs:
+                self.add_error(
+                    name,
+                    ValidationError(f"{person} is already named as a chair.", code="duplicate"),
+                )
+            else:
+                chairs.append(person)
+        cleaned["chairs"] = chairs
+        return chairs
+
+
+class AttendancePlan(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Not attending"
+
+
+class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
         model = Meeting
         formfield_callback = plain_text_formfield
         fields = [
             "date",
+            "title",
             "start_time",
             "venue",
-            "chair",
             "minute_taker",
             "minute_taker_capacity",
             "next_meeting_date",
@@ -205,11 +251,51 @@ class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "next_meeting_time": TimeInput,
         }
 
-    def __init__(self, *args, series, **kwargs):
+    def __init__(self, *args, series, chairs=(), usual_attendees=(), **kwargs):
         self.series = series
         super().__init__(*args, **kwargs)
         for name in ("date", "next_meeting_date"):
             self.fields[name].validators.append(validate_plausible_date)
+        # Left empty, the title follows the rule every meeting of a series follows.
+        self.fields["title"].required = False
+        self.fields["title"].help_text = (
+            f"It tells this meeting apart from every other. Leave it empty for "
+            f"“{series.name} <month year>”, with the day as well when the series meets twice "
+            "that month."
+        )
+        self.add_chair_fields(list(chairs) or self.instance.ordered_chairs())
+        self.usual_attendees = list(usual_attendees)
+        for attendee in self.usual_attendees:
+            self.fields[f"attendee_{attendee.pk}"] = forms.ChoiceField(
+                label=f"{attendee.person.name}, {attendee.capacity}",
+                choices=AttendancePlan.choices,
+                initial=AttendancePlan.PRESENT,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"attendee_{attendee.pk}_reason"] = PlainTextField(
+                label=f"Reason for {attendee.person.name}'s apologies",
+                max_length=200,
+                required=False,
+            )
+        order = ["date", "title", "start_time", "venue", *CHAIR_FIELDS]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+    @property
+    def attendee_fields(self):
+        return [name for name in self.fields if name.startswith("attendee_")]
+
+    @property
+    def helper(self):
+        helper = super().helper
+        if self.usual_attendees:
+            rows = []
+            for attendee in self.usual_attendees:
+                rows += [InlineRadios(f"attendee_{attendee.pk}"), f"attendee_{attendee.pk}_reason"]
+            helper.layout = Layout(
+                *(name for name in self.fields if not name.startswith("attendee_")),
+                Fieldset("Usual attendees: present unless you say otherwise", *rows),
+            )
+        return helper
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -218,9 +304,22 @@ class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             raise self.duplicate_error(date)
         return date
 
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if title and Meeting.objects.filter(title=title).exclude(pk=self.instance.pk).exists():
+            raise self.title_error(title)
+        return title
+
     def duplicate_error(self, date):
         return ValidationError(
             f"There is already a {self.series.name} on {date:%-d %B %Y}.", code="duplicate"
+        )
+
+    def title_error(self, title):
+        return ValidationError(
+            f"There is already a meeting called “{title}”: give this one a title that tells "
+            "it apart, for example with the day of the month.",
+            code="duplicate_title",
         )
 
     def clean(self):
@@ -233,7 +332,42 @@ class MeetingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                     "The next meeting must come after this one.", code="next_before_this"
                 ),
             )
+        if date and "title" in cleaned and not cleaned["title"]:
+            cleaned["title"] = default_title(self.series, date, exclude=self.instance.pk)
+        self.clean_chairs(cleaned)
+        for attendee in self.usual_attendees:
+            plan = cleaned.get(f"attendee_{attendee.pk}")
+            if cleaned.get(f"attendee_{attendee.pk}_reason") and plan != AttendancePlan.APOLOGIES:
+                self.add_error(
+                    f"attendee_{attendee.pk}_reason",
+                    ValidationError(
+                        "A reason goes with apologies only: choose Apologies, or clear it.",
+                        code="reason_without_apologies",
+                    ),
+                )
         return cleaned
+
+    def meeting_details(self):
+        """The meeting's own fields, as the service that opens it takes them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "version"}
+
+    def planned_attendances(self):
+        """(usual attendee, presence, reason) for each usual attendee expected, in order."""
+        return [
+            (
+                attendee,
+                self.cleaned_data[f"attendee_{attendee.pk}"],
+                self.cleaned_data.get(f"attendee_{attendee.pk}_reason", ""),
+            )
+            for attendee in self.usual_attendees
+            if self.cleaned_data[f"attendee_{attendee.pk}"] != AttendancePlan.ABSENT
+        ]
+
+    def save(self, commit=True):
+        meeting = super().save(commit)
+        if commit:
+            set_chairs(meeting, self.cleaned_data["chairs"])
+        return meeting
 
 
 def agenda_choices(items):

@@ -16,6 +16,20 @@ from meetings.glossary import glossary_entries
 from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
 
 
+def names_in_a_list(names):
+    """ "A", "A and B", "A, B and C" """
+    names = list(names)
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def chair_fact(chairs):
+    """The minutes' chair line: ("Chair:", "John Campion") or ("Co-chairs:", "A and B")."""
+    if not chairs:
+        return ("Chair:", "Not recorded")
+    label = "Chair:" if len(chairs) == 1 else "Co-chairs:"
+    return (label, names_in_a_list(person.name for person in chairs))
+
+
 def when_line(meeting):
     """ "Tuesday 31 October 2017 @ 10:30" """
     when = date_format(meeting.date, "l j F Y")
@@ -261,8 +275,7 @@ def _review_blocks(review):
     out = [
         Block(
             "para",
-            f"Action arising from the {date_format(action.meeting.date, 'F Y')} meeting "
-            f"({action.reference}):",
+            f"Action arising from the {action.meeting.short_title} meeting ({action.reference}):",
         ),
         Block("para", action.item.title),
         Block("para", action.raised_text_with_due),
@@ -378,7 +391,7 @@ def build_document(meeting, *, public=False):
         title=f"{meeting.title} – Meeting Notes",
         facts=(
             ("Date:", when_line(meeting)),
-            ("Chair:", meeting.chair.name if meeting.chair else "Not recorded"),
+            chair_fact(meeting.ordered_chairs()),
             ("Minutes:", minutes_by or "Not recorded"),
             ("Venue", meeting.venue or "Not recorded"),
         ),

@@ -103,16 +103,53 @@ class Theme(models.Model):
         return self.name
 
 
+class MeetingSeriesQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_on__isnull=True)
+
+
 class MeetingSeries(models.Model):
+    """A run of meetings under one name, chair and standing agenda, such as the monthly
+    holding-to-account meeting or the joint audit committee: all share one action log."""
+
     name = models.CharField(max_length=160, unique=True)
-    default_venue = models.CharField(max_length=200, blank=True)
-    default_start_time = models.TimeField(null=True, blank=True)
-    default_chair = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    short_name = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="How the series is known for short, for example HTA or JAC.",
+    )
+    default_venue = models.CharField("venue", max_length=200, blank=True)
+    default_start_time = models.TimeField("usual start time", null=True, blank=True)
+    rhythm = models.CharField(
+        max_length=200, blank=True, help_text="For example: Monthly, last Tuesday."
+    )
+    chairs = models.ManyToManyField(
+        Person, through="SeriesChair", related_name="series_chaired", blank=True
     )
     default_minute_taker = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="minute-taker",
+        help_text="Anyone, from the OPCC or the force.",
     )
+    minute_taker_capacity = models.CharField(
+        "minute-taker's capacity",
+        max_length=200,
+        blank=True,
+        help_text="As minuted, for example: Policy Officer, OPCC.",
+    )
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A retired series keeps its meetings but opens no new ones.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = MeetingSeriesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -120,6 +157,65 @@ class MeetingSeries(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:series_detail", args=[self.pk])
+
+    def ordered_chairs(self):
+        return [link.person for link in self.chair_links.select_related("person")]
+
+
+class SeriesChair(models.Model):
+    """The chair, or one of the co-chairs, of a series, in the order the minutes name them."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="chair_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["series", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "person"], name="meetings_serieschair_person_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} chairs {self.series}"
+
+
+class UsualAttendee(models.Model):
+    """Someone who usually attends a series: opening its next meeting proposes them present."""
+
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, related_name="usual_attendees"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        "Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The post they attend as, if any.",
+    )
+    capacity = models.CharField(
+        max_length=200, help_text="As minuted: Deputy Chief Constable (DCC)."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["series", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "person"], name="meetings_usualattendee_person_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.capacity}"
 
 
 class ItemKind(models.TextChoices):
@@ -146,7 +242,7 @@ class StandingSection(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    number = models.CharField(max_length=12)
+    number = models.CharField(max_length=40)
     heading = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.ITEM)
     brings_forward = models.BooleanField(
@@ -154,6 +250,7 @@ class StandingSection(models.Model):
         help_text="New meetings list every outstanding action under this section.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["series", "position"]
@@ -192,7 +289,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.exclude(status__in=IN_PROGRESS)
 
     def with_people(self):
-        return self.select_related("series", "chair", "minute_taker")
+        return self.select_related("series", "minute_taker")
 
 
 class Meeting(models.Model):
@@ -200,8 +297,14 @@ class Meeting(models.Model):
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
-    chair = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_chaired"
+    title = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Tells this meeting apart from every other, for example "
+        "Monthly Assurance Meeting October 2017.",
+    )
+    chairs = models.ManyToManyField(
+        Person, through="MeetingChair", related_name="meetings_chaired", blank=True
     )
     minute_taker = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_minuted"
@@ -230,7 +333,12 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.series.name} {date_format(self.date, 'F Y')}"
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.title:
+            self.title = default_title(self.series, self.date, exclude=self.pk)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
@@ -240,9 +348,17 @@ class Meeting(models.Model):
         url = reverse("meetings:record", args=[self.pk])
         return f"{url}#item-{item.pk}" if item else url
 
+    def ordered_chairs(self):
+        return [link.person for link in self.chair_links.select_related("person")]
+
     @property
-    def title(self):
-        return f"{self.series.name} {date_format(self.date, 'F Y')}"
+    def short_title(self):
+        """The title without the series' name, as an action's review names the meeting it
+        came from: "July 2017", or "15 July 2025" in a month with two meetings."""
+        name = self.series.name
+        if self.title.startswith(f"{name} ") and len(self.title) > len(name) + 1:
+            return self.title[len(name) + 1 :]
+        return self.title
 
     @property
     def in_progress(self):
@@ -260,6 +376,42 @@ class Meeting(models.Model):
     def month(self):
         """The first of the meeting's month: how actions say which meeting they come back to."""
         return self.date.replace(day=1)
+
+
+def default_title(series, date, *, exclude=None):
+    """ "<series> <Month YYYY>"; when that is taken (the series meets twice in a month),
+    "<series> <d Month YYYY>"; numbered in the unlikely case that is taken too."""
+    taken = set(
+        Meeting.objects.exclude(pk=exclude)
+        .filter(title__startswith=series.name)
+        .values_list("title", flat=True)
+    )
+    month = f"{series.name} {date_format(date, 'F Y')}"
+    if month not in taken:
+        return month
+    day = f"{series.name} {date_format(date, 'j F Y')}"
+    candidates = [day, *(f"{day} ({n})" for n in range(2, 1000))]
+    return next(title for title in candidates if title not in taken)
+
+
+class MeetingChair(models.Model):
+    """The chair, or one of the co-chairs, of a meeting, in the order the minutes name them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="chair_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="meetings_meetingchair_person_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} chairs {self.meeting}"
 
 
 class Attendance(models.Model):
@@ -328,7 +480,9 @@ class AgendaItem(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    number = models.CharField(max_length=12, help_text='As minuted: "1.1", "5a", "AOB".')
+    number = models.CharField(
+        max_length=40, help_text='As minuted: "1.1", "5a", "AOB", "HTA/2019/07/3.1".'
+    )
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.ITEM)
     heading = models.CharField(max_length=300)

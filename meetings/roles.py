@@ -46,6 +46,16 @@ def require_recorder(user):
         raise PermissionDenied("Only OPCC staff record minutes.")
 
 
+def can_manage_series(user):
+    """Create, edit and retire meeting series: OPCC staff, who run the meetings."""
+    return is_opcc_staff(user)
+
+
+def require_series_manager(user):
+    if not can_manage_series(user):
+        raise PermissionDenied("Only OPCC staff manage meeting series.")
+
+
 def can_agree_minutes(user):
     return is_commissioner(user)
 

@@ -215,14 +215,46 @@ def next_position(meeting, parent=None):
     return 0 if current is None else current + 1
 
 
+def set_chairs(owner, chairs):
+    """Make ``owner``'s chair links (a meeting's or a series') exactly ``chairs``, in order,
+    touching only the links that change so that their history says what changed."""
+    links = {link.person_id: link for link in owner.chair_links.all()}
+    wanted = [person.pk for person in chairs]
+    for person_id, link in links.items():
+        if person_id not in wanted:
+            link.delete()
+    model = owner.chair_links.model
+    for position, person in enumerate(chairs):
+        link = links.get(person.pk)
+        if link is None:
+            model.objects.create(
+                **{owner.chair_links.field.name: owner}, person=person, position=position
+            )
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+
+
 @transaction.atomic
-def open_meeting(series, **details):
-    """Create a meeting with the series' standing agenda.
+def open_meeting(series, *, chairs=(), attendances=(), **details):
+    """Create a meeting with its chairs, the series' standing agenda and the attendance
+    planned from the series' usual attendees: (usual attendee, presence, reason) each.
 
     Items brought forward are added by the action log (``actions.services.bring_forward``),
     which the caller runs next: this app does not know about actions.
     """
     meeting = Meeting.objects.create(series=series, **details)
+    set_chairs(meeting, chairs)
+    for position, (usual, presence, reason) in enumerate(attendances):
+        Attendance.objects.create(
+            meeting=meeting,
+            person=usual.person,
+            post=usual.post,
+            capacity=usual.capacity,
+            presence=presence,
+            reason=reason if presence == Attendance.Presence.APOLOGIES else "",
+            position=position,
+        )
     created = {}
     for position, section in enumerate(series.standing_sections.order_by("position")):
         created[section.pk] = AgendaItem.objects.create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import series_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -27,4 +27,12 @@ urlpatterns = [
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/delete/", views.finding_delete, name="finding_delete"),
     path("findings/<int:pk>/move/", views.finding_move, name="finding_move"),
+    path("series/", series_views.SeriesListView.as_view(), name="series_list"),
+    path("series/add/", series_views.SeriesCreateView.as_view(), name="series_create"),
+    path("series/<int:pk>/", series_views.SeriesDetailView.as_view(), name="series_detail"),
+    path("series/<int:pk>/edit/", series_views.SeriesUpdateView.as_view(), name="series_edit"),
+    path("series/<int:pk>/attendees/", series_views.series_attendees, name="series_attendees"),
+    path("series/<int:pk>/agenda/", series_views.series_agenda, name="series_agenda"),
+    path("series/<int:pk>/retire/", series_views.series_retire, name="series_retire"),
+    path("series/<int:pk>/restore/", series_views.series_restore, name="series_restore"),
 ]

@@ -21,7 +21,7 @@ from meetings.forms import (
     first_submission,
 )
 from meetings.history import describe_changes
-from meetings.minutes import minutes_rows
+from meetings.minutes import chair_fact, minutes_rows
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -59,7 +59,7 @@ class MeetingListView(ListView):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(series_list=MeetingSeries.objects.all(), **kwargs)
+        return super().get_context_data(series_list=MeetingSeries.objects.active(), **kwargs)
 
 
 class MeetingDetailView(DetailView):
@@ -91,7 +91,7 @@ def minutes_download(request, pk, kind):
     public = public_version(request)
     context = document_context(meeting, public=public)
     suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
-    filename = f"{meeting.series.name} {meeting.date:%Y-%m} minutes{suffix}.{kind}"
+    filename = f"{meeting.title} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         body = minutes_docx(context["doc"])
@@ -189,10 +189,19 @@ class MeetingCreateView(OnceOnlyCreateMixin, RecorderRequiredMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.series = get_object_or_404(MeetingSeries, pk=kwargs["series_pk"])
+        if self.series.retired_on and request.user.is_authenticated:
+            roles.require_recorder(request.user)
+            messages.error(request, f"{self.series} is retired: it opens no new meetings.")
+            return redirect(self.series)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "series": self.series}
+        return {
+            **super().get_form_kwargs(),
+            "series": self.series,
+            "chairs": self.series.ordered_chairs(),
+            "usual_attendees": self.series.usual_attendees.select_related("person", "post"),
+        }
 
     def get_initial(self):
         last = self.series.meetings.order_by("-date").first()
@@ -201,9 +210,9 @@ class MeetingCreateView(OnceOnlyCreateMixin, RecorderRequiredMixin, CreateView):
             "start_time": (last.next_meeting_time if last else None)
             or self.series.default_start_time,
             "venue": self.series.default_venue,
-            "chair": self.series.default_chair,
             "minute_taker": self.series.default_minute_taker,
-            "minute_taker_capacity": last.minute_taker_capacity if last else "",
+            "minute_taker_capacity": self.series.minute_taker_capacity
+            or (last.minute_taker_capacity if last else ""),
         }
 
     def get_context_data(self, **kwargs):
@@ -214,12 +223,20 @@ class MeetingCreateView(OnceOnlyCreateMixin, RecorderRequiredMixin, CreateView):
         return opened.get_record_url() if opened else reverse("meetings:list")
 
     def create(self, form):
-        details = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "submission")}
         try:
-            meeting = services.open_meeting(self.series, **details)
+            meeting = services.open_meeting(
+                self.series,
+                chairs=form.cleaned_data["chairs"],
+                attendances=form.planned_attendances(),
+                **form.meeting_details(),
+            )
         except IntegrityError:
-            # Another officer opened the same meeting a moment ago.
-            form.add_error("date", form.duplicate_error(form.cleaned_data["date"]))
+            # Another officer opened the same meeting, or took the title, a moment ago.
+            date, title = form.cleaned_data["date"], form.cleaned_data["title"]
+            if self.series.meetings.filter(date=date).exists():
+                form.add_error("date", form.duplicate_error(date))
+            else:
+                form.add_error("title", form.title_error(title))
             return self.form_invalid(form)
         # Function-level import: the minutes do not depend on the action log at module level.
         from actions.reviews import bring_forward
@@ -249,8 +266,15 @@ class MeetingUpdateView(DraftMeetingMixin, UpdateView):
         return {**kwargs, "series": self.meeting.series}
 
     def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except IntegrityError:
+            # Another meeting took the title a moment ago.
+            form.add_error("title", form.title_error(form.cleaned_data["title"]))
+            return self.form_invalid(form)
         messages.success(self.request, "Meeting details saved.")
-        return super().form_valid(form)
+        return response
 
 
 class MeetingRecordView(RecorderRequiredMixin, DetailView):
@@ -274,6 +298,7 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         present = Attendance.Presence.PRESENT
         return super().get_context_data(
             rows=minutes_rows(self.object, with_trails=True),
+            chair_fact=chair_fact(self.object.ordered_chairs()),
             present=[a for a in attendances if a.presence == present],
             apologies=[a for a in attendances if a.presence != present],
             attendance_form=AttendanceForm(meeting=self.object),

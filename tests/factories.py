@@ -53,6 +53,9 @@ class SeriesFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = "Monthly Assurance Meeting"
+    short_name = factory.LazyAttribute(
+        lambda series: "".join(word[0] for word in series.name.split()).upper()
+    )
     default_venue = "Meeting Room 1.38 – Hindlip"
     default_start_time = datetime.time(10, 30)
 

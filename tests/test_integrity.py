@@ -30,7 +30,10 @@ def officer(client, demo):
 def november(demo):
     october = Meeting.objects.get(date="2017-10-31")
     meeting = open_meeting(
-        october.series, date=datetime.date(2017, 11, 29), chair=october.chair, venue="Hindlip"
+        october.series,
+        date=datetime.date(2017, 11, 29),
+        chairs=october.ordered_chairs(),
+        venue="Hindlip",
     )
     bring_forward(meeting)
     return meeting
@@ -132,7 +135,7 @@ def test_a_meeting_opened_twice_is_opened_once(officer):
     series = MeetingSeries.objects.get()
     url = reverse("meetings:create", args=[series.pk])
     october = Meeting.objects.get(date="2017-10-31")
-    data = {"date": "2017-11-29", "chair": october.chair_id, "submission": TOKEN}
+    data = {"date": "2017-11-29", "chair_1": october.ordered_chairs()[0].pk, "submission": TOKEN}
     first = officer.post(url, data)
     second = officer.post(url, data)
     november = Meeting.objects.get(date="2017-11-29")

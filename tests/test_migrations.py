@@ -110,3 +110,61 @@ def test_existing_actions_get_their_as_raised_record_and_agreed_minutes_a_frozen
     assert [line["owners"] for line in version.content["full"]["summary"]] == ["DCC"]
     assert [line["due"] for line in version.content["full"]["summary"]] == ["By end January 2018"]
     assert version.content["public"]["summary"] == []
+
+
+SERIES_BEFORE = [("meetings", "0008_submission_tokens")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_chair_is_carried_over_and_every_meeting_gets_a_title_of_its_own():
+    old = migrate(SERIES_BEFORE)
+    try:
+        Series = old.get_model("meetings", "MeetingSeries")
+        Meeting = old.get_model("meetings", "Meeting")
+        HistoricalMeeting = old.get_model("meetings", "HistoricalMeeting")
+        Person = old.get_model("meetings", "Person")
+        campion = Person.objects.create(name="John Campion", initials="JC", organisation="opcc")
+        onslow = Person.objects.create(name="Tracey Onslow", initials="TO", organisation="opcc")
+        monthly = Series.objects.create(name="Monthly Assurance Meeting", default_chair=campion)
+        Series.objects.create(name="Mental Assurance Meeting")  # the same initials, MAM
+        meetings = [
+            Meeting.objects.create(series=monthly, date=datetime.date(*day), chair=chair)
+            for day, chair in [
+                ((2025, 7, 1), campion),
+                ((2025, 7, 29), onslow),
+                ((2025, 8, 26), None),
+            ]
+        ]
+        HistoricalMeeting.objects.create(
+            id=meetings[1].pk,
+            series=monthly,
+            date=meetings[1].date,
+            status="draft",
+            version=1,
+            history_date=datetime.datetime(2025, 7, 29, 12, tzinfo=datetime.UTC),
+            history_type="+",
+        )
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    from meetings.models import Meeting as CurrentMeeting
+    from meetings.models import MeetingSeries as CurrentSeries
+
+    assert list(CurrentSeries.objects.order_by("pk").values_list("name", "short_name")) == [
+        ("Monthly Assurance Meeting", "MAM"),
+        ("Mental Assurance Meeting", "MAM2"),
+    ]
+    series = CurrentSeries.objects.get(short_name="MAM")
+    assert [p.name for p in series.ordered_chairs()] == ["John Campion"]
+    assert [
+        (m.title, [p.name for p in m.ordered_chairs()])
+        for m in CurrentMeeting.objects.order_by("date")
+    ] == [
+        ("Monthly Assurance Meeting July 2025", ["John Campion"]),
+        ("Monthly Assurance Meeting 29 July 2025", ["Tracey Onslow"]),
+        ("Monthly Assurance Meeting August 2025", []),
+    ]
+    assert list(CurrentMeeting.history.values_list("title", flat=True)) == [
+        "Monthly Assurance Meeting 29 July 2025"
+    ]

@@ -25,7 +25,11 @@ def november(officer):
     october = Meeting.objects.get(date="2017-10-31")
     officer.post(
         reverse("meetings:create", args=[MeetingSeries.objects.get().pk]),
-        {"date": "2017-11-29", "chair": october.chair_id, "minute_taker": october.minute_taker_id},
+        {
+            "date": "2017-11-29",
+            "chair_1": october.ordered_chairs()[0].pk,
+            "minute_taker": october.minute_taker_id,
+        },
     )
     return Meeting.objects.get(date="2017-11-29")
 

@@ -255,7 +255,7 @@ def test_officer_enters_the_october_2017_meeting_through_the_browser(
         october["date"],
         start=october["start_time"],
         venue=october["venue"],
-        chair=person(october["chair"]),
+        chair=person(october["chairs"][0]),
         minute_taker=person(october["minute_taker"]),
         capacity=october["minute_taker_capacity"],
         next_on=october["next_meeting_date"],
@@ -486,7 +486,7 @@ def open_november():
         date=data.OCTOBER["next_meeting_date"],
         start_time=data.OCTOBER["next_meeting_time"],
         venue=series.default_venue,
-        chair=series.default_chair,
+        chairs=series.ordered_chairs(),
         minute_taker=series.default_minute_taker,
     )
     bring_forward(meeting)

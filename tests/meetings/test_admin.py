@@ -95,14 +95,20 @@ def test_the_admin_shows_agreed_minutes_read_only_and_refuses_a_change(admin_cli
     assert (meeting.venue, meeting.status) == ("Hindlip", "agreed")
 
 
-def test_the_admin_page_of_agreed_minutes_offers_no_change_to_their_attendance(admin_client):
+def test_the_admin_page_of_agreed_minutes_offers_no_change_to_their_chairs_or_attendance(
+    admin_client,
+):
     attendance = AttendanceFactory(meeting=MeetingFactory(status="agreed"))
     response = admin_client.get(
         reverse("admin:meetings_meeting_change", args=[attendance.meeting_id])
     )
-    [formset] = response.context["inline_admin_formsets"]
-    assert (
-        formset.has_add_permission,
-        formset.has_change_permission,
-        formset.has_delete_permission,
-    ) == (False, False, False)
+    formsets = response.context["inline_admin_formsets"]
+    assert [
+        (
+            formset.opts.model.__name__,
+            formset.has_add_permission,
+            formset.has_change_permission,
+            formset.has_delete_permission,
+        )
+        for formset in formsets
+    ] == [("MeetingChair", False, False, False), ("Attendance", False, False, False)]

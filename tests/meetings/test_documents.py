@@ -39,7 +39,7 @@ def test_the_word_minutes_hold_every_action_owner_and_due_wording(client, octobe
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     assert response["Content-Disposition"] == (
-        'attachment; filename="Monthly Assurance Meeting 2017-10 minutes.docx"'
+        'attachment; filename="Monthly Assurance Meeting October 2017 minutes.docx"'
     )
     text = docx_text(response.content)
     assert "Monthly Assurance Meeting October 2017 – Meeting Notes" in text

@@ -48,7 +48,7 @@ def open_next(previous, date):
         date=date,
         start_time=datetime.time(10, 30),
         venue=previous.venue,
-        chair=previous.chair,
+        chairs=previous.ordered_chairs(),
         minute_taker=previous.minute_taker,
     )
     bring_forward(meeting)
@@ -403,11 +403,11 @@ def test_a_second_outcome_for_one_review_is_refused_and_the_typed_text_kept(octo
 def test_agreed_minutes_come_from_their_frozen_version_not_the_live_rows(october):
     """A change no page allows (the admin, a shell) still cannot reach agreed minutes."""
     before = snapshot(october)
-    Person.objects.filter(pk=october.chair_id).update(name="Someone Else")
+    Person.objects.filter(pk=october.ordered_chairs()[0].pk).update(name="Someone Else")
     october.items.filter(number="4", parent=None).update(heading="Renamed afterwards")
     Action.objects.filter(reference="2017/10-06").update(raised_owners="XX")
     assert snapshot(october) == before
     november = open_next(october, datetime.date(2017, 11, 29))
-    Person.objects.filter(pk=november.chair_id).update(name="A New Chair")
+    Person.objects.filter(pk=november.ordered_chairs()[0].pk).update(name="A New Chair")
     live = minutes_document(Meeting.objects.get(pk=november.pk))
     assert live.facts[1] == ("Chair:", "A New Chair")

@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from actions.models import Action, ActionReview, Status
 from meetings import roles, services
-from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, MinutesEvent
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Finding,
+    Meeting,
+    MeetingSeries,
+    MinutesEvent,
+    Person,
+)
 from tests.factories import (
     ActionFactory,
     ItemFactory,
@@ -37,7 +45,7 @@ def open_november(client):
             "date": "2017-11-29",
             "start_time": "10:30",
             "venue": "Meeting Room 1.38 – Hindlip",
-            "chair": october().chair_id,
+            "chair_1": october().ordered_chairs()[0].pk,
             "minute_taker": october().minute_taker_id,
             "minute_taker_capacity": "Policy Officer, OPCC",
         },
@@ -55,10 +63,14 @@ def test_new_meeting_proposes_the_date_venue_and_people_recorded_last_time(offic
         "date": datetime.date(2017, 11, 29),
         "start_time": datetime.time(10, 30),
         "venue": "Meeting Room 1.38 – Hindlip",
-        "chair": series.default_chair,
         "minute_taker": series.default_minute_taker,
         "minute_taker_capacity": "Policy Officer, OPCC",
     }
+    assert [form[name].initial for name in ("chair_1", "chair_2", "chair_3")] == [
+        Person.objects.get(initials="JC").pk,
+        None,
+        None,
+    ]
 
 
 def test_a_new_meeting_has_the_standing_agenda_and_every_due_action_brought_forward(officer):

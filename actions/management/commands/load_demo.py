@@ -22,7 +22,7 @@ from meetings.models import (
     StandingSection,
     Theme,
 )
-from meetings.services import set_minutes_status
+from meetings.services import set_chairs, set_minutes_status
 
 DEMO_PASSWORD = "assurance-demo"
 LOGIN_ROLES = {
@@ -125,15 +125,13 @@ def _posts(people):
 
 def _series(people):
     spec = dict(data.SERIES)
-    chair, minute_taker = (
-        people[spec.pop("default_chair")],
-        people[spec.pop("default_minute_taker")],
-    )
+    chairs = [people[initials] for initials in spec.pop("chairs")]
+    minute_taker = people[spec.pop("default_minute_taker")]
     series, created = MeetingSeries.objects.get_or_create(
-        name=spec.pop("name"),
-        defaults={**spec, "default_chair": chair, "default_minute_taker": minute_taker},
+        name=spec.pop("name"), defaults={**spec, "default_minute_taker": minute_taker}
     )
     if created:
+        set_chairs(series, chairs)
         position = 0
         for number, heading, kind, brings_forward, children in data.STANDING_SECTIONS:
             parent = StandingSection.objects.create(
@@ -172,10 +170,10 @@ def _earlier_meeting(series, spec, people, posts, themes):
         date=spec["date"],
         start_time=series.default_start_time,
         venue=series.default_venue,
-        chair=people["JC"],
         minute_taker=people["JI"],
         minute_taker_capacity="Policy Officer, OPCC",
     )
+    set_chairs(meeting, [people["JC"]])
     number, heading, theme = spec["item"]
     item = AgendaItem.objects.create(
         meeting=meeting, number=number, heading=heading, theme=themes[theme]
@@ -199,12 +197,12 @@ def _october(series, people, posts, themes):
         date=spec["date"],
         start_time=spec["start_time"],
         venue=spec["venue"],
-        chair=people[spec["chair"]],
         minute_taker=people[spec["minute_taker"]],
         minute_taker_capacity=spec["minute_taker_capacity"],
         next_meeting_date=spec["next_meeting_date"],
         next_meeting_time=spec["next_meeting_time"],
     )
+    set_chairs(meeting, [people[initials] for initials in spec["chairs"]])
     items_by_number = {}
     for position, item_spec in enumerate(data.OCTOBER_ITEMS):
         _item(meeting, None, position, item_spec, items_by_number, people, posts, themes)
