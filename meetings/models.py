@@ -103,6 +103,12 @@ class Theme(models.Model):
         return self.name
 
 
+class ReferenceScheme(models.TextChoices):
+    YEAR_MONTH_SEQUENCE = "year_month_seq", "Year/month-number, as 2017/10-04"
+    YEAR_SEQUENCE = "year_seq", "Year/number running through the year, as 2019/07"
+    TYPED = "typed", "Typed by the officer"
+
+
 class MeetingSeries(models.Model):
     name = models.CharField(max_length=160, unique=True)
     default_venue = models.CharField(max_length=200, blank=True)
@@ -112,6 +118,19 @@ class MeetingSeries(models.Model):
     )
     default_minute_taker = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # How this series numbers its actions: each body keeps the references it has always used.
+    reference_scheme = models.CharField(
+        max_length=20,
+        choices=ReferenceScheme.choices,
+        default=ReferenceScheme.YEAR_MONTH_SEQUENCE,
+        help_text="How the series' action references are made.",
+    )
+    reference_prefix = models.CharField(
+        max_length=4,
+        blank=True,
+        help_text='A letter before each reference, for the body that raised it: "J" makes '
+        '"J2019/07".',
     )
 
     class Meta:
