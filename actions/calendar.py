@@ -5,10 +5,11 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from icalendar import Calendar, Event
 
-from actions.models import Action
+from actions.models import Action, DueKind
 from meetings.models import Meeting
 
 MEETING_LENGTH = datetime.timedelta(hours=2)
@@ -67,20 +68,27 @@ def feed_for(user):
             )
         )
 
+    # Dues by a date, and at a meeting once it is arranged (on that meeting's day, wherever
+    # it moves). An open-ended due has no day to show.
     actions = (
         Action.objects.visible_to(user)
         .owned_by_user(user)
         .outstanding()
-        .filter(due_date__isnull=False)
-        .order_by("due_date", "reference")
+        .filter(Q(due_date__isnull=False) | Q(due_at__isnull=False))
+        .exclude(due_kind=DueKind.OPEN)
+        .select_related("due_at__series")
     )
-    for action in actions:
+    dated = sorted(
+        ((action.due_date or action.due_at.date, action) for action in actions),
+        key=lambda pair: (pair[0], pair[1].reference),
+    )
+    for day, action in dated:
         event = Event()
         event.add("uid", f"action-{action.pk}-due@{DOMAIN}")
         event.add("summary", f"Action {action.reference} due")
         event.add("description", action.text)
-        event.add("dtstart", action.due_date)
-        event.add("dtend", action.due_date + datetime.timedelta(days=1))
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
         calendar.add_component(event)
 
     for component in calendar.walk("VEVENT"):

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 
-from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q
+from actions.models import (
+    Action,
+    ActionEvent,
+    Body,
+    Status,
+    next_meeting,
+    overdue_q,
+    unowned_q,
+)
 from meetings.models import Person, Post
 
 CHART_MONTHS = 12
@@ -79,7 +87,8 @@ def _last_months(today, count):
 def _group_by_owner(actions):
     """An action with several owners shows under each: each owner must bring an update.
 
-    Posts come first, most senior first, then people by name, then ALL.
+    Posts come first, most senior first, then people by name, then bodies, then those
+    still to be allocated.
     """
     groups = {}
 
@@ -92,10 +101,10 @@ def _group_by_owner(actions):
             add((0, post.seniority, post.abbreviation), f"{post.abbreviation}{holder}", action)
         for person in action.owner_people.all():
             add((1, 0, person.name), f"{person.name} ({person.initials})", action)
-        if action.owned_by_all:
-            add((2, 0, ""), "ALL", action)
+        for body in action.owner_bodies.all():
+            add((2, 0, body.label), f"{body.name} ({body.label})", action)
         if not action.owner_labels:
-            add((3, 0, ""), "No owner recorded", action)
+            add((3, 0, ""), "To be allocated (TBA): no owner yet", action)
     return [groups[key] for key in sorted(groups)]
 
 
@@ -130,6 +139,7 @@ def _owner_counts(today):
     owners = [
         (Post.objects.select_related("holder"), lambda p: p.abbreviation),
         (Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
+        (Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
     for queryset, label in owners:
         for owner in queryset.annotate(**counted("actions")):
@@ -143,11 +153,6 @@ def _owner_counts(today):
                         owner.n_closed,
                     )
                 )
-    everyone = Action.objects.filter(owned_by_all=True)
-    all_counts = _totals(everyone, today)
-    if all_counts.open or all_counts.awaiting or all_counts.closed_this_year:
-        all_counts.label = "ALL"
-        rows.append(all_counts)
     return rows
 
 
@@ -236,6 +241,8 @@ def dashboard(today):
     )
     bars = monthly_chart(today)
     return {
+        # Flagged until each has an owner: giving one is a reassignment.
+        "unowned": Action.objects.outstanding().filter(unowned_q()).count(),
         "today": today,
         "next_meeting": coming,
         "due": due,

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import Action, Status
-from meetings.models import Meeting, Person, Post, Theme
+from actions.models import Action, Body, Status, unowned_q
+from meetings.models import Meeting, MeetingSeries, Person, Post, Theme
 
 
 def _meetings(request):
@@ -17,6 +17,15 @@ class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search reference and text", method="search")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     owner = django_filters.ChoiceFilter(label="Owner", method="filter_owner", empty_label="Anyone")
+    unowned = django_filters.BooleanFilter(
+        label="To be allocated (TBA) only",
+        method="filter_unowned",
+        widget=forms.CheckboxInput,
+    )
+    # References are unique within a series only: "2019/07" may be two series' actions.
+    series = django_filters.ModelChoiceFilter(
+        queryset=MeetingSeries.objects.all(), label="Series", empty_label="Any series"
+    )
     meeting = django_filters.ModelChoiceFilter(
         queryset=_meetings, label="Raised at", empty_label="Any meeting"
     )
@@ -67,7 +76,12 @@ class ActionFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         posts = [(f"post-{p.pk}", f"{p.abbreviation} ({p.title})") for p in Post.objects.all()]
         people = [(f"person-{p.pk}", f"{p.name} ({p.initials})") for p in Person.objects.all()]
-        self.filters["owner"].extra["choices"] = [("Posts", posts), ("People", people)]
+        bodies = [(f"body-{b.pk}", f"{b.name} ({b.label})") for b in Body.objects.all()]
+        self.filters["owner"].extra["choices"] = [
+            ("Posts", posts),
+            ("People", people),
+            ("Bodies", bodies),
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(text__icontains=value))
@@ -76,9 +90,16 @@ class ActionFilter(django_filters.FilterSet):
         kind, _, pk = value.partition("-")
         if kind == "post":
             return queryset.filter(pk__in=Action.objects.filter(owner_posts=pk).values("pk"))
+        if kind == "body":
+            return queryset.filter(pk__in=Action.objects.filter(owner_bodies=pk).values("pk"))
         # A person owns what they own by name and what the posts they hold own.
         owned = Action.objects.filter(Q(owner_people=pk) | Q(owner_posts__holder=pk))
         return queryset.filter(pk__in=owned.values("pk"))
+
+    def filter_unowned(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Action.objects.filter(unowned_q()).values("pk"))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset

@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import Action, ActionReview, Status
+from actions.models import TO_BE_ALLOCATED, Action, ActionReview, Body, DueKind, Status
 from meetings.forms import (
     CrispyMixin,
     DateInput,
@@ -13,7 +14,7 @@ from meetings.forms import (
     plain_text_formfield,
     validate_plausible_date,
 )
-from meetings.models import Person, Post
+from meetings.models import Meeting, MeetingSeries, Person, Post, ReferenceScheme
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -150,7 +151,203 @@ class MonthField(forms.DateField):
         return date.replace(day=1) if date else None
 
 
-class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+def _body_label(body):
+    return f"{body.name} ({body.label})"
+
+
+def bodies_offered(action=None):
+    """The bodies in use, and a retired one the action already has."""
+    current = action.owner_bodies.values("pk") if action is not None and action.pk else []
+    return Body.objects.filter(Q(retired=False) | Q(pk__in=current))
+
+
+def _due_initial(action, prefix=""):
+    return {
+        f"{prefix}due_kind": action.due_kind,
+        f"{prefix}due_date": action.due_date,
+        f"{prefix}due_meeting": action.due_meeting,
+        f"{prefix}due_series": action.due_series,
+        f"{prefix}due_at": action.due_at if action.due_kind == DueKind.MEETING else None,
+        f"{prefix}due_wording": action.due_wording,
+    }
+
+
+def due_form_fields(prefix="", labels=None):
+    """The fields of a due as minutes give it: its kind, and the fields of each kind."""
+    labels = labels or {}
+    kind = forms.ChoiceField(
+        label=labels.get("kind", "Due"),
+        choices=[
+            (DueKind.NONE, "Not set"),
+            (DueKind.DATE, "By a date"),
+            (DueKind.MONTH, "At the meeting in a month (“by March”, “November’s HTA”)"),
+            (DueKind.MEETING, "At a meeting (“the next Joint Audit Committee”)"),
+            (DueKind.OPEN, "Open-ended (“until all cases have been closed”)"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Then fill in the fields of that kind below.",
+    )
+    date = forms.DateField(
+        label=labels.get("date", "Due by"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        help_text="For a due by a date.",
+    )
+    month = MonthField(
+        label=labels.get("month", "Due at the meeting in"),
+        required=False,
+        help_text="For a due at a meeting: the month of the meeting it must come back to.",
+    )
+    series = forms.ModelChoiceField(
+        queryset=MeetingSeries.objects.all(),
+        label="Of the series",
+        required=False,
+        empty_label="The series of this meeting",
+        help_text="For a due at a meeting or a month: the series of that meeting. A due at a "
+        "meeting without a particular meeting is the next meeting of the series.",
+    )
+    at = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="At the particular meeting",
+        required=False,
+        empty_label="The next meeting of the series",
+        help_text="For a due at a meeting that has already been arranged.",
+    )
+    at.label_from_instance = lambda due_meeting: (
+        f"{due_meeting.title} ({date_format(due_meeting.date, 'j F Y')})"
+    )
+    wording = PlainTextField(
+        label=labels.get("wording", "Due as minuted"),
+        required=False,
+        max_length=200,
+        help_text='As minuted, for example "By end January 2018" or "when the report is '
+        'published". Needed for an open-ended due.',
+    )
+    return {
+        f"{prefix}due_kind": kind,
+        f"{prefix}due_date": date,
+        f"{prefix}due_meeting": month,
+        f"{prefix}due_series": series,
+        f"{prefix}due_at": at,
+        f"{prefix}due_wording": wording,
+    }
+
+
+def clean_due(form, cleaned, meeting, prefix="", later_than_meeting=True):
+    """Each kind of due with the fields it needs, each error beside its field.
+
+    ``later_than_meeting``: the due must be after the meeting (a carried-forward due), not
+    merely on or after it (a new action may be due the day it is raised).
+    """
+    names = {part: f"{prefix}{field}" for part, field in DUE_PARTS.items()}
+    kind = cleaned.get(names["kind"]) or ""
+    due_date, month = cleaned.get(names["date"]), cleaned.get(names["month"])
+    series, at = cleaned.get(names["series"]), cleaned.get(names["at"])
+    inferred = not kind
+    if inferred:
+        # An older form, or one sent without a kind: the kind is what was filled in.
+        kind = DueKind.DATE if due_date else DueKind.MONTH if month else ""
+        cleaned[names["kind"]] = kind
+    needed = {
+        DueKind.DATE: ("date", "Give the date it is due by."),
+        DueKind.MONTH: ("month", "Give the month of the meeting it comes back to."),
+        DueKind.OPEN: (
+            "wording",
+            "Say how the minutes word an open-ended due, for example “until all cases "
+            "have been closed”.",
+        ),
+    }
+    if kind in needed:
+        part, message = needed[kind]
+        if not cleaned.get(names[part]) and names[part] not in form.errors:
+            form.add_error(names[part], ValidationError(message, code="required"))
+    when = date_format(meeting.date, "j F Y")
+    if due_date and (kind == DueKind.DATE or inferred) and names["date"] not in form.errors:
+        if later_than_meeting and due_date <= meeting.date:
+            form.add_error(
+                names["date"],
+                ValidationError(
+                    f"The new due date must be after this meeting ({when}).", code="past"
+                ),
+            )
+        elif due_date < meeting.date:
+            form.add_error(
+                names["date"],
+                ValidationError(
+                    f"The due date is before the meeting the action arose at ({when}).",
+                    code="due_before_meeting",
+                ),
+            )
+    own_series = series is None or series.pk == meeting.series_id
+    if (
+        month
+        and (kind == DueKind.MONTH or inferred)
+        and own_series
+        and month <= meeting.month
+        and names["month"] not in form.errors
+    ):
+        form.add_error(
+            names["month"],
+            ValidationError(
+                "The action must come back to a later meeting than this one.",
+                code="due_meeting_not_later",
+            ),
+        )
+    if at and kind == DueKind.MEETING and series is not None and at.series_id != series.pk:
+        form.add_error(
+            names["at"],
+            ValidationError(
+                f"{at.title} is not a meeting of the {series.name}.", code="wrong_series"
+            ),
+        )
+    return kind
+
+
+DUE_PARTS = {
+    "kind": "due_kind",
+    "date": "due_date",
+    "month": "due_meeting",
+    "series": "due_series",
+    "at": "due_at",
+    "wording": "due_wording",
+}
+
+
+def offer_due_meetings(form, meeting, prefix=""):
+    """The meetings an action raised or reviewed at ``meeting`` may be due at: later ones."""
+    form.fields[f"{prefix}due_series"].empty_label = f"{meeting.series.name} (this series)"
+    form.fields[f"{prefix}due_at"].queryset = Meeting.objects.filter(
+        date__gt=meeting.date
+    ).select_related("series")
+
+
+# The due fields, declared once for the forms that give an action a due (or a new one).
+DueFields = type("DueFields", (forms.Form,), due_form_fields())
+NewDueFields = type(
+    "NewDueFields",
+    (forms.Form,),
+    due_form_fields(
+        prefix="new_",
+        labels={"kind": "New due", "date": "New due date", "month": "Or the meeting in"},
+    ),
+)
+NewDueFields.base_fields["new_due_kind"].help_text = "For an action carried forward."
+# Carried forward: "not set" is no choice.
+NewDueFields.base_fields["new_due_kind"].choices = NewDueFields.base_fields["new_due_kind"].choices[
+    1:
+]
+
+
+TBA_HELP = (
+    "Leave every owner empty if the meeting left the owner to be allocated: the ACTION "
+    "column then reads TBA (to be allocated), and the dashboard flags the action until it "
+    "is given an owner."
+)
+
+
+class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
     """An action arising: its wording, who owns it and when it is due."""
 
     text = PlainTextField(
@@ -160,12 +357,6 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
         error_messages={"required": "Write the action."},
     )
 
-    due_meeting = MonthField(
-        required=False,
-        label="Due at the meeting in",
-        help_text="The month of the meeting it must come back to.",
-    )
-
     class Meta:
         model = Action
         formfield_callback = plain_text_formfield
@@ -173,35 +364,45 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "text",
             "owner_posts",
             "owner_people",
-            "owned_by_all",
-            "due_date",
-            "due_meeting",
-            "due_wording",
+            "owner_bodies",
             "version",
         ]
         widgets = {
             "owner_posts": forms.CheckboxSelectMultiple,
-            "due_date": DateInput,
+            "owner_bodies": forms.CheckboxSelectMultiple,
         }
         field_classes = {
             "owner_posts": ModelMultipleChoiceField,
             "owner_people": ModelMultipleChoiceField,
+            "owner_bodies": ModelMultipleChoiceField,
         }
         labels = {
             "owner_posts": "Owned by posts",
             "owner_people": "Owned by people",
-            "owned_by_all": "Owned by all (ALL)",
-            "due_date": "Due by",
+            "owner_bodies": "Owned by bodies",
         }
         help_texts = {
+            "owner_posts": TBA_HELP,
             "owner_people": "For an action of one person rather than a post, such as the "
             "minute-taker.",
-            "due_wording": 'As minuted, for example "By end January 2018" or "in two months".',
         }
 
     def __init__(self, *args, meeting, correcting=False, **kwargs):
         self.meeting = meeting
+        instance = kwargs.get("instance")
+        if instance is not None:
+            kwargs.setdefault("initial", {}).update(_due_initial(instance))
         super().__init__(*args, **kwargs)
+        if meeting.series.reference_scheme == ReferenceScheme.TYPED:
+            self.fields["reference"] = forms.CharField(
+                label="Reference",
+                max_length=Action._meta.get_field("reference").max_length,
+                initial=instance.reference if instance else "",
+                help_text=f"As the {meeting.series.name} numbers its actions.",
+                error_messages={"required": "Type the action's reference."},
+            )
+            self.order_fields(["reference"])
+        offer_due_meetings(self, meeting)
         if correcting:
             # Agreed minutes reopened: what changes now is a correction of the record.
             self.fields["reason"] = PlainTextField(
@@ -211,58 +412,35 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                 help_text="Recorded on the action's trail with the correction.",
                 error_messages={"required": "Say why the agreed minutes are corrected."},
             )
-        self.fields["due_date"].validators.append(validate_plausible_date)
         self.fields["owner_posts"].queryset = Post.objects.all()
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
         self.fields["owner_people"].queryset = Person.objects.all()
         self.fields["owner_people"].label_from_instance = lambda person: (
             f"{person.name} ({person.initials})"
         )
+        self.fields["owner_bodies"].queryset = bodies_offered(instance)
+        self.fields["owner_bodies"].label_from_instance = _body_label
 
-    def clean_due_date(self):
-        due_date = self.cleaned_data["due_date"]
-        if due_date and due_date < self.meeting.date:
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        taken = Action.objects.filter(series=self.meeting.series, reference=reference)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
             raise ValidationError(
-                "The due date is before the meeting the action arose at "
-                f"({self.meeting.date:%-d %B %Y}).",
-                code="due_before_meeting",
+                f"{self.meeting.series.name} already has an action {reference}.",
+                code="reference_taken",
             )
-        return due_date
-
-    def clean_due_meeting(self):
-        month = self.cleaned_data["due_meeting"]
-        if month and month <= self.meeting.month:
-            raise ValidationError(
-                "The action must come back to a later meeting than this one.",
-                code="due_meeting_not_later",
-            )
-        return month
+        return reference
 
     def clean(self):
         cleaned = super().clean()
-        require_owner(self, cleaned)
+        clean_due(self, cleaned, self.meeting, later_than_meeting=False)
         return cleaned
 
 
-def require_owner(form, cleaned, prefix=""):
-    """An action must have an owner: a post, a person or all."""
-    posts, people, everyone = (
-        f"{prefix}owner_posts",
-        f"{prefix}owner_people",
-        f"{prefix}owned_by_all",
-    )
-    if not (cleaned.get(posts) or cleaned.get(people) or cleaned.get(everyone)) and not {
-        posts,
-        people,
-    } & set(form.errors):
-        form.add_error(
-            posts,
-            ValidationError("Choose who owns the action: a post, a person or all.", "owner"),
-        )
-
-
 def owner_fields(prefix="", required_note=""):
-    """The three owner fields of an action form, as ``ActionForm`` labels them."""
+    """The owner fields of an action form, as ``ActionForm`` labels them."""
     posts = ModelMultipleChoiceField(
         queryset=Post.objects.all(),
         required=False,
@@ -274,14 +452,21 @@ def owner_fields(prefix="", required_note=""):
         queryset=Person.objects.all(), required=False, label=f"{prefix}Owned by people"
     )
     people.label_from_instance = lambda person: f"{person.name} ({person.initials})"
-    everyone = forms.BooleanField(required=False, label=f"{prefix}Owned by all (ALL)")
-    if required_note:
-        posts.help_text = required_note
-    return posts, people, everyone
+    bodies = ModelMultipleChoiceField(
+        queryset=Body.objects.filter(retired=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=f"{prefix}Owned by bodies",
+    )
+    bodies.label_from_instance = _body_label
+    posts.help_text = required_note or TBA_HELP
+    return posts, people, bodies
 
 
-class ReassignForm(CrispyMixin, forms.Form):
+class ReassignForm(CrispyMixin, DueFields):
     """Between meetings: new owners or a new due for an action, dated and with a reason."""
+
+    field_order = ["on_date", "reason", "owner_posts", "owner_people", "owner_bodies"]
 
     on_date = NotInFutureDateField(label="Date of the change", what="the change")
     reason = PlainTextField(
@@ -291,12 +476,9 @@ class ReassignForm(CrispyMixin, forms.Form):
         help_text="For example: the DCC asked the ACC to lead.",
         error_messages={"required": "Say why the action is reassigned."},
     )
-    owner_posts, owner_people, owned_by_all = owner_fields()
-    due_date = forms.DateField(
-        label="Due by", required=False, widget=DateInput, validators=[validate_plausible_date]
+    owner_posts, owner_people, owner_bodies = owner_fields(
+        required_note="Give the owner here of an action to be allocated (TBA). " + TBA_HELP
     )
-    due_meeting = MonthField(label="Due at the meeting in", required=False)
-    due_wording = PlainTextField(label="Due as worded", required=False, max_length=200)
 
     def __init__(self, *args, action, **kwargs):
         self.action = action
@@ -305,13 +487,13 @@ class ReassignForm(CrispyMixin, forms.Form):
             {
                 "owner_posts": list(action.owner_posts.all()),
                 "owner_people": list(action.owner_people.all()),
-                "owned_by_all": action.owned_by_all,
-                "due_date": action.due_date,
-                "due_meeting": action.due_meeting,
-                "due_wording": action.due_wording,
+                "owner_bodies": list(action.owner_bodies.all()),
+                **_due_initial(action),
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["owner_bodies"].queryset = bodies_offered(action)
+        offer_due_meetings(self, action.meeting)
 
     def clean_on_date(self):
         on_date = self.cleaned_data["on_date"]
@@ -325,12 +507,14 @@ class ReassignForm(CrispyMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        require_owner(self, cleaned)
+        clean_due(self, cleaned, self.action.meeting, later_than_meeting=False)
         return cleaned
 
 
-class ReviewOutcomeForm(CrispyMixin, forms.Form):
+class ReviewOutcomeForm(CrispyMixin, NewDueFields):
     """What the meeting decided about an action brought forward."""
+
+    field_order = ["outcome", "update"]
 
     outcome = forms.ChoiceField(
         label="Outcome",
@@ -352,15 +536,7 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded on the action's trail, dated the day of the meeting.",
     )
-    new_due_date = forms.DateField(
-        label="New due date",
-        required=False,
-        widget=DateInput,
-        validators=[validate_plausible_date],
-    )
-    new_due_meeting = MonthField(label="Or the meeting in", required=False)
-    new_due_wording = PlainTextField(label="Due as minuted", required=False, max_length=200)
-    new_owner_posts, new_owner_people, new_owned_by_all = owner_fields(
+    new_owner_posts, new_owner_people, new_owner_bodies = owner_fields(
         "New owners: ", "Leave the owners empty to keep them as they are."
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -369,10 +545,13 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         self.review = review
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = review.version
+        offer_due_meetings(self, review.item.meeting, prefix="new_")
         if not with_owners:
-            # The record page shows one form per action brought forward: the owner choices
-            # (a query each) stay on the review's own page, linked from there.
-            for name in ("new_owner_posts", "new_owner_people", "new_owned_by_all"):
+            # The record page shows one form per action brought forward: the owner and
+            # meeting choices (a query each) stay on the review's own page, linked from there.
+            for name in ("new_owner_posts", "new_owner_people", "new_owner_bodies"):
+                del self.fields[name]
+            for name in ("new_due_series", "new_due_at"):
                 del self.fields[name]
 
     def clean(self):
@@ -381,21 +560,23 @@ class ReviewOutcomeForm(CrispyMixin, forms.Form):
         meeting = self.review.item.meeting
         if outcome == ActionReview.Outcome.CARRIED_FORWARD:
             due_date, month = cleaned.get("new_due_date"), cleaned.get("new_due_meeting")
-            if not (due_date or month) and not self.errors:
+            chosen = cleaned.get("new_due_kind")
+            if not (chosen or due_date or month) and not self.errors:
                 self.add_error(
                     "new_due_date",
                     ValidationError("Give the new due date or meeting.", code="due_required"),
                 )
-            if due_date and due_date <= meeting.date:
+            if due_date and due_date <= meeting.date and chosen in ("", DueKind.DATE):
                 self.add_error(
                     "new_due_date",
                     ValidationError("The new due date must be after this meeting.", code="past"),
                 )
-            if month and month <= meeting.month:
+            if month and month <= meeting.month and chosen in ("", DueKind.MONTH):
                 self.add_error(
                     "new_due_meeting",
                     ValidationError("Carry it forward to a later meeting.", code="past"),
                 )
+            clean_due(self, cleaned, meeting, prefix="new_")
         if outcome == ActionReview.Outcome.REPLACED and not self.review.item.actions.exists():
             self.add_error(
                 "outcome",
@@ -427,3 +608,42 @@ class BulkCloseForm(forms.Form):
         self.fields["reviews"].label_from_instance = lambda review: (
             f"{review.item.number} {review.action.reference}: {review.action.text}"
         )
+
+
+class BodyForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    """A body minuted as an owner ("ALL", "Officers") and whose My actions its actions are."""
+
+    class Meta:
+        model = Body
+        formfield_callback = plain_text_formfield
+        fields = ["name", "label", "members", "retired", "version"]
+        widgets = {"members": forms.CheckboxSelectMultiple}
+        field_classes = {"members": ModelMultipleChoiceField}
+        labels = {"label": "Label as minuted", "retired": "Retired"}
+        help_texts = {
+            "members": "The body's actions are in these people's My actions, and no one "
+            "else's. A body's action under a restricted item is none of theirs.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Person.objects.all()
+        self.fields["members"].label_from_instance = lambda person: (
+            f"{person.name} ({person.initials})"
+        )
+        if not self.instance.pk:
+            del self.fields["retired"]
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if label == TO_BE_ALLOCATED:
+            raise ValidationError(
+                f"{TO_BE_ALLOCATED} means an action to be allocated: choose another label.",
+                code="reserved",
+            )
+        if " " in label:
+            raise ValidationError(
+                "The ACTION column separates owners with spaces: a label has none.",
+                code="space",
+            )
+        return label

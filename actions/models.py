@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from meetings.models import IN_PROGRESS, AgendaItem, Meeting, Person, Post
+from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries, Person, Post
 from meetings.roles import sees_all_minutes
 
 
@@ -22,15 +22,41 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-def describe_due(due_date, due_meeting, wording=""):
-    """A due as minutes word it: the wording as minuted, else what the dates say."""
+class DueKind(models.TextChoices):
+    """The ways minutes give a due: "By 31 January", "by March", "the next Joint Audit
+    Committee", "until all cases have been closed"."""
+
+    NONE = "", "Not set"
+    DATE = "date", "By a date"
+    MONTH = "month", "At the meeting in a month"
+    MEETING = "meeting", "At a meeting"
+    OPEN = "open", "Open-ended"
+
+
+# The ACTION column of an action whose owner the meeting left to be decided.
+TO_BE_ALLOCATED = "TBA"
+
+
+def describe_due(due_date, due_meeting, wording="", *, kind="", series=None, at=None):
+    """A due as minutes word it: the wording as minuted, else what the dates say.
+
+    ``series`` is the series of a due meeting when it is not the raising meeting's, ``at``
+    the due meeting itself once it is known.
+    """
     if wording:
         return wording
+    if kind == DueKind.OPEN:
+        return "Open-ended"
+    if kind == DueKind.MEETING:
+        if at is not None:
+            return f"At the {at.title}"
+        return f"At the next {series.name}" if series is not None else "At the next meeting"
     parts = []
     if due_date:
         parts.append(f"By {date_format(due_date, 'j F Y')}")
     if due_meeting:
-        parts.append(f"{date_format(due_meeting, 'F Y')} meeting")
+        name = series.name if series is not None else "meeting"
+        parts.append(f"{date_format(due_meeting, 'F Y')} {name}")
     return "; ".join(parts)
 
 
@@ -42,13 +68,33 @@ def with_due(text, wording):
 
 
 def overdue_q(today, prefix=""):
-    """Open and past due: past its due date, or its due meeting's month is over.
+    """Open and past due: past its due date, its due meeting's month is over, or its due
+    meeting has taken place. An open-ended due is never overdue.
+
+    The due meeting's date is read through the meeting, not copied: a due meeting that moves
+    moves its actions' dues with it.
 
     ``prefix`` reaches the action through a relation ("actions__") for aggregates.
     """
-    return Q(**{f"{prefix}status": Status.OPEN}) & (
-        Q(**{f"{prefix}due_date__lt": today})
-        | Q(**{f"{prefix}due_meeting__lt": today.replace(day=1)})
+    return (
+        Q(**{f"{prefix}status": Status.OPEN})
+        & ~Q(**{f"{prefix}due_kind": DueKind.OPEN})
+        & (
+            Q(**{f"{prefix}due_date__lt": today})
+            | Q(**{f"{prefix}due_meeting__lt": today.replace(day=1)})
+            | Q(**{f"{prefix}due_at__date__lt": today})
+        )
+    )
+
+
+def unowned_q(prefix=""):
+    """No post, person or body owns it: the minutes left it "to be allocated"."""
+    return Q(
+        **{
+            f"{prefix}owner_posts__isnull": True,
+            f"{prefix}owner_people__isnull": True,
+            f"{prefix}owner_bodies__isnull": True,
+        }
     )
 
 
@@ -67,14 +113,25 @@ class ActionQuerySet(models.QuerySet):
         """Open actions that come to a meeting on ``date``: due by then or at a meeting that
         month or earlier, or with no due set.
 
-        An action with neither a due date nor a due meeting would otherwise never be reviewed,
-        so it comes to every meeting until it is closed.
+        An action with no due would otherwise never be reviewed, and an open-ended one is
+        reviewed until it is closed: both come to every meeting. One due at "the next" meeting
+        of a series that has not yet been arranged waits for it.
         """
         return self.filter(status=Status.OPEN).filter(
             Q(due_date__lte=date)
             | Q(due_meeting__lte=date.replace(day=1))
-            | Q(due_date__isnull=True, due_meeting__isnull=True)
+            | Q(due_at__date__lte=date)
+            | Q(due_kind=DueKind.OPEN)
+            | Q(
+                due_kind=DueKind.NONE,
+                due_date__isnull=True,
+                due_meeting__isnull=True,
+                due_at__isnull=True,
+            )
         )
+
+    def unowned(self):
+        return self.filter(pk__in=Action.objects.filter(unowned_q()).values("pk"))
 
     def visible_to(self, user):
         """The force sees actions of agreed minutes that are not restricted, and its own
@@ -82,8 +139,8 @@ class ActionQuerySet(models.QuerySet):
         able to start work before the next meeting agrees the minutes.
 
         Restriction covers an item's whole subtree (``withheld_reason``), and an action
-        owned by "all" under a restricted item is no one's in particular: only those who may
-        see the item see it.
+        owned by a body ("ALL") under a restricted item is no one's in particular: only those
+        who may see the item see it.
         """
         if sees_all_minutes(user):
             return self
@@ -101,7 +158,7 @@ class ActionQuerySet(models.QuerySet):
         owned = Action.objects.filter(
             Q(owner_posts__holder=person)
             | Q(owner_people=person)
-            | Q(owned_by_all=True, item__withheld_reason="")
+            | Q(owner_bodies__members=person, item__withheld_reason="")
         )
         return self.filter(pk__in=owned.values("pk"))
 
@@ -111,8 +168,15 @@ class ActionQuerySet(models.QuerySet):
             action=OuterRef("pk"), kind=ActionEvent.Kind.UPDATE
         ).order_by("-on_date", "-at", "-pk")
         return (
-            self.select_related("meeting__series", "item__theme", "item__parent__parent")
-            .prefetch_related("owner_posts__holder", "owner_people")
+            self.select_related(
+                "meeting__series",
+                "series",
+                "item__theme",
+                "item__parent__parent",
+                "due_series",
+                "due_at__series",
+            )
+            .prefetch_related("owner_posts__holder", "owner_people", "owner_bodies")
             .annotate(
                 latest_update_on=Subquery(latest.values("on_date")[:1]),
                 latest_update_text=Subquery(latest.values("text")[:1]),
@@ -120,19 +184,64 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
+class Body(models.Model):
+    """A group minuted as an action's owner ("ALL", "Officers"): the action is its members',
+    not every user's."""
+
+    name = models.CharField(max_length=120, unique=True, help_text='For example "All attendees".')
+    label = models.CharField(
+        max_length=16, unique=True, help_text='As the ACTION column minutes it: "ALL".'
+    )
+    members = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="bodies",
+        help_text="Whose My actions list the body's actions.",
+    )
+    retired = models.BooleanField(
+        default=False, help_text="No longer offered as an owner; its actions keep it."
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self):
+        return f"{self.name} ({self.label})"
+
+    def get_absolute_url(self):
+        return reverse("actions:body_edit", args=[self.pk])
+
+
 class Action(models.Model):
-    reference = models.CharField(max_length=20, unique=True, help_text="For example 2017/10-04.")
+    # Unique within its series (see Meta): each series numbers its actions its own way.
+    reference = models.CharField(max_length=20, help_text="For example 2017/10-04.")
     text = models.TextField()
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions_arising")
+    # The raising meeting's series, kept on the action so that the database itself holds
+    # references unique within a series.
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="actions")
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="actions")
     position = models.PositiveSmallIntegerField(default=0)
     owner_posts = models.ManyToManyField(Post, blank=True, related_name="actions")
     owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
-    owned_by_all = models.BooleanField(default=False, verbose_name="owned by all")
+    owner_bodies = models.ManyToManyField(Body, blank=True, related_name="actions")
+    due_kind = models.CharField(max_length=10, choices=DueKind.choices, blank=True)
     due_date = models.DateField(null=True, blank=True)
     # The first of the month of the meeting the action must come back to: minutes name a
     # meeting ("November's HTA") long before that meeting exists in the system.
     due_meeting = models.DateField(null=True, blank=True, verbose_name="due at meeting in")
+    # The series whose meeting it is due at, when not the raising meeting's own.
+    due_series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The meeting it is due at once that meeting is known; its date is read from it, never
+    # copied, so a meeting that moves moves the due with it.
+    due_at = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_due"
+    )
     due_wording = models.CharField(
         max_length=200, blank=True, help_text='As minuted: "By end January 2018".'
     )
@@ -141,8 +250,15 @@ class Action(models.Model):
     raised_owners = models.CharField(
         max_length=200, blank=True, help_text='The ACTION column as minuted: "DCC ACC".'
     )
+    raised_due_kind = models.CharField(max_length=10, choices=DueKind.choices, blank=True)
     raised_due_date = models.DateField(null=True, blank=True)
     raised_due_meeting = models.DateField(null=True, blank=True)
+    raised_due_series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_due_at = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     raised_due_wording = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     follows_from = models.ForeignKey(
@@ -166,6 +282,15 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="actions_action_status_valid"
             ),
+            models.UniqueConstraint(
+                fields=["series", "reference"], name="actions_action_reference_unique_in_series"
+            ),
+            # Minutes word an open-ended due ("until all cases have been closed"): it has no
+            # date to show instead.
+            models.CheckConstraint(
+                condition=~Q(due_kind=DueKind.OPEN) | ~Q(due_wording=""),
+                name="actions_action_open_due_worded",
+            ),
         ]
         indexes = [
             # Dashboard and reminders: outstanding actions by due date.
@@ -175,30 +300,58 @@ class Action(models.Model):
     def __str__(self):
         return f"{self.reference} {self.text[:60]}"
 
+    def save(self, *args, **kwargs):
+        if self.series_id is None and self.meeting_id is not None:
+            self.series_id = self.meeting.series_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.pk])
 
     @property
+    def series_label(self):
+        """The series, as short as it is named: where references of series meet."""
+        return getattr(self.series, "short_name", "") or self.series.name
+
+    @property
     def owner_labels(self):
-        """Owners as the ACTION column shows them: posts, then initials, or ALL."""
+        """Owners as the ACTION column shows them: posts, then initials, then bodies."""
         labels = [post.abbreviation for post in self.owner_posts.all()]
         labels += [person.initials for person in self.owner_people.all()]
-        if self.owned_by_all:
-            labels.append("ALL")
+        labels += [body.label for body in self.owner_bodies.all()]
         return labels
 
     @property
     def owner_display(self):
-        return " ".join(self.owner_labels)
+        """The ACTION column: its owners, or TBA while the owner is to be allocated."""
+        return " ".join(self.owner_labels) or TO_BE_ALLOCATED
+
+    @property
+    def is_unowned(self):
+        return not self.owner_labels
 
     @property
     def due_display(self):
         """Where the due stands now: the wording given, else what the dates say."""
-        return describe_due(self.due_date, self.due_meeting, self.due_wording)
+        return describe_due(
+            self.due_date,
+            self.due_meeting,
+            self.due_wording,
+            kind=self.due_kind,
+            series=self.due_series,
+            at=self.due_at,
+        )
 
     @property
     def raised_due_display(self):
-        return describe_due(self.raised_due_date, self.raised_due_meeting, self.raised_due_wording)
+        return describe_due(
+            self.raised_due_date,
+            self.raised_due_meeting,
+            self.raised_due_wording,
+            kind=self.raised_due_kind,
+            series=self.raised_due_series,
+            at=self.raised_due_at,
+        )
 
     @property
     def raised_text_with_due(self):
@@ -209,9 +362,8 @@ class Action(models.Model):
         """Take the current owners and due as what the raising meeting minuted (while its
         minutes are still being written). The caller saves."""
         self.raised_owners = self.owner_display
-        self.raised_due_date = self.due_date
-        self.raised_due_meeting = self.due_meeting
-        self.raised_due_wording = self.due_wording
+        for name in DUE_FIELDS:
+            setattr(self, f"raised_{name}", getattr(self, name))
 
     @property
     def item_label(self):
@@ -227,24 +379,29 @@ class Action(models.Model):
         return f"{date_format(self.latest_update_on, 'j F Y')}: {self.latest_update_text}"
 
     def is_owned_by(self, user):
-        """Whether ``user`` owns this action: holds an owner post, is an owner, or it is ALL's."""
+        """Whether ``user`` owns this action: holds an owner post, is an owner, or is a
+        member of an owner body."""
         person = getattr(user, "person", None)
         if person is None:
             return False
         return (
-            self.owned_by_all
-            or any(post.holder_id == person.pk for post in self.owner_posts.all())
+            any(post.holder_id == person.pk for post in self.owner_posts.all())
             or any(owner.pk == person.pk for owner in self.owner_people.all())
+            or self.owner_bodies.filter(members=person).exists()
         )
 
     @property
     def effective_due(self):
-        """The date it is due by: its due date, or the end of its due meeting's month,
-        whichever comes first."""
+        """The date it is due by: its due date, the end of its due meeting's month, or the
+        day of its due meeting, whichever comes first. None when open-ended."""
+        if self.due_kind == DueKind.OPEN:
+            return None
         dates = [self.due_date] if self.due_date else []
         if self.due_meeting:
             last_day = calendar.monthrange(self.due_meeting.year, self.due_meeting.month)[1]
             dates.append(self.due_meeting.replace(day=last_day))
+        if self.due_at_id:
+            dates.append(self.due_at.date)
         return min(dates, default=None)
 
     def days_overdue(self, today):
@@ -257,6 +414,11 @@ class Action(models.Model):
     def text_with_due(self):
         """The action with its current due wording, for the action log."""
         return with_due(self.text, self.due_wording)
+
+
+# The fields that say when an action is due; ``raised_`` and ``new_`` copies hold what a
+# meeting minuted.
+DUE_FIELDS = ("due_kind", "due_date", "due_meeting", "due_series", "due_at", "due_wording")
 
 
 @dataclass(frozen=True)
@@ -355,8 +517,15 @@ class ActionReview(models.Model):
     # What the meeting minuted about the action, kept here rather than read from the action
     # later: the action moves on, the minutes of this review do not.
     update = models.TextField(blank=True, help_text="The update given at the meeting.")
+    new_due_kind = models.CharField(max_length=10, choices=DueKind.choices, blank=True)
     new_due_date = models.DateField(null=True, blank=True)
     new_due_meeting = models.DateField(null=True, blank=True)
+    new_due_series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_due_at = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     new_due_wording = models.CharField(max_length=200, blank=True)
     owners_before = models.CharField(max_length=200, blank=True)
     owners_after = models.CharField(max_length=200, blank=True)
@@ -415,6 +584,13 @@ class ActionReview(models.Model):
         return out
 
     def _carried_to(self):
+        if self.new_due_kind == DueKind.OPEN:
+            return f"until “{self.new_due_wording}”"
+        if self.new_due_kind == DueKind.MEETING:
+            text = describe_due(
+                None, None, kind=DueKind.MEETING, series=self.new_due_series, at=self.new_due_at
+            ).replace("At the", "to the", 1)
+            return text + (f" (“{self.new_due_wording}”)" if self.new_due_wording else "")
         parts = []
         if self.new_due_meeting:
             parts.append(f"to the {date_format(self.new_due_meeting, 'F Y')} meeting")
@@ -440,6 +616,9 @@ def _replacements_sentence(actions):
             part += f", due {date_format(action.raised_due_date, 'j F Y')}"
         elif action.raised_due_meeting:
             part += f", due at the {date_format(action.raised_due_meeting, 'F Y')} meeting"
+        elif action.raised_due_kind == DueKind.MEETING:
+            due = action.raised_due_display
+            part += f", due {due[:1].lower()}{due[1:]}"
         parts.append(part)
     if len(parts) > 1:
         return f"{', '.join(parts[:-1])} and {parts[-1]}"

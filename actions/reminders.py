@@ -5,11 +5,11 @@ import datetime
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
-from actions.models import Action, ReminderLog, Status, next_meeting
+from actions.models import Action, DueKind, ReminderLog, Status, next_meeting
 
 DUE_WITHIN = datetime.timedelta(days=7)
 WORKING_DAYS_BEFORE_MEETING = 5
@@ -27,7 +27,8 @@ def working_days_before(date, days):
 def _by_person(actions):
     """The people who answer for each action: the holder of each owner post, and owner people.
 
-    Actions owned by ALL have no one person to remind, so they are left to the meeting.
+    Actions owned by a body ("ALL") have no one person to remind, so they are left to the
+    meeting (and a body's action under a restricted item is no member's to be sent).
     """
     people = {}
     for action in actions:
@@ -42,7 +43,7 @@ def _by_person(actions):
 
 def _actions(queryset):
     return (
-        queryset.select_related("meeting__series")
+        queryset.select_related("meeting__series", "due_series", "due_at__series")
         .prefetch_related("owner_posts__holder", "owner_people")
         .order_by(F("due_date").asc(nulls_last=True), "reference")
     )
@@ -72,7 +73,9 @@ def send_reminders(today):
     batches = [
         (
             ReminderLog.Kind.DUE,
-            Action.objects.filter(status=Status.OPEN, due_date__lte=today + DUE_WITHIN),
+            Action.objects.filter(status=Status.OPEN)
+            .exclude(due_kind=DueKind.OPEN)
+            .filter(Q(due_date__lte=today + DUE_WITHIN) | Q(due_at__date__lte=today + DUE_WITHIN)),
             "Actions due within 7 days or overdue",
             "These actions of yours are due within 7 days or are overdue.",
         )

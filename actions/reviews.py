@@ -7,20 +7,39 @@ These are the services of the review; the status changes themselves go through
 from django.db import transaction
 from django.db.models import Q
 
-from actions.models import Action, ActionReview, Status
+from actions.models import Action, ActionReview, DueKind, Status
 from meetings.models import AgendaItem, ItemKind
 from meetings.services import next_position, suggest_number
 
 
+def for_series_q(series):
+    """Actions that come to the meetings of ``series``: those due at one of its meetings (a
+    particular one, or the next), and otherwise those it raised. Never another series'
+    actions due elsewhere."""
+    return (
+        Q(due_at__series=series)
+        | Q(due_at__isnull=True, due_series=series)
+        | Q(due_at__isnull=True, due_series__isnull=True, series=series)
+    )
+
+
 def actions_to_bring_forward(meeting):
-    """Open actions due at or before ``meeting``, and those awaiting the chair's agreement.
+    """Outstanding actions that come to ``meeting``: its series' own actions due at or
+    before it (or open-ended, or with no due, which come every time), those awaiting the
+    chair's agreement, and actions of any series due at it or at the next meeting of its
+    series.
 
     Only actions raised at earlier meetings, and not already brought forward to this one.
     """
     due = Action.objects.due_at(meeting)
+    # "The next meeting" of this series, not yet arranged when the due was given: this is it.
+    awaited = Action.objects.filter(
+        status=Status.OPEN, due_kind=DueKind.MEETING, due_at__isnull=True
+    )
     awaiting = Action.objects.filter(status=Status.AWAITING_CLOSURE)
     return (
-        Action.objects.filter(Q(pk__in=due) | Q(pk__in=awaiting))
+        Action.objects.filter(Q(pk__in=due) | Q(pk__in=awaited) | Q(pk__in=awaiting))
+        .filter(for_series_q(meeting.series))
         .filter(meeting__date__lt=meeting.date)
         .exclude(reviews__item__meeting=meeting)
         .select_related("item__theme", "meeting")
@@ -48,6 +67,9 @@ def bring_forward(meeting):
         return []
     reviews = []
     for action in actions_to_bring_forward(meeting):
+        if action.due_kind == DueKind.MEETING and action.due_at_id is None:
+            # Its due meeting is now known: from here on its date is this meeting's.
+            Action.objects.filter(pk=action.pk).update(due_at=meeting)
         item = AgendaItem.objects.create(
             meeting=meeting,
             parent=section,

@@ -4,7 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import Action, ActionEvent, ActionReview, Status
+from actions.models import (
+    DUE_FIELDS,
+    TO_BE_ALLOCATED,
+    Action,
+    ActionEvent,
+    ActionReview,
+    DueKind,
+    Status,
+)
+from meetings.models import Meeting, ReferenceScheme
 from meetings.services import ensure_in_progress
 
 # The one place the life of an action is written down: which moves are allowed.
@@ -24,11 +33,90 @@ def _save(action, by, fields):
 
 
 def next_reference(meeting):
-    """References read year/month-sequence of the meeting the action arose at: 2017/10-04."""
-    prefix = meeting.date.strftime("%Y/%m-")
-    taken = Action.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
-    numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+    """The next free reference in the meeting's series, by the series' scheme: year/month of
+    the meeting and a number (2017/10-04), or a number running through the year (2019/07),
+    each after the series' prefix ("J2019/07"). None when the officer types it."""
+    series = meeting.series
+    if series.reference_scheme == ReferenceScheme.TYPED:
+        return None
+    if series.reference_scheme == ReferenceScheme.YEAR_SEQUENCE:
+        start = f"{series.reference_prefix}{meeting.date:%Y}/"
+    else:
+        start = f"{series.reference_prefix}{meeting.date:%Y/%m}-"
+    taken = Action.objects.filter(series=series, reference__startswith=start).values_list(
+        "reference", flat=True
+    )
+    numbers = [int(ref[len(start) :]) for ref in taken if ref[len(start) :].isdigit()]
+    return f"{start}{max(numbers, default=0) + 1:02d}"
+
+
+def reference_taken(series, reference):
+    return Action.objects.filter(series=series, reference=reference).exists()
+
+
+def next_meeting_of(series, after):
+    """The first meeting of ``series`` dated after ``after``, if it has been arranged."""
+    return Meeting.objects.filter(series=series, date__gt=after).order_by("date").first()
+
+
+def due_fields(
+    *,
+    own_series,
+    after,
+    due_kind="",
+    due_date=None,
+    due_meeting=None,
+    due_series=None,
+    due_at=None,
+    due_wording="",
+):
+    """The due as stored, given at a meeting of ``own_series`` dated ``after``: only the
+    fields of its kind. "The next meeting" of a series is that meeting once it is arranged.
+
+    Without a kind (an import, an older form) the kind is what was given; a due date and a
+    due meeting together stay together, as earlier minutes had them.
+    """
+    if not due_kind:
+        due_kind = (
+            DueKind.DATE
+            if due_date
+            else DueKind.MONTH
+            if due_meeting
+            else DueKind.MEETING
+            if due_at
+            else DueKind.NONE
+        )
+    else:
+        due_date = due_date if due_kind == DueKind.DATE else None
+        due_meeting = due_meeting if due_kind == DueKind.MONTH else None
+        due_series = due_series if due_kind in (DueKind.MONTH, DueKind.MEETING) else None
+        due_at = due_at if due_kind == DueKind.MEETING else None
+    if due_kind == DueKind.OPEN and not due_wording.strip():
+        raise ValidationError(
+            {"due_wording": "Say how the minutes word an open-ended due."}, code="wording"
+        )
+    if due_at is not None:
+        due_series = due_at.series
+    if due_kind == DueKind.MEETING and due_at is None:
+        due_at = next_meeting_of(due_series or own_series, after)
+    if due_series is not None and due_series.pk == own_series.pk:
+        due_series = None
+    return {
+        "due_kind": due_kind,
+        "due_date": due_date,
+        "due_meeting": due_meeting.replace(day=1) if due_meeting else None,
+        "due_series": due_series,
+        "due_at": due_at,
+        "due_wording": due_wording,
+    }
+
+
+def _due_key(values):
+    return tuple(getattr(values.get(name), "pk", values.get(name)) for name in DUE_FIELDS)
+
+
+def _action_due(action, prefix=""):
+    return {name: getattr(action, f"{prefix}{name}") for name in DUE_FIELDS}
 
 
 def raise_action(
@@ -38,55 +126,72 @@ def raise_action(
     by=None,
     owner_posts=(),
     owner_people=(),
-    owned_by_all=False,
+    owner_bodies=(),
+    due_kind="",
     due_date=None,
     due_meeting=None,
+    due_series=None,
+    due_at=None,
     due_wording="",
     follows_from=None,
+    reference=None,
     imported=False,
 ):
-    """Raise a new action at an item, with the next free reference of its meeting, while
-    its minutes are being written (or ``imported`` from an existing action log, whose
-    meetings were agreed long ago).
+    """Raise a new action at an item, with the next free reference of its series (or the
+    ``reference`` typed, where the series has the officer type them), while its minutes are
+    being written (or ``imported`` from an existing action log, whose meetings were agreed
+    long ago). No owners is allowed: the minutes leave it to be allocated (TBA).
 
     Two officers raising actions at once may both pick the same reference; the unique
-    constraint refuses the second, which then takes the next number.
+    constraint refuses the second, which then takes the next number. A typed reference
+    already taken in the series is refused.
     """
     meeting = item.meeting
+    series = meeting.series
     if not imported:
         ensure_in_progress(meeting)
+    due = due_fields(
+        own_series=series,
+        after=meeting.date,
+        due_kind=due_kind,
+        due_date=due_date,
+        due_meeting=due_meeting,
+        due_series=due_series,
+        due_at=due_at,
+        due_wording=due_wording,
+    )
+    typed = reference or None
+    if typed is None and series.reference_scheme == ReferenceScheme.TYPED:
+        raise ValidationError({"reference": "Type the action's reference."}, code="required")
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 action = Action.objects.create(
-                    reference=next_reference(meeting),
+                    reference=typed or next_reference(meeting),
                     text=text,
                     meeting=meeting,
+                    series=series,
                     item=item,
                     position=item.actions.count(),
-                    owned_by_all=owned_by_all,
-                    due_date=due_date,
-                    due_meeting=due_meeting,
-                    due_wording=due_wording,
                     follows_from=follows_from,
+                    **due,
                 )
                 break
         except IntegrityError:
+            if typed:
+                raise ValidationError(
+                    {"reference": f"{series.name} already has an action {typed}."},
+                    code="reference_taken",
+                ) from None
             continue
     else:  # pragma: no cover - five collisions in a row means something else is wrong
         raise IntegrityError("Could not allocate an action reference")
     action.owner_posts.set(owner_posts)
     action.owner_people.set(owner_people)
+    action.owner_bodies.set(owner_bodies)
     action.record_as_raised()
     action._history_user = by
-    action.save(
-        update_fields=[
-            "raised_owners",
-            "raised_due_date",
-            "raised_due_meeting",
-            "raised_due_wording",
-        ]
-    )
+    action.save(update_fields=["raised_owners", *(f"raised_{name}" for name in DUE_FIELDS)])
     ActionEvent.objects.create(
         action=action,
         kind=ActionEvent.Kind.CREATED,
@@ -166,23 +271,14 @@ def _record_change(action, kind, text, by, meeting=None, on_date=None):
     )
 
 
-def change_due(
-    action,
-    *,
-    by,
-    due_date=None,
-    due_meeting=None,
-    due_wording="",
-    reason="",
-    meeting=None,
-    on_date=None,
-):
-    """Set a new due date or due meeting (carrying an action forward keeps it open)."""
+def change_due(action, *, by, reason="", meeting=None, on_date=None, **due):
+    """Set a new due (carrying an action forward keeps it open). ``due`` are the
+    ``due_fields`` keywords; "the next meeting" counts from ``meeting`` or ``on_date``."""
     before = action.due_display or "Not set"
-    action.due_date = due_date
-    action.due_meeting = due_meeting.replace(day=1) if due_meeting else None
-    action.due_wording = due_wording
-    _save(action, by, ["due_date", "due_meeting", "due_wording"])
+    after = meeting.date if meeting else on_date or timezone.localdate()
+    for name, value in due_fields(own_series=action.series, after=after, **due).items():
+        setattr(action, name, value)
+    _save(action, by, list(DUE_FIELDS))
     text = f"Due changed from “{before}” to “{action.due_display or 'Not set'}”."
     return _record_change(action, ActionEvent.Kind.DUE, f"{text} {reason}", by, meeting, on_date)
 
@@ -193,25 +289,26 @@ def change_owners(
     by,
     owner_posts=(),
     owner_people=(),
-    owned_by_all=False,
+    owner_bodies=(),
     reason="",
     meeting=None,
     on_date=None,
 ):
-    """Give the action new owners, recording the old and new ACTION column."""
-    before = action.owner_display or "None"
+    """Give the action new owners, recording the old and new ACTION column. Giving an owner
+    to an action to be allocated (TBA) is a change of owners like any other."""
+    before = action.owner_display
     action.owner_posts.set(owner_posts)
     action.owner_people.set(owner_people)
-    action.owned_by_all = owned_by_all
-    _save(action, by, ["owned_by_all"])
+    action.owner_bodies.set(owner_bodies)
+    _save(action, by, [])
     _forget_owners(action)
-    text = f"Owners changed from {before} to {action.owner_display or 'None'}."
+    text = f"Owners changed from {before} to {action.owner_display}."
     return _record_change(action, ActionEvent.Kind.OWNERS, f"{text} {reason}", by, meeting, on_date)
 
 
 def _forget_owners(action):
     """Drop prefetched owners after a change: the cache still holds the old ones."""
-    for cache in ("owner_posts", "owner_people"):
+    for cache in ("owner_posts", "owner_people", "owner_bodies"):
         getattr(action, "_prefetched_objects_cache", {}).pop(cache, None)
 
 
@@ -223,19 +320,11 @@ def locked_for_editing(meeting):
     )
 
 
-def _owners_differ(action, owner_posts, owner_people, owned_by_all):
-    return (set(owner_posts), set(owner_people), owned_by_all) != (
+def _owners_differ(action, owner_posts, owner_people, owner_bodies):
+    return (set(owner_posts), set(owner_people), set(owner_bodies)) != (
         set(action.owner_posts.all()),
         set(action.owner_people.all()),
-        action.owned_by_all,
-    )
-
-
-def _due_differs(action, due_date, due_meeting, due_wording):
-    return (due_date, due_meeting, due_wording) != (
-        action.due_date,
-        action.due_meeting,
-        action.due_wording,
+        set(action.owner_bodies.all()),
     )
 
 
@@ -248,13 +337,25 @@ def reassign(
     reason,
     owner_posts,
     owner_people,
-    owned_by_all,
-    due_date,
-    due_meeting,
-    due_wording,
+    owner_bodies=(),
+    due_kind="",
+    due_date=None,
+    due_meeting=None,
+    due_series=None,
+    due_at=None,
+    due_wording="",
 ):
-    """Between meetings, give an action new owners or a new due: dated, with a reason, on its
-    trail. What its meeting minuted stays as minuted."""
+    """Between meetings, give an action new owners (or its first, to one to be allocated) or
+    a new due: dated, with a reason, on its trail. What its meeting minuted stays as minuted.
+    """
+    due = {
+        "due_kind": due_kind,
+        "due_date": due_date,
+        "due_meeting": due_meeting,
+        "due_series": due_series,
+        "due_at": due_at,
+        "due_wording": due_wording,
+    }
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.meeting.in_progress:
         raise ValidationError(
@@ -267,8 +368,9 @@ def reassign(
     if not reason.strip():
         raise ValidationError("Say why the action is reassigned.", code="reason_required")
     _not_in_future(on_date, "A reassignment")
-    owners_differ = _owners_differ(action, owner_posts, owner_people, owned_by_all)
-    due_differs = _due_differs(action, due_date, due_meeting, due_wording)
+    owners_differ = _owners_differ(action, owner_posts, owner_people, owner_bodies)
+    new_due = due_fields(own_series=action.series, after=on_date, **due)
+    due_differs = _due_key(new_due) != _due_key(_action_due(action))
     if not (owners_differ or due_differs):
         raise ValidationError("Nothing was changed.", code="unchanged")
     why = f"Reassigned: {reason.strip()}"
@@ -278,20 +380,12 @@ def reassign(
             by=by,
             owner_posts=owner_posts,
             owner_people=owner_people,
-            owned_by_all=owned_by_all,
+            owner_bodies=owner_bodies,
             reason=why,
             on_date=on_date,
         )
     if due_differs:
-        change_due(
-            action,
-            by=by,
-            due_date=due_date,
-            due_meeting=due_meeting,
-            due_wording=due_wording,
-            reason=why,
-            on_date=on_date,
-        )
+        change_due(action, by=by, reason=why, on_date=on_date, **due)
     return action
 
 
@@ -326,10 +420,14 @@ def edit_action(
     text,
     owner_posts,
     owner_people,
-    owned_by_all,
-    due_date,
-    due_meeting,
-    due_wording,
+    owner_bodies=(),
+    due_kind="",
+    due_date=None,
+    due_meeting=None,
+    due_series=None,
+    due_at=None,
+    due_wording="",
+    reference=None,
     reason="",
     version=None,
 ):
@@ -343,7 +441,7 @@ def edit_action(
     action = (
         Action.objects.select_for_update()
         .select_related("meeting__series")
-        .prefetch_related("owner_posts", "owner_people")
+        .prefetch_related("owner_posts", "owner_people", "owner_bodies")
         .get(pk=action.pk)
     )
     meeting = action.meeting
@@ -358,53 +456,55 @@ def edit_action(
     if text != action.text:
         changes.append(f"Wording changed from “{action.text}” to “{text}”.")
         action.text = text
-    owners_before = action.raised_owners
+    if reference and reference != action.reference:
+        if reference_taken(action.series, reference):
+            raise ValidationError(
+                {"reference": f"{action.series.name} already has an action {reference}."},
+                code="reference_taken",
+            )
+        changes.append(f"Reference changed from {action.reference} to {reference}.")
+        action.reference = reference
+    owners_before = action.raised_owners or TO_BE_ALLOCATED
     due_before = action.raised_due_display
     # The current owners and due follow the record unless a later meeting has moved them on.
-    owners_unmoved = action.owner_display == action.raised_owners
-    due_unmoved = (action.due_date, action.due_meeting, action.due_wording) == (
-        action.raised_due_date,
-        action.raised_due_meeting,
-        action.raised_due_wording,
+    owners_unmoved = action.owner_display == owners_before
+    due_unmoved = _due_key(_action_due(action)) == _due_key(_action_due(action, "raised_"))
+    new_due = due_fields(
+        own_series=action.series,
+        after=meeting.date,
+        due_kind=due_kind,
+        due_date=due_date,
+        due_meeting=due_meeting,
+        due_series=due_series,
+        due_at=due_at,
+        due_wording=due_wording,
     )
-    action.raised_due_date, action.raised_due_meeting = due_date, due_meeting
-    action.raised_due_wording = due_wording
-    if due_unmoved:
-        action.due_date, action.due_meeting, action.due_wording = (
-            due_date,
-            due_meeting,
-            due_wording,
-        )
+    for name, value in new_due.items():
+        setattr(action, f"raised_{name}", value)
+        if due_unmoved:
+            setattr(action, name, value)
     _save(
         action,
         by,
-        [
-            "text",
-            "raised_due_date",
-            "raised_due_meeting",
-            "raised_due_wording",
-            "due_date",
-            "due_meeting",
-            "due_wording",
-        ],
+        ["text", "reference", *DUE_FIELDS, *(f"raised_{name}" for name in DUE_FIELDS)],
     )
     if action.raised_due_display != due_before:
         changes.append(
             f"Due changed from “{due_before or 'Not set'}” to "
             f"“{action.raised_due_display or 'Not set'}”."
         )
-    if owners_unmoved and _owners_differ(action, owner_posts, owner_people, owned_by_all):
+    if owners_unmoved and _owners_differ(action, owner_posts, owner_people, owner_bodies):
         action.owner_posts.set(owner_posts)
         action.owner_people.set(owner_people)
-        action.owned_by_all = owned_by_all
+        action.owner_bodies.set(owner_bodies)
         _forget_owners(action)
         labels = action.owner_display
     else:
-        labels = _labels(owner_posts, owner_people, owned_by_all)
+        labels = _labels(owner_posts, owner_people, owner_bodies)
     if labels != owners_before:
         action.raised_owners = labels
-        changes.append(f"Owners changed from {owners_before or 'None'} to {labels or 'None'}.")
-    _save(action, by, ["owned_by_all", "raised_owners"])
+        changes.append(f"Owners changed from {owners_before} to {labels}.")
+    _save(action, by, ["raised_owners"])
     if changes:
         if correcting:
             _record_change(
@@ -422,12 +522,13 @@ def edit_action(
     return action
 
 
-def _labels(owner_posts, owner_people, owned_by_all):
+def _labels(owner_posts, owner_people, owner_bodies):
     """The ACTION column for owners not (yet) saved, in the order the action shows them."""
     posts = sorted(owner_posts, key=lambda post: (post.seniority, post.abbreviation))
     people = sorted(owner_people, key=lambda person: person.name)
+    bodies = sorted(owner_bodies, key=lambda body: body.label)
     labels = [post.abbreviation for post in posts] + [person.initials for person in people]
-    return " ".join([*labels, *(["ALL"] if owned_by_all else [])])
+    return " ".join([*labels, *(body.label for body in bodies)]) or TO_BE_ALLOCATED
 
 
 STALE_REVIEW = (
@@ -444,12 +545,15 @@ def decide_review(
     outcome,
     version=None,
     update="",
+    new_due_kind="",
     new_due_date=None,
     new_due_meeting=None,
+    new_due_series=None,
+    new_due_at=None,
     new_due_wording="",
     new_owner_posts=(),
     new_owner_people=(),
-    new_owned_by_all=False,
+    new_owner_bodies=(),
 ):
     """Record, and minute, the meeting's decision on an action brought forward.
 
@@ -465,7 +569,8 @@ def decide_review(
     )
     action = (
         Action.objects.select_for_update()
-        .prefetch_related("owner_posts", "owner_people")
+        .select_related("series")
+        .prefetch_related("owner_posts", "owner_people", "owner_bodies")
         .get(pk=review.action_id)
     )
     if review.decided or (version is not None and version != review.version):
@@ -481,24 +586,33 @@ def decide_review(
         ActionEvent.objects.create(
             action=action, kind=ActionEvent.Kind.UPDATE, text=update.strip(), **on
         )
-    new_owners = new_owner_posts or new_owner_people or new_owned_by_all
-    if new_owners and _owners_differ(action, new_owner_posts, new_owner_people, new_owned_by_all):
+    new_owners = new_owner_posts or new_owner_people or new_owner_bodies
+    if new_owners and _owners_differ(action, new_owner_posts, new_owner_people, new_owner_bodies):
         change_owners(
             action,
             owner_posts=new_owner_posts,
             owner_people=new_owner_people,
-            owned_by_all=new_owned_by_all,
+            owner_bodies=new_owner_bodies,
             reason=f"At the {meeting.title} meeting.",
             **on,
         )
-    if outcome == ActionReview.Outcome.CARRIED_FORWARD:
+    carried = outcome == ActionReview.Outcome.CARRIED_FORWARD
+    new_due = due_fields(
+        own_series=action.series,
+        after=meeting.date,
+        due_kind=new_due_kind if carried else "",
+        due_date=new_due_date if carried else None,
+        due_meeting=new_due_meeting if carried else None,
+        due_series=new_due_series if carried else None,
+        due_at=new_due_at if carried else None,
+        due_wording=new_due_wording if carried else "",
+    )
+    if carried:
         change_due(
             action,
-            due_date=new_due_date,
-            due_meeting=new_due_meeting,
-            due_wording=new_due_wording,
             reason=f"Carried forward at the {meeting.title} meeting.",
             **on,
+            **new_due,
         )
         if action.status == Status.AWAITING_CLOSURE:
             set_action_status(
@@ -516,15 +630,8 @@ def decide_review(
         set_action_status(action, Status.CLOSED, reason=reason, **on)
     review.outcome = outcome
     review.update = update.strip()
-    review.new_due_date = new_due_date if outcome == ActionReview.Outcome.CARRIED_FORWARD else None
-    review.new_due_meeting = (
-        new_due_meeting.replace(day=1)
-        if new_due_meeting and outcome == ActionReview.Outcome.CARRIED_FORWARD
-        else None
-    )
-    review.new_due_wording = (
-        new_due_wording if outcome == ActionReview.Outcome.CARRIED_FORWARD else ""
-    )
+    for name, value in new_due.items():
+        setattr(review, f"new_{name}", value)
     review.owners_after = action.owner_display
     review.decided_by, review.decided_at = by, timezone.now()
     review.version += 1

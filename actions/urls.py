@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import body_views, views
 
 app_name = "actions"
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns += [
     path("<int:pk>/reassign/", views.reassign_action, name="reassign"),
     path("reviews/<int:pk>/outcome/", views.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
+]
+urlpatterns += [
+    path("bodies/", body_views.BodyListView.as_view(), name="bodies"),
+    path("bodies/add/", body_views.BodyCreateView.as_view(), name="body_add"),
+    path("bodies/<int:pk>/", body_views.BodyUpdateView.as_view(), name="body_edit"),
 ]

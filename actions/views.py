@@ -24,7 +24,14 @@ from actions.forms import (
     ReviewOutcomeForm,
     UpdateForm,
 )
-from actions.models import Action, ActionReview, CalendarFeed, Status, new_calendar_token
+from actions.models import (
+    DUE_FIELDS,
+    Action,
+    ActionReview,
+    CalendarFeed,
+    Status,
+    new_calendar_token,
+)
 from meetings import roles
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.history import describe_changes
@@ -336,19 +343,23 @@ def raise_action(request, item_pk):
     if request.method == "POST" and form.is_valid():
         review = getattr(item, "review", None)
         data = form.cleaned_data
-        action = services.raise_action(
-            item=item,
-            by=request.user,
-            text=data["text"],
-            owner_posts=data["owner_posts"],
-            owner_people=data["owner_people"],
-            owned_by_all=data["owned_by_all"],
-            due_date=data["due_date"],
-            due_meeting=data["due_meeting"],
-            due_wording=data["due_wording"],
-            # An action raised while reviewing an earlier one follows from it.
-            follows_from=review.action if review else None,
-        )
+        try:
+            action = services.raise_action(
+                item=item,
+                by=request.user,
+                text=data["text"],
+                owner_posts=data["owner_posts"],
+                owner_people=data["owner_people"],
+                owner_bodies=data["owner_bodies"],
+                reference=data.get("reference"),
+                # An action raised while reviewing an earlier one follows from it.
+                follows_from=review.action if review else None,
+                **{name: data[name] for name in DUE_FIELDS},
+            )
+        except ValidationError as error:
+            # A typed reference taken by another officer since the form was checked.
+            form.add_error(None, error)
+    if request.method == "POST" and form.is_valid():
         if item.nil_return == NilReturn.NO_ACTIONS:
             item.nil_return = NilReturn.NONE
             item.save(update_fields=["nil_return"])
@@ -370,7 +381,7 @@ def edit_action(request, pk):
         raise PermissionDenied("Only OPCC staff edit actions.")
     action = get_object_or_404(
         Action.objects.select_related("meeting__series", "item").prefetch_related(
-            "owner_posts", "owner_people"
+            "owner_posts", "owner_people", "owner_bodies"
         ),
         pk=pk,
     )
@@ -405,7 +416,7 @@ def reassign_action(request, pk):
         raise PermissionDenied("Only OPCC staff reassign actions.")
     action = get_object_or_404(
         Action.objects.select_related("meeting__series").prefetch_related(
-            "owner_posts", "owner_people"
+            "owner_posts", "owner_people", "owner_bodies"
         ),
         pk=pk,
     )

@@ -99,12 +99,20 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
             "theme",
             "review__action__meeting__series",
             "review__action__item__theme",
+            "review__action__due_series",
+            "review__action__due_at__series",
+            "review__new_due_series",
+            "review__new_due_at__series",
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "actions",
             # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",
             "review__action__owner_people",
+            "review__action__owner_bodies",
+            # Dues as minuted at a meeting of another series, or at a particular meeting.
+            "actions__raised_due_series",
+            "actions__raised_due_at__series",
             *trails,
         )
     )

@@ -108,6 +108,12 @@ class MeetingSeriesQuerySet(models.QuerySet):
         return self.filter(retired_on__isnull=True)
 
 
+class ReferenceScheme(models.TextChoices):
+    YEAR_MONTH_SEQUENCE = "year_month_seq", "Year/month-number, as 2017/10-04"
+    YEAR_SEQUENCE = "year_seq", "Year/number running through the year, as 2019/07"
+    TYPED = "typed", "Typed by the officer"
+
+
 class MeetingSeries(models.Model):
     """A run of meetings under one name, chair and standing agenda, such as the monthly
     holding-to-account meeting or the joint audit committee: all share one action log."""
@@ -145,6 +151,19 @@ class MeetingSeries(models.Model):
         null=True,
         blank=True,
         help_text="A retired series keeps its meetings but opens no new ones.",
+    )
+    # How this series numbers its actions: each body keeps the references it has always used.
+    reference_scheme = models.CharField(
+        max_length=20,
+        choices=ReferenceScheme.choices,
+        default=ReferenceScheme.YEAR_MONTH_SEQUENCE,
+        help_text="How the series' action references are made.",
+    )
+    reference_prefix = models.CharField(
+        max_length=4,
+        blank=True,
+        help_text='A letter before each reference, for the body that raised it: "J" makes '
+        '"J2019/07".',
     )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

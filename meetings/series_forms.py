@@ -29,6 +29,8 @@ class SeriesForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm
             "default_venue",
             "default_start_time",
             "rhythm",
+            "reference_scheme",
+            "reference_prefix",
             "version",
         ]
         widgets = {"default_start_time": TimeInput}

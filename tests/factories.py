@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from actions.models import Action, ActionEvent
+from actions.models import Action, ActionEvent, Body
 from meetings import roles
 from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, Person, Post
 
@@ -105,6 +105,12 @@ class ActionFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ItemFactory)
     meeting = factory.SelfAttribute("item.meeting")
     reference = factory.Sequence(lambda n: f"TEST/{n + 1:04d}")
+    # As raise_action gives it: the kind of the due given.
+    due_kind = factory.LazyAttribute(
+        lambda o: "date" if o.due_date else "month" if o.due_meeting else ""
+    )
+    due_date = None
+    due_meeting = None
     text = factory.Sequence(lambda n: f"Action {n}")
 
     @factory.post_generation
@@ -113,8 +119,25 @@ class ActionFactory(factory.django.DjangoModelFactory):
         for owner in extracted or []:
             if isinstance(owner, Post):
                 self.owner_posts.add(owner)
+            elif isinstance(owner, Body):
+                self.owner_bodies.add(owner)
             else:
                 self.owner_people.add(owner)
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+        django_get_or_create = ["label"]
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Body {n}")
+    label = factory.Sequence(lambda n: f"B{n}")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
 
 
 class ActionEventFactory(factory.django.DjangoModelFactory):

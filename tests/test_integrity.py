@@ -292,3 +292,29 @@ def test_two_officers_opening_the_same_meeting_at_once_get_one_meeting_and_no_er
         "There is already a Monthly Assurance Meeting on 29 November 2017."
     ]
     assert series.meetings.filter(date="2017-11-29").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_raising_actions_at_once_in_one_series_get_distinct_references(demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: there is no race to test")
+    october = Meeting.objects.get(date="2017-10-31")
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    item = november.items.get(number="2", parent=None)
+    clients = []
+    for _ in range(2):
+        client = Client(raise_request_exception=False)
+        client.login(username="officer", password="assurance-demo")
+        clients.append(client)
+    url = reverse("actions:raise", args=[item.pk])
+    responses = post_in_parallel(
+        [
+            (client, url, {f"action-{item.pk}-text": f"Action by officer {n}"})
+            for n, client in enumerate(clients)
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [302, 302]
+    assert sorted(item.actions.values_list("reference", flat=True)) == [
+        "2017/11-01",
+        "2017/11-02",
+    ]

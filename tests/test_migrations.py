@@ -168,3 +168,60 @@ def test_every_chair_is_carried_over_and_every_meeting_gets_a_title_of_its_own()
     assert list(CurrentMeeting.history.values_list("title", flat=True)) == [
         "Monthly Assurance Meeting 29 July 2025"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actions_owned_by_all_become_the_all_bodys_and_every_action_gets_its_series_and_kind():
+    old = migrate([("meetings", "0008_submission_tokens"), ("actions", "0006_as_raised_data")])
+    try:
+        Series = old.get_model("meetings", "MeetingSeries")
+        Meeting = old.get_model("meetings", "Meeting")
+        AgendaItem = old.get_model("meetings", "AgendaItem")
+        Action = old.get_model("actions", "Action")
+        ActionReview = old.get_model("actions", "ActionReview")
+        series = Series.objects.create(name="Monthly Assurance Meeting")
+        october = Meeting.objects.create(series=series, date=datetime.date(2017, 10, 31))
+        november = Meeting.objects.create(series=series, date=datetime.date(2017, 11, 29))
+        item = AgendaItem.objects.create(meeting=october, number="2", heading="Athena")
+        everyone = Action.objects.create(
+            reference="2017/10-01",
+            text="Read the brief",
+            meeting=october,
+            item=item,
+            owned_by_all=True,
+            due_meeting=datetime.date(2017, 11, 1),
+            raised_due_meeting=datetime.date(2017, 11, 1),
+        )
+        Action.objects.create(
+            reference="2017/10-02",
+            text="Share the plan",
+            meeting=october,
+            item=item,
+            due_date=datetime.date(2018, 1, 31),
+        )
+        ActionReview.objects.create(
+            item=AgendaItem.objects.create(meeting=november, number="1.1", heading="Athena"),
+            action=everyone,
+            outcome="carried_forward",
+            new_due_date=datetime.date(2018, 2, 28),
+        )
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    from actions.models import Action as CurrentAction
+    from actions.models import ActionReview as CurrentReview
+    from actions.models import Body
+
+    body = Body.objects.get()
+    assert (body.label, body.name) == ("ALL", "All attendees")
+    assert list(
+        CurrentAction.objects.order_by("reference").values_list(
+            "reference", "series__name", "due_kind", "raised_due_kind"
+        )
+    ) == [
+        ("2017/10-01", "Monthly Assurance Meeting", "month", "month"),
+        ("2017/10-02", "Monthly Assurance Meeting", "date", ""),
+    ]
+    assert CurrentAction.objects.get(reference="2017/10-01").owner_display == "ALL"
+    assert CurrentReview.objects.get().new_due_kind == "date"

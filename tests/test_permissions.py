@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from actions.models import Action, ActionReview, CalendarFeed
+from actions.models import Action, ActionReview, Body, CalendarFeed
 from actions.reviews import bring_forward
 from actions.services import raise_action
 from meetings import roles, services
@@ -121,6 +121,10 @@ EXPECTED_GET = {
     "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Bodies that own actions: kept by OPCC staff.
+    "actions:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -188,6 +192,9 @@ EXPECTED_POST = {
     "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
 }
 
 # The one row for the admin: everyone but a superuser is sent to the admin's own login.
@@ -252,6 +259,8 @@ def world(demo, settings):
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
     action = Action.objects.get(reference="2017/10-01")
+    body = Body.objects.create(name="Chief officers", label="Officers")
+    body.members.set([Person.objects.get(initials="AB")])
     url_kwargs = {
         "calendar_feed": {"token": feed.token},
         "calendar_feed@unknown token": {"token": "no-such-calendar"},
@@ -299,6 +308,7 @@ def world(demo, settings):
         "actions:reassign": {"pk": action.pk},
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
+        "actions:body_edit": {"pk": body.pk},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from actions.exports import COLUMNS
 from actions.services import add_update, mark_complete
-from tests.factories import ActionFactory, ItemFactory, MeetingFactory
+from tests.factories import ActionFactory, BodyFactory, ItemFactory, MeetingFactory
 
 EXPECTED_OPEN = [
     [
@@ -47,8 +47,7 @@ def log(action, october, item, dcc, acc, owner_user):
         item=question,
         reference="2017/10-03",
         text="=SUM(A1) is not a formula",
-        owners=[dcc, acc.holder],
-        owned_by_all=True,
+        owners=[dcc, acc.holder, BodyFactory(label="ALL", name="All attendees")],
         due_meeting=datetime.date(2017, 11, 1),
     )
 

@@ -13,7 +13,7 @@ from actions.exports import COLUMNS
 from actions.models import Action, ActionEvent
 from actions.services import add_update, mark_complete
 from tests.actions.test_exports import EXPECTED_OPEN, FORMULAS
-from tests.factories import ActionFactory, ItemFactory
+from tests.factories import ActionFactory, BodyFactory, ItemFactory
 
 GOOD = EXPECTED_OPEN[0]
 
@@ -116,7 +116,9 @@ def test_a_bad_row_makes_the_real_run_create_nothing(tmp_path, meetings):
 
 def test_a_reference_already_in_use_is_rejected(tmp_path, action, meetings):
     report = _import(_write_csv(tmp_path / "log.csv", [GOOD]), "--dry-run")
-    assert report[0] == "Row 2: rejected: reference 2017/10-01 is already in use."
+    assert report[0] == (
+        "Row 2: rejected: reference 2017/10-01 is already in use in the Monthly Assurance Meeting."
+    )
 
 
 def test_an_export_imports_again_into_an_empty_log(
@@ -135,8 +137,7 @@ def test_an_export_imports_again_into_an_empty_log(
         item=october.items.get(number="1"),
         reference="2017/10-03",
         text="Figures",
-        owners=[acc, acc.holder],
-        owned_by_all=True,
+        owners=[acc, acc.holder, BodyFactory(label="ALL", name="All attendees")],
         due_meeting=datetime.date(2017, 11, 1),
     )
     mark_complete(done, note="Shared.", by=owner_user)

@@ -2,7 +2,14 @@ import datetime
 
 from actions.models import Action, NextMeeting, next_meeting
 from meetings import roles
-from tests.factories import ActionFactory, ItemFactory, MeetingFactory, user_with_role
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    ItemFactory,
+    MeetingFactory,
+    PersonFactory,
+    user_with_role,
+)
 
 TODAY = datetime.date(2017, 11, 22)
 
@@ -25,8 +32,14 @@ def test_visible_to_hides_draft_minutes_from_the_force_except_its_own_actions(
 def test_owned_by_covers_posts_held_people_and_all_once_each(action, item, dcc, owner_user):
     person = dcc.holder
     both = ActionFactory(item=item, reference="2017/10-02", owners=[dcc, person])
-    everyone = ActionFactory(item=item, reference="2017/10-03", owned_by_all=True)
+    everyone = ActionFactory(
+        item=item,
+        reference="2017/10-03",
+        owners=[BodyFactory(label="ALL", members=[person, PersonFactory()])],
+    )
     ActionFactory(item=item, reference="2017/10-04")
+    # A body the owner is not a member of: its action is its members' only.
+    ActionFactory(item=item, reference="2017/10-05", owners=[BodyFactory(label="Officers")])
     assert list(Action.objects.owned_by_user(owner_user)) == [action, both, everyone]
 
 

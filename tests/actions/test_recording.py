@@ -88,11 +88,6 @@ def test_without_javascript_raising_an_action_returns_to_the_item(officer, novem
             "The action must come back to a later meeting than this one.",
         ),
         ({"owner_posts": ["999999"]}, "owner_posts", None),
-        (
-            {"owner_posts": []},
-            "owner_posts",
-            "Choose who owns the action: a post, a person or all.",
-        ),
         ({"text": ""}, "text", "Write the action."),
         (
             {"text": "x" * 2001},

@@ -7,7 +7,13 @@ from django.core.management import call_command
 
 from actions.models import ReminderLog
 from actions.reminders import working_days_before
-from tests.factories import ActionFactory, ItemFactory, MeetingFactory, PersonFactory
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    ItemFactory,
+    MeetingFactory,
+    PersonFactory,
+)
 
 WEDNESDAY = "2017-11-22"
 
@@ -40,7 +46,10 @@ def crafted(item, dcc, acc):
         due_date=datetime.date(2017, 11, 21),
     )
     ActionFactory(
-        item=item, reference="2017/10-07", owned_by_all=True, due_date=datetime.date(2017, 11, 21)
+        item=item,
+        reference="2017/10-07",
+        owners=[BodyFactory(label="ALL")],
+        due_date=datetime.date(2017, 11, 21),
     )
 
 

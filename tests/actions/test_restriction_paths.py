@@ -18,7 +18,7 @@ from actions.services import decide_review, raise_action
 from meetings import roles
 from meetings.models import AgendaItem, Attendance, Meeting, Person
 from meetings.services import open_meeting, set_minutes_status
-from tests.factories import PersonFactory, user_with_role
+from tests.factories import BodyFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,13 @@ def world(demo):
     everyone = raise_action(
         item=october.items.get(number="2", parent=None),
         text="All chief officers to read the Athena brief",
-        owned_by_all=True,
+        # All attendees, the DCC among them: under a restricted item it is still none of
+        # theirs, only those who may see the item see it.
+        owner_bodies=[
+            BodyFactory(
+                label="ALL", name="All attendees", members=Person.objects.exclude(user=None)
+            )
+        ],
         due_date=datetime.date(2017, 12, 1),
     )
     set_minutes_status(october, "agreed", by=None)

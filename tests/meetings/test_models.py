@@ -11,6 +11,7 @@ from tests.factories import (
     ItemFactory,
     MeetingFactory,
     PersonFactory,
+    SeriesFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,13 +84,20 @@ def test_an_unknown_action_status_is_refused():
     )
 
 
-def test_a_duplicate_action_reference_is_refused():
+def test_a_duplicate_action_reference_is_refused_within_its_series():
     action = ActionFactory(reference="2017/10-04")
     refused(
-        "actions_action_reference_key",
+        "actions_action_reference_unique_in_series",
         lambda: ActionFactory(reference="2017/10-04", item=action.item),
-        "actions_action.reference",
+        "actions_action.series_id, actions_action.reference",
     )
+
+
+def test_another_series_may_use_the_same_reference():
+    action = ActionFactory(reference="2019/07")
+    audit = MeetingFactory(series=SeriesFactory(name="Joint Audit Committee"))
+    other = ActionFactory(reference="2019/07", item=ItemFactory(meeting=audit))
+    assert (other.series, action.series.name) == (audit.series, "Monthly Assurance Meeting")
 
 
 def test_a_person_attends_a_meeting_once():

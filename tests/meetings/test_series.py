@@ -56,6 +56,8 @@ def series_data(**overrides):
         "default_venue": "Hindlip Hall",
         "default_start_time": "14:00",
         "rhythm": "Quarterly, second Thursday",
+        "reference_scheme": "year_seq",
+        "reference_prefix": "J",
         **overrides,
     }
 
@@ -95,6 +97,8 @@ def test_an_officer_creates_a_series_with_co_chairs_in_order_and_a_force_minute_
         series.default_venue,
         series.default_start_time,
         series.rhythm,
+        series.reference_scheme,
+        series.reference_prefix,
         series.retired_on,
     ) == (
         "Joint Audit Committee",
@@ -103,12 +107,17 @@ def test_an_officer_creates_a_series_with_co_chairs_in_order_and_a_force_minute_
         "Hindlip Hall",
         datetime.time(14),
         "Quarterly, second Thursday",
+        "year_seq",
+        "J",
         None,
     )
     assert [p.name for p in series.ordered_chairs()] == ["John Campion", "Amanda Blakeman"]
     page = officer.get(series.get_absolute_url())
     assert '<dt class="col-sm-3">Co-chairs</dt>' in page.content.decode()
     assert "John Campion and Amanda Blakeman" in page.content.decode()
+    assert "Year/number running through the year, as 2019/07, after the letter “J”" in (
+        page.content.decode()
+    )
 
 
 def test_a_series_without_a_chair_is_created_with_a_warning(officer):

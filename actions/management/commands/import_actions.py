@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
 from actions.exports import COLUMNS, read_back
-from actions.models import Action, Status
+from actions.models import TO_BE_ALLOCATED, Action, Body, Status
 from actions.services import add_update, raise_action, set_action_status
 from meetings.models import AgendaItem, Meeting, Person, Post
 
@@ -177,7 +177,9 @@ class Lookups:
         self.meetings = {m.title: m for m in Meeting.objects.select_related("series")}
         self.posts = {p.abbreviation: p for p in Post.objects.all()}
         self.people = {p.initials: p for p in Person.objects.all()}
-        self.references = set(Action.objects.values_list("reference", flat=True))
+        self.bodies = {b.label: b for b in Body.objects.all()}
+        # References are unique within a series.
+        self.references = set(Action.objects.values_list("series_id", "reference"))
         self._items = {}
 
     def items(self, meeting):
@@ -209,22 +211,27 @@ def parse_row(row, lookups, seen):
             raise RowRejected(f"the {column} column is longer than {limit} characters")
     if not reference:
         raise RowRejected("no reference")
-    if reference in lookups.references or reference in seen:
-        raise RowRejected(f"reference {reference} is already in use")
     if not text:
         raise RowRejected("no action text")
     meeting = lookups.meetings.get(meeting_title)
     if meeting is None:
         raise RowRejected(f"unknown meeting “{meeting_title}”")
+    if (meeting.series_id, reference) in lookups.references | seen:
+        raise RowRejected(f"reference {reference} is already in use in the {meeting.series.name}")
     items = lookups.items(meeting).get(number, [])
     if not items:
         raise RowRejected(f"the {meeting_title} has no item {number or '(blank)'}")
     if len(items) > 1:
         raise RowRejected(f"item {number} of the {meeting_title} is ambiguous")
-    owners = {"owner_posts": [], "owner_people": [], "owned_by_all": False}
+    owners = {"owner_posts": [], "owner_people": [], "owner_bodies": []}
     for token in owner.split():
-        if token == "ALL":
-            owners["owned_by_all"] = True
+        if token == TO_BE_ALLOCATED and owner.strip() == TO_BE_ALLOCATED:
+            continue  # To be allocated: no owner yet.
+        if token in lookups.bodies:
+            owners["owner_bodies"].append(lookups.bodies[token])
+        elif token == "ALL":
+            # Logs from before bodies: ALL is the body of all attendees, made on import.
+            owners["owner_bodies"].append(token)
         elif token in lookups.posts:
             owners["owner_posts"].append(lookups.posts[token])
         elif token in lookups.people:
@@ -257,16 +264,22 @@ def parse_row(row, lookups, seen):
 
 
 def create(parsed):
+    owners = dict(parsed["owners"])
+    owners["owner_bodies"] = [
+        body
+        if isinstance(body, Body)
+        else Body.objects.get_or_create(label=body, defaults={"name": "All attendees"})[0]
+        for body in owners["owner_bodies"]
+    ]
+    # The log's own reference is the one people quote.
     action = raise_action(
         item=parsed["item"],
         text=parsed["text"],
         imported=True,
-        **parsed["owners"],
+        reference=parsed["reference"],
+        **owners,
         **parsed["due"],
     )
-    # raise_action numbers the action afresh; the log's own reference is the one people quote.
-    Action.objects.filter(pk=action.pk).update(reference=parsed["reference"])
-    action.reference = parsed["reference"]
     if parsed["latest"]:
         on_date, text = parsed["latest"]
         add_update(action, text=text, on_date=on_date, by=None)
@@ -305,7 +318,7 @@ class Command(BaseCommand):
                 rejected += 1
                 self.stdout.write(f"Row {number}: rejected: {why}.")
                 continue
-            seen.add(result["reference"])
+            seen.add((result["item"].meeting.series_id, result["reference"]))
             parsed.append(result)
             verb = "would create" if dry_run else "will create"
             self.stdout.write(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions import demo_data as data
-from actions.models import Action, ActionReview, Status
+from actions.models import Action, ActionReview, Body, Status
 from actions.services import raise_action, set_action_status
 from meetings import roles
 from meetings.models import (
@@ -155,12 +155,16 @@ def _series(people):
     return series
 
 
+def _all_attendees():
+    return Body.objects.get_or_create(label="ALL", defaults={"name": "All attendees"})[0]
+
+
 def _owners(spec, posts, people):
     names = spec.get("owners", [])
     return {
         "owner_posts": [posts[n] for n in names if n in posts],
         "owner_people": [people[n] for n in names if n in people],
-        "owned_by_all": "ALL" in names,
+        "owner_bodies": [_all_attendees()] if "ALL" in names else [],
     }
 
 
