@@ -10,6 +10,7 @@ from actions import demo_data as data
 from actions.models import Action, ActionReview, Status
 from actions.services import raise_action, set_action_status
 from meetings import roles
+from meetings.accounts import manage_users_permission
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -56,7 +57,8 @@ class Command(BaseCommand):
             self.stdout.write("The October 2017 minutes were already loaded; nothing changed.")
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD!r}): officer (OPCC policy officer, "
-            "Jackie Irvin), commissioner (John Campion, PCC), dcc (Amanda Blakeman, DCC)."
+            "Jackie Irvin, who gives logins), commissioner (John Campion, PCC), "
+            "dcc (Amanda Blakeman, DCC)."
         )
 
 
@@ -102,6 +104,9 @@ def _people():
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(Group.objects.get(name=LOGIN_ROLES[login]))
+            if LOGIN_ROLES[login] == roles.OPCC_STAFF:
+                # The demo's policy officer gives the other logins: no superuser is needed.
+                user.user_permissions.add(manage_users_permission())
             person.user = user
             person.save(update_fields=["user"])
         people[initials] = person
