@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView
 
 from meetings import accounts, roles
@@ -64,6 +64,7 @@ class LoginListView(UserManagerRequiredMixin, ListView):
         return context
 
 
+@require_GET
 def who_can_do_what(request):
     """Each role, what it may do (worded in meetings.roles), and how many hold it."""
     roles.require_user_manager(request.user)
@@ -142,10 +143,14 @@ class InviteView(UserManagerRequiredMixin, FormView):
         return redirect("logins:detail", user.pk)
 
 
-def login_detail(request, pk, role_form=None):
+@require_GET
+def login_detail(request, pk):
     """One login: its person, role and status, what can be done to it, and its record."""
     roles.require_user_manager(request.user)
-    user = _login(pk)
+    return _detail_page(request, _login(pk))
+
+
+def _detail_page(request, user, role_form=None):
     role_form = role_form or RoleForm(
         initial={"role": roles.role_of(user), "manage_users": roles.holds_manage_users(user)}
     )
@@ -167,9 +172,9 @@ def login_detail(request, pk, role_form=None):
 def login_role(request, pk):
     """Change a login's role, and whether it may manage users."""
     roles.require_user_manager(request.user)
-    if request.method != "POST":
-        return login_detail(request, pk)
     user = _login(pk)
+    if request.method != "POST":
+        return _detail_page(request, user)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -185,7 +190,7 @@ def login_role(request, pk):
         else:
             messages.success(request, f"{accounts.display_name(user)}'s role saved.")
             return redirect("logins:detail", user.pk)
-    return login_detail(request, pk, role_form=form)
+    return _detail_page(request, user, role_form=form)
 
 
 def _state_change(request, pk, change, done):
@@ -252,6 +257,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     Proving control of the address also lifts a lockout for too many failed sign-ins, so
     the new password works at once rather than after the cool-off.
     """
+
+    def render_to_response(self, context, **response_kwargs):
+        # A link that does not work names nothing: 404, with a page that says what to do.
+        if not context.get("validlink"):
+            response_kwargs["status"] = 404
+        return super().render_to_response(context, **response_kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

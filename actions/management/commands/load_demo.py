@@ -57,8 +57,7 @@ class Command(BaseCommand):
             self.stdout.write("The October 2017 minutes were already loaded; nothing changed.")
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD!r}): officer (OPCC policy officer, "
-            "Jackie Irvin, who gives logins), commissioner (John Campion, PCC), "
-            "dcc (Amanda Blakeman, DCC)."
+            "Jackie Irvin), commissioner (John Campion, PCC), dcc (Amanda Blakeman, DCC)."
         )
 
 
