@@ -555,6 +555,31 @@ def test_create_first_login_makes_a_user_manager_with_a_link(db):
     assert client.get(reverse("logins:invite")).status_code == 200
 
 
+def test_create_first_login_again_prints_a_new_link_until_the_password_is_chosen(db):
+    outputs = []
+    for _ in range(2):
+        out = io.StringIO()
+        call_command(
+            "create_first_login",
+            email="first@opcc.example",
+            name="Fay First",
+            initials="FF",
+            stdout=out,
+        )
+        outputs.append(LINK.search(out.getvalue()).group(0))
+    assert User.objects.filter(username="first@opcc.example").count() == 1
+    assert Client().get(outputs[0], follow=True).status_code == 404
+    choose_password(Client(), outputs[1])
+    with pytest.raises(CommandError, match="Someone can already give logins"):
+        call_command(
+            "create_first_login",
+            email="first@opcc.example",
+            name="Fay First",
+            initials="FF",
+            stdout=io.StringIO(),
+        )
+
+
 def test_create_first_login_refuses_when_someone_manages_users(manager):
     with pytest.raises(CommandError, match="Someone can already give logins \\(manager\\)"):
         call_command(
@@ -594,12 +619,13 @@ def test_create_first_login_refuses_a_taken_email_or_someone_elses_initials(db):
         stdout=io.StringIO(),
     )
     assert Person.objects.get(initials="JI").user.username == "ji@y.example"
-    with pytest.raises(CommandError, match="ji@y.example is already the login of ji@y.example"):
+    user_with_role(roles.FORCE_OFFICER, username="taken@y.example")
+    with pytest.raises(CommandError, match="taken@y.example is already the login of taken@"):
         call_command(
             "create_first_login",
-            email="JI@y.example",
-            name="J I",
-            initials="JJ",
+            email="Taken@y.example",
+            name="T Aken",
+            initials="TA",
             force=True,
             stdout=io.StringIO(),
         )

@@ -43,13 +43,24 @@ class Command(BaseCommand):
         if not name or not initials or len(initials) > 8:
             raise CommandError("Give a name, and initials of up to 8 characters.")
         with transaction.atomic():
+            existing = accounts.email_in_use(email)
+            if (
+                existing is not None
+                and existing.is_active
+                and not existing.has_usable_password()
+                and roles.can_manage_users(existing)
+            ):
+                # The first link lapsed before it was used: a new one voids it.
+                existing.set_unusable_password()
+                existing.save(update_fields=["password"])
+                self._print_link(existing, site_url)
+                return
             managers = list(accounts.user_managers().values_list("username", flat=True))
             if managers and not force:
                 raise CommandError(
                     f"Someone can already give logins ({', '.join(managers)}): ask them, or "
                     "use --force if you really mean to add another."
                 )
-            existing = accounts.email_in_use(email)
             if existing is not None:
                 raise CommandError(f"{email} is already the login of {existing.username}.")
             person = Person.objects.filter(initials__iexact=initials).first()
@@ -69,10 +80,13 @@ class Command(BaseCommand):
             user = accounts.create_login(
                 person=person, email=email, role=roles.OPCC_STAFF, manage_users=True, by=None
             )
-        link = site_url.rstrip("/") + accounts.set_password_path(user)
         self.stdout.write(
             self.style.SUCCESS(f"Created the login {user.username} for {person.name}.")
         )
+        self._print_link(user, site_url)
+
+    def _print_link(self, user, site_url):
+        link = site_url.rstrip("/") + accounts.set_password_path(user)
         self.stdout.write(
             f"Open this link to choose the password (it works once, for "
             f"{accounts.link_lifetime()}):\n{link}"
