@@ -20,6 +20,14 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
+def normalise_username(username):
+    """Logins given in the app are email addresses in lower case (meetings.accounts), and
+    people type their address in any case (a phone capitalises the first letter)."""
+    if isinstance(username, str) and "@" in username:
+        return username.strip().lower()
+    return username
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, refusing a username longer than any user's.
 
@@ -31,7 +39,13 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
+        username.label = "Email address or username"
         username.validators.append(MaxLengthValidator(username.max_length))
+
+    def clean_username(self):
+        # django-axes counts failures under the name authenticate() is given, so this also
+        # keeps each way of writing an address in capitals from getting five attempts.
+        return normalise_username(self.cleaned_data["username"])
 
 
 def client_address(request):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
 from assurance.auth import SignInForm
+from meetings.accounts_urls import password_reset_urlpatterns
 from meetings.views import home
 
 urlpatterns = [
@@ -14,9 +15,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(password_reset_urlpatterns)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),
     path("actions/", include("actions.urls")),
+    path("logins/", include("meetings.accounts_urls")),
     path("admin/", admin.site.urls),
 ]

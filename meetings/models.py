@@ -43,6 +43,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [("manage_users", "Can give logins and roles")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organisation__in=Organisation.values),
@@ -720,3 +721,51 @@ class Submission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class LoginEventKind(models.TextChoices):
+    CREATED = "created", "Login created"
+    INVITED = "invited", "Invitation sent"
+    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+    PASSWORD_SET = "password_set", "Password set from an emailed link"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    MANAGE_USERS_GRANTED = "manage_users_granted", "Given the right to manage users"
+    MANAGE_USERS_WITHDRAWN = "manage_users_withdrawn", "Right to manage users withdrawn"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+
+
+class LoginEvent(models.Model):
+    """A change made to a login: invited, role changed, deactivated... kept for good.
+
+    Django's User carries no history of its own, so who gave whom which role, and who
+    deactivated a leaver when, is recorded here by the services in ``meetings.accounts``.
+    """
+
+    Kind = LoginEventKind
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="login_events"
+    )
+    kind = models.CharField(max_length=24, choices=LoginEventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who made the change; empty when a command or the person themselves made it.",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["user", "-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LoginEventKind.values), name="meetings_loginevent_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()}"

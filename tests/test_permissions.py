@@ -28,10 +28,12 @@ pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
 OPCC = "OPCC staff"
+# OPCC staff without the permission to manage users (the demo's officer has it).
+OPCC_PLAIN = "OPCC staff, no logins"
 PCC = "Commissioner"
 OWNER = "owner (DCC)"
 OTHER = "other force officer"
-ROLES = (ANON, OPCC, PCC, OWNER, OTHER)
+ROLES = (ANON, OPCC, OPCC_PLAIN, PCC, OWNER, OTHER)
 
 
 def url_names(patterns=None, namespace=""):
@@ -125,6 +127,20 @@ EXPECTED_GET = {
     "actions:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    # Signing in again: Django's password reset, for everyone. A link that does not work is 404.
+    "password_reset": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "password_reset_done": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "password_reset_confirm": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "password_reset_complete": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    # Logins and roles: OPCC staff who manage users only.
+    "logins:list": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:roles": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:invite": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:detail": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:role": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:deactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "logins:reactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "logins:resend": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -195,7 +211,27 @@ EXPECTED_POST = {
     "actions:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "password_reset": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "password_reset_done": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "password_reset_confirm": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "password_reset_complete": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "logins:list": {ANON: 302, OPCC: 405, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:roles": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "logins:invite": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:detail": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "logins:role": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    # Deactivating the other force officer; reactivating or inviting them is refused with
+    # a message (the login is active, and has a password).
+    "logins:deactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:reactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "logins:resend": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
 }
+
+# OPCC staff without the permission to manage users get what OPCC staff get, except where
+# a row says otherwise.
+for _table in (EXPECTED_GET, EXPECTED_POST):
+    for _row in _table.values():
+        _row.setdefault(OPCC_PLAIN, _row[OPCC])
 
 # The one row for the admin: everyone but a superuser is sent to the admin's own login.
 EXPECTED_ADMIN = {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302, "superuser": 200}
@@ -250,6 +286,9 @@ def world(demo, settings):
     users = {
         ANON: None,
         OPCC: user_model.objects.get(username="officer"),
+        OPCC_PLAIN: user_with_role(
+            roles.OPCC_STAFF, username="clerk", person=PersonFactory(name="Cal Clerk")
+        ),
         PCC: user_model.objects.get(username="commissioner"),
         OWNER: dcc,
         # A force officer whose person holds no post, so owns none of the DCC's actions.
@@ -309,6 +348,12 @@ def world(demo, settings):
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
         "actions:body_edit": {"pk": body.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "no-such-token"},
+        "logins:detail": {"pk": users[OTHER].pk},
+        "logins:role": {"pk": users[OTHER].pk},
+        "logins:deactivate": {"pk": users[OTHER].pk},
+        "logins:reactivate": {"pk": users[OTHER].pk},
+        "logins:resend": {"pk": users[OTHER].pk},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

@@ -10,6 +10,7 @@ from actions import demo_data as data
 from actions.models import Action, ActionReview, Body, Status
 from actions.services import raise_action, set_action_status
 from meetings import roles
+from meetings.accounts import manage_users_permission
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -102,6 +103,9 @@ def _people():
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(Group.objects.get(name=LOGIN_ROLES[login]))
+            if LOGIN_ROLES[login] == roles.OPCC_STAFF:
+                # The demo's policy officer gives the other logins: no superuser is needed.
+                user.user_permissions.add(manage_users_permission())
             person.user = user
             person.save(update_fields=["user"])
         people[initials] = person
