@@ -19,6 +19,7 @@ from meetings.models import (
     MinutesStatus,
     Person,
     Post,
+    PostHolding,
     StandingSection,
     Theme,
 )
@@ -110,8 +111,10 @@ def _people():
 
 def _posts(people):
     posts = {}
+    # The holders held their posts from the first meeting the demo has, as far as it knows.
+    held_from = min(meeting["date"] for meeting in data.EARLIER_MEETINGS)
     for abbreviation, (title, organisation, holder, seniority) in data.POSTS.items():
-        posts[abbreviation], _ = Post.objects.get_or_create(
+        posts[abbreviation], created = Post.objects.get_or_create(
             abbreviation=abbreviation,
             defaults={
                 "title": title,
@@ -120,6 +123,10 @@ def _posts(people):
                 "seniority": seniority,
             },
         )
+        if created:
+            PostHolding.objects.create(
+                post=posts[abbreviation], person=people[holder], started_on=held_from
+            )
     return posts
 
 
