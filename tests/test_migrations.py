@@ -110,3 +110,34 @@ def test_existing_actions_get_their_as_raised_record_and_agreed_minutes_a_frozen
     assert [line["owners"] for line in version.content["full"]["summary"]] == ["DCC"]
     assert [line["due"] for line in version.content["full"]["summary"]] == ["By end January 2018"]
     assert version.content["public"]["summary"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_post_holder_gets_a_holding_from_the_first_meeting_on_record():
+    old = migrate([("meetings", "0009_directory")])
+    try:
+        Series = old.get_model("meetings", "MeetingSeries")
+        Meeting = old.get_model("meetings", "Meeting")
+        Person = old.get_model("meetings", "Person")
+        Post = old.get_model("meetings", "Post")
+        series = Series.objects.create(name="Monthly Assurance Meeting")
+        Meeting.objects.create(series=series, date=datetime.date(2017, 10, 31))
+        Meeting.objects.create(series=series, date=datetime.date(2017, 7, 25))
+        holder = Person.objects.create(name="Amanda Blakeman", initials="AB", organisation="force")
+        Post.objects.create(
+            abbreviation="DCC", title="Deputy Chief Constable", organisation="force", holder=holder
+        )
+        Post.objects.create(abbreviation="ACO", title="Vacant post", organisation="force")
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    from meetings.models import Post as CurrentPost
+    from meetings.models import PostHolding
+
+    assert list(
+        PostHolding.objects.values_list("post__abbreviation", "person__initials", "started_on")
+    ) == [("DCC", "AB", datetime.date(2017, 7, 25))]
+    dcc = CurrentPost.objects.get(abbreviation="DCC")
+    assert dcc.holder_on(datetime.date(2017, 7, 24)) is None
+    assert dcc.holder_on(datetime.date(2017, 10, 31)).initials == "AB"
