@@ -188,17 +188,13 @@ def person_merge(request, pk):
     person and the duplicate stays as a retired record pointing here."""
     roles.require_directory_manager(request.user)
     keep = get_object_or_404(Person.objects.select_related("user"), pk=pk, merged_into=None)
-    data = (
-        request.POST
-        if request.method == "POST"
-        else (request.GET if "other" in request.GET else None)
-    )
-    form = MergeChoiceForm(data, keep=keep)
+    form = MergeChoiceForm(request.POST or None, keep=keep)
     plan = None
-    if form.is_bound and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other"]
         plan = directory.merge_plan(keep, other)
-        if request.method == "POST" and plan.possible:
+        # The first post shows what would move; the second, from that page, merges.
+        if request.POST.get("confirm") == "merge" and plan.possible:
             try:
                 directory.merge_people(keep, other, request.user)
             except ValidationError as error:
@@ -214,7 +210,7 @@ def person_merge(request, pk):
         request,
         "directory/merge_form.html",
         {"person": keep, "form": form, "plan": plan},
-        status=409 if request.method == "POST" and plan and not plan.possible else 200,
+        status=409 if plan and not plan.possible else 200,
     )
 
 

@@ -603,12 +603,13 @@ def test_merge_refuses_two_people_who_attended_one_meeting(duplicate_pair):
 def test_the_merge_page_shows_what_moves_then_merges(officer, duplicate_pair):
     keep, other, *_ = duplicate_pair
     url = reverse("directory:person_merge", args=[keep.pk])
-    page = officer.get(url, {"other": other.pk}).content.decode()
+    page = officer.post(url, {"other": other.pk}).content.decode()
     assert "<tr><td>Attendances</td><td>2</td><td>0</td></tr>" in page
     assert "<tr><td>Actions owned by name</td><td>2</td><td>1</td></tr>" in page
     assert "<tr><td>Reminders sent</td><td>2</td><td>1</td></tr>" in page
     assert "John Campion&#x27;s login (jc2) becomes John Campion&#x27;s." in page
-    response = officer.post(url, {"other": other.pk})
+    assert Person.objects.get(pk=other.pk).merged_into is None
+    response = officer.post(url, {"other": other.pk, "confirm": "merge"})
     assert response["Location"] == keep.get_absolute_url()
     old_page = officer.get(other.get_absolute_url()).content.decode()
     assert f'merged into <a href="{keep.get_absolute_url()}">John Campion (JC)</a>' in old_page
@@ -617,7 +618,9 @@ def test_the_merge_page_shows_what_moves_then_merges(officer, duplicate_pair):
 def test_the_merge_page_refuses_with_the_reason(officer, duplicate_pair):
     keep, other, *_ = duplicate_pair
     AttendanceFactory(meeting=Meeting.objects.get(date=D(2017, 7, 25)), person=other)
-    response = officer.post(reverse("directory:person_merge", args=[keep.pk]), {"other": other.pk})
+    response = officer.post(
+        reverse("directory:person_merge", args=[keep.pk]), {"other": other.pk, "confirm": "merge"}
+    )
     assert response.status_code == 409
     assert "so they may be different people" in response.content.decode()
     assert Person.objects.get(pk=other.pk).merged_into is None
