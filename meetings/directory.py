@@ -395,8 +395,8 @@ def merge_people(keep, other, by=None):
     old links and history still resolve. Refused, changing nothing, when the two look like
     different people (both attended one meeting)."""
     keep, other = (
-        Person.objects.select_for_update().select_related("user").get(pk=keep.pk),
-        Person.objects.select_for_update().select_related("user").get(pk=other.pk),
+        Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=keep.pk),
+        Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=other.pk),
     )
     plan = merge_plan(keep, other)
     if not plan.possible:
