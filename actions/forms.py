@@ -161,6 +161,18 @@ def bodies_offered(action=None):
     return Body.objects.filter(Q(retired=False) | Q(pk__in=current))
 
 
+def posts_offered(action=None):
+    """Posts not retired, and a retired one the action already has."""
+    current = action.owner_posts.values("pk") if action is not None and action.pk else []
+    return Post.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=current))
+
+
+def people_offered(action=None):
+    """People not retired (nor merged away), and one the action already has."""
+    current = action.owner_people.values("pk") if action is not None and action.pk else []
+    return Person.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=current))
+
+
 def _due_initial(action, prefix=""):
     return {
         f"{prefix}due_kind": action.due_kind,
@@ -412,9 +424,9 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
                 help_text="Recorded on the action's trail with the correction.",
                 error_messages={"required": "Say why the agreed minutes are corrected."},
             )
-        self.fields["owner_posts"].queryset = Post.objects.all()
+        self.fields["owner_posts"].queryset = posts_offered(instance)
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
-        self.fields["owner_people"].queryset = Person.objects.all()
+        self.fields["owner_people"].queryset = people_offered(instance)
         self.fields["owner_people"].label_from_instance = lambda person: (
             f"{person.name} ({person.initials})"
         )
@@ -442,14 +454,14 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
 def owner_fields(prefix="", required_note=""):
     """The owner fields of an action form, as ``ActionForm`` labels them."""
     posts = ModelMultipleChoiceField(
-        queryset=Post.objects.all(),
+        queryset=posts_offered(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=f"{prefix}Owned by posts",
     )
     posts.label_from_instance = lambda post: post.capacity
     people = ModelMultipleChoiceField(
-        queryset=Person.objects.all(), required=False, label=f"{prefix}Owned by people"
+        queryset=people_offered(), required=False, label=f"{prefix}Owned by people"
     )
     people.label_from_instance = lambda person: f"{person.name} ({person.initials})"
     bodies = ModelMultipleChoiceField(
@@ -492,6 +504,8 @@ class ReassignForm(CrispyMixin, DueFields):
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["owner_posts"].queryset = posts_offered(action)
+        self.fields["owner_people"].queryset = people_offered(action)
         self.fields["owner_bodies"].queryset = bodies_offered(action)
         offer_due_meetings(self, action.meeting)
 

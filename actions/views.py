@@ -99,7 +99,15 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
     action = action or _action(request, pk)
     user = request.user
     _mark_overdue([action])
-    context = {"action": action, "events": action.events.select_related("by", "meeting__series")}
+    context = {
+        "action": action,
+        "events": action.events.select_related("by", "meeting__series"),
+        # A post outlives its holder: who answered for it when raised, and who does now.
+        "post_holders": [
+            (post, post.holder_on(action.meeting.date), post.holder)
+            for post in action.owner_posts.all()
+        ],
+    }
     if _can_edit(user, action):
         context["update_form"] = forms.get("update_form") or UpdateForm()
         if action.status == Status.OPEN:

@@ -62,7 +62,9 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ["abbreviation", "title", "organisation", "holder", "seniority"]
     list_filter = ["organisation"]
     search_fields = ["abbreviation", "title", "holder__name"]
-    autocomplete_fields = ["holder"]
+    # The holder changes through the directory's "Change holder", which keeps the history
+    # of holdings that Post.holder_on reads; edited here, the two would disagree.
+    readonly_fields = ["holder"]
 
 
 @admin.register(Theme)

@@ -14,6 +14,7 @@ def permissions(request):
             "can_close_actions": roles.can_close_actions(user),
             "is_force_officer": roles.is_force_officer(user),
             "can_use_admin": roles.can_use_admin(user),
+            "can_manage_directory": roles.can_manage_directory(user),
             "can_manage_users": roles.can_manage_users(user),
         }
     }

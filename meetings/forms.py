@@ -8,8 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 
+from meetings import directory
 from meetings.minutes import in_agenda_order
 from meetings.models import (
     AgendaItem,
@@ -18,6 +20,7 @@ from meetings.models import (
     Meeting,
     MinutesStatus,
     Person,
+    Post,
     Submission,
     Theme,
     default_title,
@@ -196,7 +199,10 @@ class ChairFieldsMixin:
     the minutes name them in ("Co-chairs: A and B")."""
 
     def add_chair_fields(self, chairs):
-        people = Person.objects.all()
+        # Retired people are not offered, unless already a chair here.
+        people = Person.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk__in=[chair.pk for chair in chairs])
+        )
         for index, (name, label) in enumerate(zip(CHAIR_FIELDS, CHAIR_LABELS, strict=True)):
             self.fields[name] = forms.ModelChoiceField(
                 queryset=people,
@@ -370,13 +376,37 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
         return meeting
 
 
+class DuplicateWarningMixin:
+    """Warns of a likely duplicate person, and lets the officer go ahead once they say this
+    is a different person. The tick box shows only with a warning."""
+
+    def add_duplicate_field(self):
+        self.duplicates = []
+        self.fields["different_person"] = forms.BooleanField(
+            required=False, label="This is a different person", widget=forms.HiddenInput
+        )
+
+    def check_duplicates(self, name, initials, exclude=None):
+        self.duplicates = directory.likely_duplicates(name, initials, exclude)
+        if not self.duplicates:
+            return
+        self.fields["different_person"].widget = forms.CheckboxInput()
+        if not self.cleaned_data.get("different_person"):
+            self.add_error(
+                "different_person",
+                ValidationError(
+                    directory.duplicates_message(self.duplicates), code="likely_duplicate"
+                ),
+            )
+
+
 def agenda_choices(items):
     """(pk, "Item 5a/1") for each item in agenda order, named so that no two read the same:
     numbers repeat under a parent (questions 1 to 5 under 5a), so those carry its number."""
     return [(item.pk, f"Item {item.label}") for item, _depth, _ in in_agenda_order(list(items))]
 
 
-class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     new_person_name = PlainTextField(
         max_length=120,
         required=False,
@@ -413,6 +443,14 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].required = False
         self.fields["capacity"].required = False
+        # Retired people and posts are not offered, but one already recorded stays.
+        self.fields["person"].queryset = Person.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk=self.instance.person_id)
+        )
+        self.fields["post"].queryset = Post.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk=self.instance.post_id)
+        )
+        self.add_duplicate_field()
         items = AgendaItem.objects.filter(meeting=meeting)
         choices = [("", "---------"), *agenda_choices(items)]
         for name in ("joined_at_item", "left_after_item"):
@@ -421,10 +459,11 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
     def clean_new_person_initials(self):
         initials = self.cleaned_data["new_person_initials"].strip()
-        if initials and Person.objects.filter(initials__iexact=initials).exists():
+        holder = directory.initials_taken_by(initials) if initials else None
+        if holder is not None:
             raise ValidationError(
-                f"Someone already has the initials {initials}: choose them from the list "
-                "above, or use different initials.",
+                directory.initials_clash_message(initials, holder)
+                + " Choose them from the list above, or use different initials.",
                 code="duplicate_initials",
             )
         return initials
@@ -442,10 +481,13 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                 "person", ValidationError("Choose who attended, or add a new person.", code="who")
             )
         elif name and not cleaned.get("new_person_initials"):
-            self.add_error(
-                "new_person_initials",
-                ValidationError("Give the new person's initials.", code="required"),
-            )
+            if "new_person_initials" not in self.errors:
+                self.add_error(
+                    "new_person_initials",
+                    ValidationError("Give the new person's initials.", code="required"),
+                )
+        elif name:
+            self.check_duplicates(name, cleaned["new_person_initials"])
         if person:
             clash = Attendance.objects.filter(meeting=self.meeting, person=person).exclude(
                 pk=self.instance.pk
@@ -486,7 +528,7 @@ class AttendanceForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             name = self.cleaned_data.get("new_person_name", "").strip()
             if name:
                 self.instance.person = Person.objects.create(
-                    name=name,
+                    name=" ".join(name.split()),
                     initials=self.cleaned_data["new_person_initials"],
                     organisation=self.cleaned_data["new_person_organisation"] or "force",
                 )

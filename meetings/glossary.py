@@ -7,21 +7,21 @@ meeting, and is frozen with the minutes, so a later holder of a post or a later 
 initials never changes what agreed minutes say.
 """
 
-from meetings.models import Person, Post
+from django.apps import apps
 
-# Labels that are words of the minutes rather than someone's initials.
+from meetings.directory import person_for_initials
+from meetings.models import Post
+
+# Labels that are words of the minutes rather than anyone's initials.
 FIXED_MEANINGS = {
     "ALL": "All attendees",
+    "TBA": "To be allocated: no owner was given at the meeting",
 }
 
 
-def tokens_of(text):
-    return [token for token in text.split() if token]
-
-
 def meanings(tokens, meeting, attendances):
-    """{token: meaning} for each of ``tokens`` that stands for a post, a person or a fixed
-    word, read as at ``meeting``'s date: "Deputy Chief Constable: Amanda Blakeman"."""
+    """{token: meaning} for each of ``tokens`` that stands for a post, a body, a person or a
+    fixed word, as at ``meeting``'s date: "Deputy Chief Constable: Amanda Blakeman"."""
     wanted = set(tokens)
     out = {}
     # Who attended in a post says best who held it that day.
@@ -29,25 +29,26 @@ def meanings(tokens, meeting, attendances):
     for post in Post.objects.filter(abbreviation__in=wanted).select_related("holder"):
         holder = in_post.get(post.abbreviation) or _holder_on(post, meeting.date)
         out[post.abbreviation] = f"{post.title}: {holder.name}" if holder else post.title
-    for token, person in _people(wanted - out.keys(), meeting.date).items():
-        out[token] = f"{person.name}, {person.job_title}" if person.job_title else person.name
-    for token in wanted - out.keys():
+    # Bodies belong to the action log, which builds on the minutes: looked up by name so
+    # that this module does not import it.
+    Body = apps.get_model("actions", "Body")
+    for body in Body.objects.filter(label__in=wanted - out.keys()):
+        out[body.label] = body.name
+    for token in sorted(wanted - out.keys()):
         if token in FIXED_MEANINGS:
             out[token] = FIXED_MEANINGS[token]
+        elif person := person_for_initials(token, meeting.date):
+            out[token] = f"{person.name}, {person.job_title}" if person.job_title else person.name
     return out
 
 
 def _holder_on(post, on_date):
-    holder_on = getattr(post, "holder_on", None)
-    return holder_on(on_date) if holder_on else post.holder
-
-
-def _people(tokens, on_date):
-    """The people minuted under ``tokens`` on ``on_date``: their initials then, which may
-    since have changed."""
-    if not tokens:
-        return {}
-    return {p.initials: p for p in Person.objects.filter(initials__in=tokens)}
+    """The holder on the day by the post's history; a post with no history yet (made before
+    holdings were kept) can only say who holds it now."""
+    holder = post.holder_on(on_date)
+    if holder is None and not post.holdings.exists():
+        return post.holder
+    return holder
 
 
 def glossary_entries(meeting, *, owner_texts, attendances):
@@ -55,6 +56,5 @@ def glossary_entries(meeting, *, owner_texts, attendances):
     the summary: where minutes name people by initials. Text elsewhere is left as written,
     so "DA" in a finding stays the subject it was, while "DA" in the ACTION column is the
     person the glossary names."""
-    tokens = {token for text in owner_texts for token in tokens_of(text)}
-    found = meanings(tokens, meeting, attendances)
-    return sorted(found.items(), key=lambda entry: entry[0])
+    tokens = {token for text in owner_texts for token in text.split()}
+    return sorted(meanings(tokens, meeting, attendances).items())

@@ -19,6 +19,12 @@ class Organisation(models.TextChoices):
     FORCE = "force", "Force"
 
 
+class PersonQuerySet(models.QuerySet):
+    def current(self):
+        """Not retired (nor merged into someone): whom pickers offer."""
+        return self.filter(retired_on__isnull=True)
+
+
 class Person(models.Model):
     name = models.CharField(max_length=120)
     initials = models.CharField(
@@ -39,6 +45,20 @@ class Person(models.Model):
         related_name="person",
         help_text="The login this person uses, if they have one.",
     )
+    # Retired rather than deleted: a person stays on every record they appear on.
+    retired_on = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="The record this duplicate was merged into.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -54,6 +74,54 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("directory:person", args=[self.pk])
+
+    @property
+    def label(self):
+        """How pickers and the directory name a person: "Jackie Irvin (JI)"."""
+        return f"{self.name} ({self.initials})"
+
+
+class PersonAlias(models.Model):
+    """Initials a person has been minuted under besides their current ones."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    initials = models.CharField(max_length=8)
+    used_from = models.DateField(null=True, blank=True)
+    used_until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person", "used_until", "pk"]
+        verbose_name_plural = "person aliases"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_from__isnull=True)
+                | Q(used_until__isnull=True)
+                | Q(used_from__lte=models.F("used_until")),
+                name="meetings_personalias_dates_in_order",
+            ),
+        ]
+        indexes = [
+            # person_for_initials: who was minuted under these initials.
+            models.Index(fields=["initials"], name="meetings_personalias_initials"),
+        ]
+
+    def __str__(self):
+        return f"{self.initials} ({self.person})"
+
+    def covers(self, on_date):
+        return (self.used_from is None or self.used_from <= on_date) and (
+            self.used_until is None or on_date <= self.used_until
+        )
+
+
+class PostQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(retired_on__isnull=True)
+
 
 class Post(models.Model):
     """A post such as DCC. It outlives its holder: what a post owns passes to the next."""
@@ -61,6 +129,7 @@ class Post(models.Model):
     abbreviation = models.CharField(max_length=16, unique=True)
     title = models.CharField(max_length=160)
     organisation = models.CharField(max_length=8, choices=Organisation.choices)
+    # Changed only through meetings.directory.appoint, which keeps the holdings in step.
     holder = models.ForeignKey(
         Person,
         null=True,
@@ -72,6 +141,11 @@ class Post(models.Model):
     seniority = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first in attendance lists."
     )
+    retired_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["seniority", "abbreviation"]
@@ -85,10 +159,51 @@ class Post(models.Model):
     def __str__(self):
         return self.abbreviation
 
+    def get_absolute_url(self):
+        return reverse("directory:post", args=[self.pk])
+
     @property
     def capacity(self):
         """How the post reads in an attendance list: "Deputy Chief Constable (DCC)"."""
         return f"{self.title} ({self.abbreviation})"
+
+    def holder_on(self, on_date):
+        """Who held the post on ``on_date``, by its holdings; None if no one did."""
+        holding = (
+            self.holdings.filter(started_on__lte=on_date)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on_date))
+            .select_related("person")
+            .order_by("-started_on", "-pk")
+            .first()
+        )
+        return holding.person if holding else None
+
+
+class PostHolding(models.Model):
+    """Who held a post from when to when (both days included); the open one is the holder."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="holdings")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="holdings")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post", "-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="meetings_postholding_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(ended_on__isnull=True),
+                name="meetings_postholding_one_current",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} – {self.person}"
 
 
 class Theme(models.Model):

@@ -154,3 +154,13 @@ def home_url_name(user):
 def can_use_admin(user):
     """The Django admin is for the system's administrators: it bypasses the app's rules."""
     return user.is_active and user.is_superuser
+
+
+def can_manage_directory(user):
+    """People and posts: who they are, their initials, who holds which post."""
+    return is_opcc_staff(user)
+
+
+def require_directory_manager(user):
+    if not can_manage_directory(user):
+        raise PermissionDenied("Only OPCC staff manage the directory.")

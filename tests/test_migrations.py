@@ -225,3 +225,34 @@ def test_actions_owned_by_all_become_the_all_bodys_and_every_action_gets_its_ser
     ]
     assert CurrentAction.objects.get(reference="2017/10-01").owner_display == "ALL"
     assert CurrentReview.objects.get().new_due_kind == "date"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_post_holder_gets_a_holding_from_the_first_meeting_on_record():
+    old = migrate([("meetings", "0014_directory")])
+    try:
+        Series = old.get_model("meetings", "MeetingSeries")
+        Meeting = old.get_model("meetings", "Meeting")
+        Person = old.get_model("meetings", "Person")
+        Post = old.get_model("meetings", "Post")
+        series = Series.objects.create(name="Monthly Assurance Meeting", short_name="HTA")
+        for day in (datetime.date(2017, 10, 31), datetime.date(2017, 7, 25)):
+            Meeting.objects.create(series=series, date=day, title=f"HTA {day:%B %Y}")
+        holder = Person.objects.create(name="Amanda Blakeman", initials="AB", organisation="force")
+        Post.objects.create(
+            abbreviation="DCC", title="Deputy Chief Constable", organisation="force", holder=holder
+        )
+        Post.objects.create(abbreviation="ACO", title="Vacant post", organisation="force")
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    from meetings.models import Post as CurrentPost
+    from meetings.models import PostHolding
+
+    assert list(
+        PostHolding.objects.values_list("post__abbreviation", "person__initials", "started_on")
+    ) == [("DCC", "AB", datetime.date(2017, 7, 25))]
+    dcc = CurrentPost.objects.get(abbreviation="DCC")
+    assert dcc.holder_on(datetime.date(2017, 7, 24)) is None
+    assert dcc.holder_on(datetime.date(2017, 10, 31)).initials == "AB"

@@ -141,6 +141,21 @@ EXPECTED_GET = {
     "logins:deactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "logins:reactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "logins:resend": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # The directory of people and posts: OPCC staff only.
+    "directory:people": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:alias_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "directory:person_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_reinstate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "directory:person_merge": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:posts": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_appoint": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -225,6 +240,20 @@ EXPECTED_POST = {
     "logins:deactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
     "logins:reactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
     "logins:resend": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:people": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:alias_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_reinstate": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:person_merge": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:posts": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_appoint": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:post_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where
@@ -300,6 +329,8 @@ def world(demo, settings):
     action = Action.objects.get(reference="2017/10-01")
     body = Body.objects.create(name="Chief officers", label="Officers")
     body.members.set([Person.objects.get(initials="AB")])
+    person = Person.objects.get(initials="AB")
+    dcc_post = Post.objects.get(abbreviation="DCC")
     url_kwargs = {
         "calendar_feed": {"token": feed.token},
         "calendar_feed@unknown token": {"token": "no-such-calendar"},
@@ -354,6 +385,16 @@ def world(demo, settings):
         "logins:deactivate": {"pk": users[OTHER].pk},
         "logins:reactivate": {"pk": users[OTHER].pk},
         "logins:resend": {"pk": users[OTHER].pk},
+        "directory:person": {"pk": person.pk},
+        "directory:person_edit": {"pk": person.pk},
+        "directory:alias_add": {"pk": person.pk},
+        "directory:person_retire": {"pk": person.pk},
+        "directory:person_reinstate": {"pk": person.pk},
+        "directory:person_merge": {"pk": person.pk},
+        "directory:post": {"pk": dcc_post.pk},
+        "directory:post_edit": {"pk": dcc_post.pk},
+        "directory:post_appoint": {"pk": dcc_post.pk},
+        "directory:post_retire": {"pk": dcc_post.pk},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

@@ -126,3 +126,22 @@ def test_an_update_too_long_and_dated_year_1_keeps_what_was_typed(client, opcc_u
     assert 'maxlength="10000"' in textarea[1]
     assert html.unescape(textarea[2]) == text
     assert action.events.count() == 0
+
+
+def test_retired_people_and_posts_are_offered_as_owners_only_where_they_already_own(action):
+    from tests.factories import PersonFactory, PostFactory
+
+    retired = PersonFactory(name="Retired Officer", retired_on=datetime.date(2017, 1, 1))
+    retired_post = PostFactory(abbreviation="ACO", retired_on=datetime.date(2017, 1, 1))
+    current = PersonFactory(name="Current Officer")
+    meeting = action.meeting
+    raise_form = ActionForm(meeting=meeting)
+    assert current in raise_form.fields["owner_people"].queryset
+    assert retired not in raise_form.fields["owner_people"].queryset
+    assert retired_post not in raise_form.fields["owner_posts"].queryset
+
+    action.owner_people.add(retired)
+    action.owner_posts.add(retired_post)
+    reassign = ReassignForm(action=action)
+    assert retired in reassign.fields["owner_people"].queryset
+    assert retired_post in reassign.fields["owner_posts"].queryset

@@ -384,3 +384,16 @@ def test_rows_with_control_characters_or_over_long_cells_are_rejected_by_number(
         "4 of 6 rows rejected: nothing was created.",
     ]
     _refused(path, "4 of 6 rows rejected: nothing was created.")
+
+
+def test_an_owner_minuted_under_initials_since_changed_is_found(tmp_path, meetings):
+    from meetings.models import PersonAlias
+    from tests.factories import PersonFactory
+
+    jackie = PersonFactory(name="Jackie Irvin", initials="JIR")
+    PersonAlias.objects.create(person=jackie, initials="JI", used_until=datetime.date(2018, 3, 31))
+    row = [*GOOD[:2], "DCC JI", *GOOD[3:]]
+    _import(_write_csv(tmp_path / "log.csv", [row]))
+    action = Action.objects.get(reference=GOOD[0])
+    assert list(action.owner_people.all()) == [jackie]
+    assert action.owner_display == "DCC JIR"

@@ -12,7 +12,14 @@ from meetings.admin import (
     MeetingAdmin,
 )
 from meetings.models import AgendaItem, Finding, Meeting
-from tests.factories import AttendanceFactory, FindingFactory, ItemFactory, MeetingFactory
+from tests.factories import (
+    AttendanceFactory,
+    FindingFactory,
+    ItemFactory,
+    MeetingFactory,
+    PersonFactory,
+    PostFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +119,21 @@ def test_the_admin_page_of_agreed_minutes_offers_no_change_to_their_chairs_or_at
         )
         for formset in formsets
     ] == [("MeetingChair", False, False, False), ("Attendance", False, False, False)]
+
+
+def test_the_admin_does_not_change_a_posts_holder_behind_its_history(admin_client):
+    holder, other = PersonFactory(), PersonFactory()
+    post = PostFactory(holder=holder)
+    admin_client.post(
+        reverse("admin:meetings_post_change", args=[post.pk]),
+        {
+            "abbreviation": post.abbreviation,
+            "title": post.title,
+            "organisation": "force",
+            "seniority": 1,
+            "holder": other.pk,
+            "version": post.version,
+        },
+    )
+    post.refresh_from_db()
+    assert (post.holder, post.seniority) == (holder, 1)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actions.services import raise_action
+from meetings.directory import appoint, keep_old_initials
 from meetings.models import Meeting, MinutesStatus, Person, Post
 from meetings.services import minutes_document, open_meeting, set_minutes_status
 from tests.factories import FindingFactory, ItemFactory, PersonFactory
@@ -51,7 +52,7 @@ def test_agreed_minutes_keep_whom_initials_stood_for_when_posts_and_people_chang
 ):
     """A new DCC, and Jackie Irvin's name changed: October still says what it said."""
     successor = PersonFactory(name="Julian Moss", initials="JM")
-    Post.objects.filter(abbreviation="DCC").update(holder=successor)
+    appoint(Post.objects.get(abbreviation="DCC"), successor, datetime.date(2017, 11, 15), None)
     Person.objects.filter(initials="JI").update(name="Jackie Irvin-Smith")
 
     assert entries(minutes_document(october)) == OCTOBER_GLOSSARY
@@ -117,3 +118,34 @@ def test_minutes_frozen_before_the_glossary_read_back_without_one(october):
     del data["glossary"]
     assert MinutesDocument.from_dict(data).glossary == ()
     assert MinutesDocument.from_dict(data).meaning_of == {}
+
+
+def test_initials_since_changed_still_name_the_person_in_minutes_written_under_them(october):
+    """Jackie Irvin is minuted as JI in a draft, then her initials become JW: the draft's
+    ACTION column still says JI, and the glossary still says who that was."""
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    item = ItemFactory(meeting=november, number="7", heading="New item")
+    jackie = Person.objects.get(initials="JI")
+    raise_action(item=item, text="Circulate the plan", owner_people=[jackie])
+    jackie.initials = "JW"
+    jackie.save(update_fields=["initials"])
+    keep_old_initials(jackie, "JI", datetime.date(2017, 12, 31))
+    PersonFactory(name="Julia Ives", initials="JI")  # the initials passed to someone new
+
+    doc = minutes_document(november)
+    assert [row.action_column for row in doc.rows if row.anchor == f"item-{item.pk}"] == ["JI"]
+    assert entries(doc) == [("JI", "Jackie Irvin, Policy Officer")]
+
+
+def test_bodies_and_actions_to_be_allocated_are_explained(october):
+    from actions.models import Body
+
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    item = ItemFactory(meeting=november, number="7", heading="New item")
+    officers = Body.objects.create(name="Chief officers", label="Officers")
+    raise_action(item=item, text="Agree the approach", owner_bodies=[officers])
+    raise_action(item=item, text="Find an owner for the review")
+    assert entries(minutes_document(november)) == [
+        ("Officers", "Chief officers"),
+        ("TBA", "To be allocated: no owner was given at the meeting"),
+    ]

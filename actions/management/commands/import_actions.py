@@ -17,7 +17,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from actions.exports import COLUMNS, read_back
 from actions.models import TO_BE_ALLOCATED, Action, Body, Status
 from actions.services import add_update, raise_action, set_action_status
-from meetings.models import AgendaItem, Meeting, Person, Post
+from meetings.directory import person_for_initials
+from meetings.models import AgendaItem, Meeting, Post
 
 DATE_FORMAT = "%d %B %Y"
 BY_DATE = re.compile(r"^By (\d{1,2} \w+ \d{4})$")
@@ -176,11 +177,18 @@ class Lookups:
     def __init__(self):
         self.meetings = {m.title: m for m in Meeting.objects.select_related("series")}
         self.posts = {p.abbreviation: p for p in Post.objects.all()}
-        self.people = {p.initials: p for p in Person.objects.all()}
+        self._people = {}
         self.bodies = {b.label: b for b in Body.objects.all()}
         # References are unique within a series.
         self.references = set(Action.objects.values_list("series_id", "reference"))
         self._items = {}
+
+    def person(self, initials, on_date):
+        """Whoever was minuted under ``initials`` then, also under initials since changed."""
+        key = (initials, on_date)
+        if key not in self._people:
+            self._people[key] = person_for_initials(initials, on_date)
+        return self._people[key]
 
     def items(self, meeting):
         if meeting.pk not in self._items:
@@ -234,8 +242,8 @@ def parse_row(row, lookups, seen):
             owners["owner_bodies"].append(token)
         elif token in lookups.posts:
             owners["owner_posts"].append(lookups.posts[token])
-        elif token in lookups.people:
-            owners["owner_people"].append(lookups.people[token])
+        elif person := lookups.person(token, meeting.date):
+            owners["owner_people"].append(person)
         else:
             raise RowRejected(f"unknown owner “{token}”")
     statuses = {s.label.lower(): s for s in Status} | {s.value: s for s in Status}

@@ -20,6 +20,7 @@ from meetings.models import (
     MinutesStatus,
     Person,
     Post,
+    PostHolding,
     StandingSection,
     Theme,
 )
@@ -114,8 +115,10 @@ def _people():
 
 def _posts(people):
     posts = {}
+    # The holders held their posts from the first meeting the demo has, as far as it knows.
+    held_from = min(meeting["date"] for meeting in data.EARLIER_MEETINGS)
     for abbreviation, (title, organisation, holder, seniority) in data.POSTS.items():
-        posts[abbreviation], _ = Post.objects.get_or_create(
+        posts[abbreviation], created = Post.objects.get_or_create(
             abbreviation=abbreviation,
             defaults={
                 "title": title,
@@ -124,6 +127,10 @@ def _posts(people):
                 "seniority": seniority,
             },
         )
+        if created:
+            PostHolding.objects.create(
+                post=posts[abbreviation], person=people[holder], started_on=held_from
+            )
     return posts
 
 
