@@ -160,6 +160,10 @@ class Block:
         return cls(kind=data["kind"], text=data.get("text", ""), items=tuple(items))
 
 
+# About a quarter of an A4 page of the item column at 10 point.
+LONG_ROW_CHARACTERS = 1200
+
+
 @dataclass(frozen=True)
 class Row:
     anchor: str
@@ -172,6 +176,17 @@ class Row:
     @classmethod
     def from_dict(cls, data):
         return cls(**{**data, "blocks": tuple(Block.from_dict(b) for b in data["blocks"])})
+
+    @property
+    def is_long(self):
+        """Longer than a quarter of a printed page: such a row may break across pages."""
+        texts = [block.text for block in self.blocks]
+        texts += [
+            item.text if isinstance(item, ActionLine) else item
+            for block in self.blocks
+            for item in block.items
+        ]
+        return sum(len(text) for text in texts) > LONG_ROW_CHARACTERS
 
     @property
     def blocks_with_notes(self):
