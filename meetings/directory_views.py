@@ -1,5 +1,7 @@
 """The directory of people and posts, kept by OPCC staff."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -20,6 +22,7 @@ from meetings.directory_forms import (
 )
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.models import Person, PersonAlias, Post, PostHolding
+from meetings.text import plain_text
 from meetings.views import OnceOnlyCreateMixin
 
 
@@ -44,7 +47,8 @@ class PersonListView(DirectoryMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.query = " ".join(self.request.GET.get("q", "").split())
+        # Typed into a search box: what no column can hold (a NUL) matches nothing anyway.
+        self.query = " ".join(plain_text(self.request.GET.get("q", "")).split())[:120]
         self.state = self.request.GET.get("state", "current")
         if self.state not in PERSON_STATES:
             self.state = "current"
@@ -67,7 +71,7 @@ class PersonListView(DirectoryMixin, ListView):
 
     def get_context_data(self, **kwargs):
         params = {"q": self.query, "state": self.state}
-        query_string = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        query_string = urlencode({k: v for k, v in params.items() if v})
         return super().get_context_data(
             query=self.query,
             state=self.state,

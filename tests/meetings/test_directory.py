@@ -721,3 +721,11 @@ def test_the_directory_is_in_the_nav_for_opcc_staff_only(officer, client, commis
 def test_session_engine_is_the_database():
     # deactivate_login ends sessions by deleting their rows.
     assert import_module(settings.SESSION_ENGINE).__name__ == "django.contrib.sessions.backends.db"
+
+
+def test_a_search_with_characters_no_column_holds_finds_nothing_rather_than_failing(officer):
+    PersonFactory(name="Jackie Irvin", initials="JI")
+    response = officer.get(reverse("directory:people"), {"q": "Jackie\x00 & Irvin", "state": "all"})
+    assert response.status_code == 200
+    assert list(response.context["people"]) == []
+    assert response.context["query_string"] == "q=Jackie+%26+Irvin&state=all"
