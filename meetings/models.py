@@ -300,13 +300,23 @@ class MeetingSeries(models.Model):
         return [link.person for link in self.chair_links.select_related("person")]
 
 
-class SeriesChair(models.Model):
-    """The chair, or one of the co-chairs, of a series, in the order the minutes name them."""
+class ChairLink(models.Model):
+    """The chair, or one of the co-chairs, in the order the minutes name them: of a series
+    (who usually chairs it) or of one meeting (who chaired it)."""
 
-    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="chair_links")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.person} chairs {self.chaired}"
+
+
+class SeriesChair(ChairLink):
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="chair_links")
 
     class Meta:
         ordering = ["series", "position", "pk"]
@@ -316,8 +326,9 @@ class SeriesChair(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.person} chairs {self.series}"
+    @property
+    def chaired(self):
+        return self.series
 
 
 class UsualAttendee(models.Model):
@@ -529,13 +540,8 @@ def default_title(series, date, *, exclude=None):
     return next(title for title in candidates if title not in taken)
 
 
-class MeetingChair(models.Model):
-    """The chair, or one of the co-chairs, of a meeting, in the order the minutes name them."""
-
+class MeetingChair(ChairLink):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="chair_links")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -545,8 +551,9 @@ class MeetingChair(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.person} chairs {self.meeting}"
+    @property
+    def chaired(self):
+        return self.meeting
 
 
 class Attendance(models.Model):
