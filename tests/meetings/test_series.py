@@ -662,3 +662,14 @@ def test_an_attendance_of_a_usual_attendee_keeps_what_was_minuted(officer):
     assert list(Attendance.objects.filter(meeting=meeting).values_list("capacity", flat=True)) == [
         "Deputy Police and Crime Commissioner (DPCC)"
     ]
+
+
+def test_the_title_help_says_what_an_empty_title_becomes(officer):
+    series = MeetingSeries.objects.get()
+    series.name = "Audit <b>& Risk</b>"
+    series.save()
+    page = officer.get(reverse("meetings:create", args=[series.pk])).content.decode()
+    assert (
+        "Leave it empty for “Audit &lt;b&gt;&amp; Risk&lt;/b&gt;” with the month and year after "
+        "it, and the day as well when the series meets twice that month."
+    ) in page
