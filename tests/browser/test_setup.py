@@ -117,7 +117,11 @@ def raise_action(region, number, text, *, owner=None, open_ended=None):
 
 @pytest.fixture
 def fresh_install(transactional_db, live_server):
-    """The October 2017 minutes, as an OPCC would bring them over, and no login at all."""
+    """The October 2017 minutes, as an OPCC would bring them over, and no login at all.
+
+    The demo's logins go: a real installation has none, and ``create_first_login`` rightly
+    refuses while someone can already give logins.
+    """
     load_demo()
     get_user_model().objects.all().delete()
     return live_server
@@ -293,7 +297,8 @@ def test_an_opcc_sets_up_a_second_series_without_a_superuser(
         "tracker of the Office of the Police and Crime Commissioner, as Force officer.\n"
     )
     link = re.search(rf"^{re.escape(live_server.url)}/\S+$", invitation.body, re.MULTILINE)
-    rachel = browser.new_context(bypass_csp=True).new_page()
+    rachels_browser = browser.new_context(bypass_csp=True)
+    rachel = rachels_browser.new_page()
     rachel.set_default_timeout(10_000)
     choose_password(rachel, link.group(0), RH_LOGIN, live_server)
     sign_in(rachel, RH_LOGIN)
@@ -426,3 +431,4 @@ def test_an_opcc_sets_up_a_second_series_without_a_superuser(
         ]
     ]
     assert not users.filter(is_superuser=True).exists()
+    rachels_browser.close()
