@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from meetings import directory
 from meetings.minutes import in_agenda_order
@@ -264,10 +265,12 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
             self.fields[name].validators.append(validate_plausible_date)
         # Left empty, the title follows the rule every meeting of a series follows.
         self.fields["title"].required = False
-        self.fields["title"].help_text = (
-            f"It tells this meeting apart from every other. Leave it empty for "
-            f"“{series.name} <month year>”, with the day as well when the series meets twice "
-            "that month."
+        # Help texts are shown as HTML: the series' name is escaped, and no "<...>" is used.
+        self.fields["title"].help_text = format_html(
+            "It tells this meeting apart from every other. Leave it empty for “{}” with the "
+            "month and year after it, and the day as well when the series meets twice that "
+            "month.",
+            series.name,
         )
         self.add_chair_fields(list(chairs) or self.instance.ordered_chairs())
         self.usual_attendees = list(usual_attendees)

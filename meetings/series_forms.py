@@ -78,6 +78,13 @@ class SeriesForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm
         return series
 
 
+def blank_new_row_order(form):
+    # A new row would otherwise show the model's default order, 0, and a browser sends it
+    # back: the row left as it was would then go first rather than after the rest.
+    if form.instance.pk is None:
+        form.initial["position"] = None
+
+
 class UsualAttendeeForm(forms.ModelForm):
     class Meta:
         model = UsualAttendee
@@ -92,6 +99,7 @@ class UsualAttendeeForm(forms.ModelForm):
         self.fields["post"].queryset = Post.objects.all()
         self.fields["capacity"].required = False
         self.fields["position"].required = False
+        blank_new_row_order(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -197,6 +205,7 @@ class StandingSectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].required = False
         self.fields["position"].required = False
+        blank_new_row_order(self)
 
     def clean(self):
         cleaned = super().clean()

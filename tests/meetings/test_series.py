@@ -204,6 +204,64 @@ def test_usual_attendees_are_saved_in_order_with_capacity_from_the_post(officer)
     ]
 
 
+def as_rendered(formset):
+    """The data a browser sends back for ``formset`` as the page showed it."""
+    return {
+        form.add_prefix(name): "" if value is None else str(value)
+        for form in [formset.management_form, *formset]
+        for name, value in ((name, form[name].value()) for name in form.fields)
+        if value is not False
+    }
+
+
+@pytest.mark.parametrize(
+    ("url_name", "prefix", "new_row", "expected"),
+    [
+        (
+            "meetings:series_attendees",
+            "usual_attendees",
+            {"person": "AC", "capacity": "Chief Executive, OPCC"},
+            ["TO", "ME", "AC"],
+        ),
+        (
+            "meetings:series_agenda",
+            "standing_sections",
+            {"number": "3", "heading": "Any other business", "kind": "item"},
+            ["1", "2", "3"],
+        ),
+    ],
+)
+def test_a_new_row_left_with_the_order_shown_goes_after_the_rest(
+    officer, url_name, prefix, new_row, expected
+):
+    officer.post(reverse("meetings:series_create"), series_data())
+    series = jac()
+    url = reverse(url_name, args=[series.pk])
+    if prefix == "usual_attendees":
+        first = [
+            {"person": person("TO").pk, "capacity": "DPCC"},
+            {"person": person("ME").pk, "capacity": "ACC"},
+        ]
+        new_row = {**new_row, "person": person(new_row["person"]).pk}
+    else:
+        first = [
+            {"number": "1", "heading": "Actions brought forward", "kind": "item"},
+            {"number": "2", "heading": "Internal audit", "kind": "item"},
+        ]
+    assert saved(officer.post(url, formset_data(prefix, first)))
+    formset = officer.get(url).context["formset"]
+    # The rows saved show their order; the new rows show none.
+    assert [form["position"].value() for form in formset] == [0, 1, None, None, None]
+    data = as_rendered(formset)
+    data.update({f"{prefix}-2-{key}": value for key, value in new_row.items()})
+    assert saved(officer.post(url, data))
+    if prefix == "usual_attendees":
+        got = [(a.person.initials, a.position) for a in series.usual_attendees.all()]
+    else:
+        got = [(s.number, s.position) for s in series.standing_sections.order_by("position")]
+    assert got == [(key, position) for position, key in enumerate(expected)]
+
+
 def test_a_usual_attendee_listed_twice_or_without_a_capacity_is_refused(officer):
     series = MeetingSeries.objects.get()
     rows = [
@@ -604,3 +662,14 @@ def test_an_attendance_of_a_usual_attendee_keeps_what_was_minuted(officer):
     assert list(Attendance.objects.filter(meeting=meeting).values_list("capacity", flat=True)) == [
         "Deputy Police and Crime Commissioner (DPCC)"
     ]
+
+
+def test_the_title_help_says_what_an_empty_title_becomes(officer):
+    series = MeetingSeries.objects.get()
+    series.name = "Audit <b>& Risk</b>"
+    series.save()
+    page = officer.get(reverse("meetings:create", args=[series.pk])).content.decode()
+    assert (
+        "Leave it empty for “Audit &lt;b&gt;&amp; Risk&lt;/b&gt;” with the month and year after "
+        "it, and the day as well when the series meets twice that month."
+    ) in page
