@@ -61,10 +61,13 @@ def describe_due(due_date, due_meeting, wording="", *, kind="", series=None, at=
 
 
 def with_due(text, wording):
-    """An action as minuted: its wording, then the due wording unless already part of it."""
-    if wording and wording.lower() not in text.lower():
-        return f"{text} {wording}"
-    return text
+    """An action as minuted: its wording, then the due wording unless already part of it.
+    A due that continues the sentence ("until the review ends") goes before its full stop."""
+    if not wording or wording.lower() in text.lower():
+        return text
+    if text.endswith(".") and wording[:1].islower():
+        return f"{text[:-1]} {wording}."
+    return f"{text} {wording}"
 
 
 def overdue_q(today, prefix=""):

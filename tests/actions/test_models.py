@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from actions.models import Action, NextMeeting, next_meeting
 from meetings import roles
 from tests.factories import (
@@ -116,3 +118,25 @@ def test_the_end_of_a_due_month_is_found_even_in_the_last_month_there_is():
     action = Action(due_meeting=datetime.date(9999, 12, 1))
     assert action.effective_due == datetime.date(9999, 12, 31)
     assert Action(due_meeting=datetime.date(2024, 2, 1)).effective_due == datetime.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "wording", "minuted"),
+    [
+        (
+            "Report to every meeting.",
+            "until the review ends",
+            "Report to every meeting until the review ends.",
+        ),
+        ("Share the analysis", "By end January 2018", "Share the analysis By end January 2018"),
+        ("Share the plan.", "By end January 2018", "Share the plan. By end January 2018"),
+        ("Share it by end January 2018.", "By end January 2018", "Share it by end January 2018."),
+        ("Share the plan.", "", "Share the plan."),
+    ],
+)
+def test_an_action_reads_with_its_due_as_one_sentence_where_the_due_continues_it(
+    text, wording, minuted
+):
+    from actions.models import with_due
+
+    assert with_due(text, wording) == minuted

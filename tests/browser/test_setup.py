@@ -378,7 +378,7 @@ def test_an_opcc_sets_up_a_second_series_without_a_superuser(
     assert cells(page.locator("table.minutes-items"))[0][2] == ""  # nothing brought forward
     overtime = items.nth(2)
     expect(overtime.locator("td").first.get_by_role("listitem")).to_have_text(
-        [f"{TBA_TEXT} (J2017/01)", f"{OPEN_TEXT} until the review ends (J2017/02)"]
+        [f"{TBA_TEXT} (J2017/01)", f"{OPEN_TEXT[:-1]} until the review ends. (J2017/02)"]
     )
     owner_cell = overtime.locator("td").nth(1)
     expect(owner_cell).to_have_text("TBA HCG")
