@@ -39,10 +39,14 @@ def _card(request, review, *, status=200, announce="", **kwargs):
         "focus": bool(request.htmx),
     }
     if request.htmx:
+        # The card sits under an item's heading on the record page, under the h1 on its own.
+        on_own_page = (request.htmx.current_url_abs_path or "").startswith(
+            review.get_absolute_url()
+        )
         return render(
             request,
             "actions/_review_card_response.html",
-            {**context, "heading_level": 4},
+            {**context, "heading_level": 2 if on_own_page else 4},
             status=status,
         )
     meeting = review.item.meeting

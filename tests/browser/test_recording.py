@@ -419,7 +419,7 @@ def open_next_meeting(page, when):
 
 def expect_brought_forward(page, references):
     """Item 1 holds exactly ``references``, as items 1.1, 1.2, ... in that order."""
-    quoted = page.locator(".brought-forward > p:first-child")
+    quoted = page.locator(".brought-forward .card-body > p:first-of-type")
     expect(quoted).to_have_text(
         [
             re.compile(rf"^Action arising from the \w+ \d{{4}} meeting \({literal(ref)}, ")
