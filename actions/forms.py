@@ -525,22 +525,20 @@ class ReassignForm(CrispyMixin, DueFields):
         return cleaned
 
 
-class ReviewOutcomeForm(CrispyMixin, NewDueFields):
-    """What the meeting decided about an action brought forward."""
-
-    field_order = ["outcome", "update"]
+class ReviewOutcomeForm(CrispyMixin, NewDueFields, DueFields):
+    """What the meeting decided about an action brought forward, on its card: the outcome
+    (from the button pressed), the update given, a new due when carried forward, and the new
+    action when closed and replaced. The card shows only the fields of the outcome chosen.
+    """
 
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[
-            (ActionReview.Outcome.CLOSED, "Agreed complete and closed"),
-            (ActionReview.Outcome.CARRIED_FORWARD, "Carried forward to a new date or meeting"),
-            (
-                ActionReview.Outcome.REPLACED,
-                "Closed and replaced by a new action raised at this item",
-            ),
+            (ActionReview.Outcome.CLOSED, "Agreed closed"),
+            (ActionReview.Outcome.CARRIED_FORWARD, "Carried forward"),
+            (ActionReview.Outcome.REPLACED, "Closed and replaced by a new action"),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.HiddenInput,
         error_messages={"required": "Choose what the meeting decided."},
     )
     update = PlainTextField(
@@ -551,22 +549,38 @@ class ReviewOutcomeForm(CrispyMixin, NewDueFields):
         help_text="Recorded on the action's trail, dated the day of the meeting.",
     )
     new_owner_posts, new_owner_people, new_owner_bodies = owner_fields(
-        "New owners: ", "Leave the owners empty to keep them as they are."
+        "New owners: ", "Leave the owners empty to keep them as they were before this review."
+    )
+    # The new action of "closed and replaced": its fields as ActionForm names them.
+    text = PlainTextField(
+        label="The new action",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner_posts, owner_people, owner_bodies = owner_fields()
+    withdraw_replacements = forms.BooleanField(
+        label="Withdraw the action raised to replace it",
+        required=False,
+        help_text="It stays in the action log, marked withdrawn, with the reason.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, review, with_owners=True, **kwargs):
+    def __init__(self, *args, review, **kwargs):
         self.review = review
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = review.version
-        offer_due_meetings(self, review.item.meeting, prefix="new_")
-        if not with_owners:
-            # The record page shows one form per action brought forward: the owner and
-            # meeting choices (a query each) stay on the review's own page, linked from there.
-            for name in ("new_owner_posts", "new_owner_people", "new_owner_bodies"):
-                del self.fields[name]
-            for name in ("new_due_series", "new_due_at"):
-                del self.fields[name]
+        meeting = review.item.meeting
+        offer_due_meetings(self, meeting, prefix="new_")
+        offer_due_meetings(self, meeting)
+        self.fields["due_kind"].label = "Due of the new action"
+        if meeting.series.reference_scheme == ReferenceScheme.TYPED:
+            self.fields["reference"] = forms.CharField(
+                label="Reference of the new action",
+                required=False,
+                max_length=Action._meta.get_field("reference").max_length,
+                help_text=f"As the {meeting.series.name} numbers its actions.",
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -591,15 +605,49 @@ class ReviewOutcomeForm(CrispyMixin, NewDueFields):
                     ValidationError("Carry it forward to a later meeting.", code="past"),
                 )
             clean_due(self, cleaned, meeting, prefix="new_")
-        if outcome == ActionReview.Outcome.REPLACED and not self.review.item.actions.exists():
-            self.add_error(
-                "outcome",
-                ValidationError(
-                    "Raise the new action under this item first; it will refer to the old one.",
-                    code="no_replacement",
-                ),
-            )
+        if outcome == ActionReview.Outcome.REPLACED:
+            if cleaned.get("text"):
+                clean_due(self, cleaned, meeting, later_than_meeting=False)
+            elif (
+                "text" not in self.errors
+                and not self.review.item.actions.exclude(status=Status.WITHDRAWN).exists()
+            ):
+                self.add_error(
+                    "text",
+                    ValidationError(
+                        "Write the new action that replaces it.", code="no_replacement"
+                    ),
+                )
         return cleaned
+
+    def replacement(self):
+        """The new action to raise, as ``raise_action`` takes it; None when none was typed."""
+        data = self.cleaned_data
+        if data.get("outcome") != ActionReview.Outcome.REPLACED or not data.get("text"):
+            return None
+        return {
+            "text": data["text"],
+            "owner_posts": data["owner_posts"],
+            "owner_people": data["owner_people"],
+            "owner_bodies": data["owner_bodies"],
+            "reference": data.get("reference") or None,
+            **{name: data[name] for name in DUE_PARTS.values()},
+        }
+
+    def decision(self):
+        """The keywords of ``decide_review``."""
+        data = self.cleaned_data
+        names = [
+            "outcome",
+            "version",
+            "update",
+            "new_owner_posts",
+            "new_owner_people",
+            "new_owner_bodies",
+            "withdraw_replacements",
+            *(f"new_{name}" for name in DUE_PARTS.values()),
+        ]
+        return {**{name: data[name] for name in names}, "replacement": self.replacement()}
 
 
 class BulkCloseForm(forms.Form):

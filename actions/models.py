@@ -20,6 +20,9 @@ class Status(models.TextChoices):
     OPEN = "open", "Open"
     AWAITING_CLOSURE = "awaiting_closure", "Completed, awaiting agreement"
     CLOSED = "closed", "Closed"
+    # Raised at a meeting that then changed its mind (a review's "closed and replaced"
+    # changed away): kept, with its reference and trail, rather than deleted.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class DueKind(models.TextChoices):
@@ -104,7 +107,7 @@ def unowned_q(prefix=""):
 class ActionQuerySet(models.QuerySet):
     def outstanding(self):
         """Not yet closed: open, or marked complete and awaiting the Commissioner."""
-        return self.exclude(status=Status.CLOSED)
+        return self.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
 
     def overdue(self, today):
         return self.filter(overdue_q(today))
@@ -465,6 +468,7 @@ class ActionEvent(models.Model):
         OWNERS = "owners", "Owners changed"
         TEXT = "text", "Wording changed"
         CORRECTION = "correction", "Minutes corrected"
+        OUTCOME = "outcome", "Outcome changed"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -491,7 +495,16 @@ class ActionEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["created", "update", "status", "due", "owners", "text", "correction"]
+                    kind__in=[
+                        "created",
+                        "update",
+                        "status",
+                        "due",
+                        "owners",
+                        "text",
+                        "correction",
+                        "outcome",
+                    ]
                 ),
                 name="actions_actionevent_kind_valid",
             ),
@@ -532,6 +545,23 @@ class ActionReview(models.Model):
     new_due_wording = models.CharField(max_length=200, blank=True)
     owners_before = models.CharField(max_length=200, blank=True)
     owners_after = models.CharField(max_length=200, blank=True)
+    # Where the action stood before the review first decided, so that a changed outcome
+    # puts it back before applying the new one (the outcome may change until the minutes
+    # are agreed).
+    status_before = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    before_owner_posts = models.ManyToManyField(Post, blank=True, related_name="+")
+    before_owner_people = models.ManyToManyField(Person, blank=True, related_name="+")
+    before_owner_bodies = models.ManyToManyField(Body, blank=True, related_name="+")
+    before_due_kind = models.CharField(max_length=10, choices=DueKind.choices, blank=True)
+    before_due_date = models.DateField(null=True, blank=True)
+    before_due_meeting = models.DateField(null=True, blank=True)
+    before_due_series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    before_due_at = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    before_due_wording = models.CharField(max_length=200, blank=True)
     completion_claimed_on = models.DateField(
         null=True, blank=True, help_text="When the owner had marked it complete, if they had."
     )
@@ -539,7 +569,8 @@ class ActionReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    # Two officers recording an outcome for the same review: the second is refused.
+    # Two officers recording an outcome for the same review: the one typed on the page
+    # the other had already changed is refused.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -554,6 +585,10 @@ class ActionReview(models.Model):
 
     def __str__(self):
         return f"Review of {self.action.reference} at {self.item.meeting}"
+
+    def get_absolute_url(self):
+        """The review's card on its own page (the record page shows it among the others)."""
+        return reverse("actions:review_outcome", args=[self.pk])
 
     @property
     def decided(self):

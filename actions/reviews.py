@@ -7,7 +7,7 @@ These are the services of the review; the status changes themselves go through
 from django.db import transaction
 from django.db.models import Q
 
-from actions.models import Action, ActionReview, DueKind, Status
+from actions.models import DUE_FIELDS, Action, ActionReview, DueKind, Status
 from meetings.models import AgendaItem, ItemKind
 from meetings.services import next_position, suggest_number
 
@@ -83,3 +83,63 @@ def bring_forward(meeting):
         )
         reviews.append(ActionReview.objects.create(item=item, action=action))
     return reviews
+
+
+# What a review card shows, on the record page and on its own page. The card is the action
+# as raised, what its owner last said, then the outcome or the buttons to decide it.
+CARD_MODES = ("choose", "carried_forward", "replaced")
+
+
+def card_context(review, *, form=None, mode=None, replacements=None, events=None):
+    """The context of ``actions/_review_card.html``.
+
+    ``mode`` is "decided" (the outcome, with a way to change it), "choose" (the outcome
+    buttons), or the outcome whose fields are being filled in. ``events`` is the action's
+    trail when already fetched (the record page prefetches it for every card at once), and
+    ``replacements`` the actions raised at the review's item.
+    """
+    from actions.forms import ReviewOutcomeForm
+    from actions.services import live_replacements
+
+    if mode is None:
+        mode = "decided" if review.decided else "choose"
+    if replacements is None:
+        replacements = live_replacements(review)
+    if events is None:
+        events = list(review.action.events.all())
+    events = sorted(events, key=lambda e: (e.on_date, e.at, e.pk))
+    # What the owner said before this meeting: the meeting's own update is shown apart.
+    before = [e for e in events if e.meeting_id != review.item.meeting_id]
+    latest_update = next((e for e in reversed(before) if e.kind == "update"), None)
+    claim = None
+    if review.action.status == Status.AWAITING_CLOSURE or review.completion_claimed_on:
+        claim = next((e for e in reversed(before) if e.to_status == Status.AWAITING_CLOSURE), None)
+    if form is None and mode != "decided":
+        form = ReviewOutcomeForm(
+            review=review,
+            prefix=f"review-{review.pk}",
+            initial={"update": review.update, "outcome": mode},
+        )
+    carried_fields = replacement_fields = ()
+    if mode == "carried_forward":
+        names = [f"new_{name}" for name in DUE_FIELDS]
+        names += ["new_owner_posts", "new_owner_people", "new_owner_bodies"]
+        carried_fields = [form[name] for name in names]
+    elif mode == "replaced":
+        names = ["reference"] if "reference" in form.fields else []
+        names += ["text", "owner_posts", "owner_people", "owner_bodies", *DUE_FIELDS]
+        replacement_fields = [form[name] for name in names]
+    return {
+        "review": review,
+        "action": review.action,
+        "carried_fields": carried_fields,
+        "replacement_fields": replacement_fields,
+        "form": form,
+        "mode": mode,
+        "latest_update": latest_update,
+        "claim": claim,
+        "replacements": replacements,
+        # Changing away from "closed and replaced" asks to withdraw what replaced it.
+        "asks_withdrawal": review.outcome == review.Outcome.REPLACED and bool(replacements),
+        "outcome": " ".join(review.outcome_sentences(replacements)),
+    }

@@ -21,7 +21,11 @@ TRANSITIONS = {
     Status.OPEN: {Status.AWAITING_CLOSURE, Status.CLOSED},
     Status.AWAITING_CLOSURE: {Status.CLOSED, Status.OPEN},
     Status.CLOSED: {Status.OPEN},
+    Status.WITHDRAWN: set(),
 }
+# A replacement raised at a review whose outcome then changed away is withdrawn, not deleted.
+TRANSITIONS[Status.OPEN].add(Status.WITHDRAWN)
+TRANSITIONS[Status.AWAITING_CLOSURE].add(Status.WITHDRAWN)
 
 
 def _save(action, by, fields):
@@ -535,6 +539,44 @@ STALE_REVIEW = (
     "The outcome of {reference} was recorded by someone else while you were typing, so yours "
     "was not saved. What you typed is still below; read their outcome on the meeting's page."
 )
+# How a trail line names each outcome: "Outcome changed from carried forward to agreed closed".
+OUTCOME_WORDS = {
+    ActionReview.Outcome.CLOSED: "agreed closed",
+    ActionReview.Outcome.CARRIED_FORWARD: "carried forward",
+    ActionReview.Outcome.REPLACED: "closed and replaced",
+}
+
+
+def live_replacements(review):
+    """The actions raised at the review's item (each follows from the reviewed action) that
+    have not been withdrawn."""
+    return list(review.item.actions.exclude(status=Status.WITHDRAWN).order_by("position", "pk"))
+
+
+def _snapshot_before(review, action):
+    """Keep where the action stands before the review first decides, to put it back there
+    if the outcome is changed."""
+    review.owners_before = action.owner_display
+    review.status_before = action.status
+    for name, value in _action_due(action).items():
+        setattr(review, f"before_{name}", value)
+    review.before_owner_posts.set(action.owner_posts.all())
+    review.before_owner_people.set(action.owner_people.all())
+    review.before_owner_bodies.set(action.owner_bodies.all())
+    if action.status == Status.AWAITING_CLOSURE:
+        claim = action.events.filter(to_status=Status.AWAITING_CLOSURE).order_by("-on_date").first()
+        review.completion_claimed_on = claim.on_date if claim else None
+
+
+def _restore_due(action, due, *, by, reason, meeting):
+    """Put back a due exactly as it was (not recomputed: "the next meeting" may since have
+    become this one)."""
+    before = action.due_display or "Not set"
+    for name, value in due.items():
+        setattr(action, name, value)
+    _save(action, by, list(DUE_FIELDS))
+    text = f"Due changed from “{before}” to “{action.due_display or 'Not set'}”. {reason}"
+    _record_change(action, ActionEvent.Kind.DUE, text, by, meeting, meeting.date)
 
 
 @transaction.atomic
@@ -554,13 +596,22 @@ def decide_review(
     new_owner_posts=(),
     new_owner_people=(),
     new_owner_bodies=(),
+    replacement=None,
+    withdraw_replacements=False,
 ):
     """Record, and minute, the meeting's decision on an action brought forward.
 
     Closed, or closed and replaced, ends the action; carried forward keeps it open with a
     new due (and reopens one its owner had marked complete). New owners, if given, replace
-    the old. Every change is dated the day of the meeting. A review is decided once: a second
-    outcome, or one typed on a stale page, is refused.
+    the old. Every change is dated the day of the meeting.
+
+    Until the minutes are agreed the outcome may be changed: the action's status, due and
+    owners go back to where they stood before the review first decided, then the new
+    outcome applies; each difference is a line on the trail. ``replacement`` (the keywords
+    of ``raise_action``) raises the new action of "closed and replaced" in the same step.
+    Changing away from "closed and replaced" withdraws the replacements only when
+    ``withdraw_replacements`` says so: they are never dropped silently. An outcome typed on
+    a page someone else has since changed (``version``) is refused.
     """
     review = (
         ActionReview.objects.select_for_update()
@@ -573,29 +624,20 @@ def decide_review(
         .prefetch_related("owner_posts", "owner_people", "owner_bodies")
         .get(pk=review.action_id)
     )
-    if review.decided or (version is not None and version != review.version):
-        raise ValidationError(STALE_REVIEW.format(reference=action.reference), code="stale")
     meeting = review.item.meeting
     ensure_in_progress(meeting)
+    if version is not None and version != review.version:
+        raise ValidationError(STALE_REVIEW.format(reference=action.reference), code="stale")
+    outcome = ActionReview.Outcome(outcome)
+    earlier = ActionReview.Outcome(review.outcome) if review.decided else None
+    if earlier is not None and not review.status_before:
+        raise ValidationError(
+            f"The outcome of {action.reference} was recorded before outcomes could be "
+            "changed, so where the action stood before is not known: correct the action "
+            "from its own page instead.",
+            code="unknown_before",
+        )
     on = {"by": by, "meeting": meeting, "on_date": meeting.date}
-    review.owners_before = action.owner_display
-    if action.status == Status.AWAITING_CLOSURE:
-        claim = action.events.filter(to_status=Status.AWAITING_CLOSURE).order_by("-on_date").first()
-        review.completion_claimed_on = claim.on_date if claim else None
-    if update.strip():
-        ActionEvent.objects.create(
-            action=action, kind=ActionEvent.Kind.UPDATE, text=update.strip(), **on
-        )
-    new_owners = new_owner_posts or new_owner_people or new_owner_bodies
-    if new_owners and _owners_differ(action, new_owner_posts, new_owner_people, new_owner_bodies):
-        change_owners(
-            action,
-            owner_posts=new_owner_posts,
-            owner_people=new_owner_people,
-            owner_bodies=new_owner_bodies,
-            reason=f"At the {meeting.title} meeting.",
-            **on,
-        )
     carried = outcome == ActionReview.Outcome.CARRIED_FORWARD
     new_due = due_fields(
         own_series=action.series,
@@ -607,27 +649,107 @@ def decide_review(
         due_at=new_due_at if carried else None,
         due_wording=new_due_wording if carried else "",
     )
-    if carried:
-        change_due(
-            action,
-            reason=f"Carried forward at the {meeting.title} meeting.",
-            **on,
-            **new_due,
+    replacements = live_replacements(review)
+    withdrawing = (
+        earlier == ActionReview.Outcome.REPLACED
+        and outcome != ActionReview.Outcome.REPLACED
+        and replacements
+    )
+    if withdrawing and not withdraw_replacements:
+        references = ", ".join(a.reference for a in replacements)
+        raise ValidationError(
+            {
+                "withdraw_replacements": (
+                    f"{action.reference} was closed and replaced by {references}. To change "
+                    f"the outcome, tick the box to withdraw {references} (kept in the action "
+                    "log as withdrawn), or keep the outcome."
+                )
+            },
+            code="replacement_exists",
         )
-        if action.status == Status.AWAITING_CLOSURE:
+    if outcome == ActionReview.Outcome.REPLACED and replacement:
+        replacements.append(
+            raise_action(item=review.item, by=by, follows_from=action, **replacement)
+        )
+    if outcome == ActionReview.Outcome.REPLACED and not replacements:
+        raise ValidationError(
+            {"text": "Write the new action that replaces it."}, code="no_replacement"
+        )
+
+    if earlier is None:
+        _snapshot_before(review, action)
+        why = f"At the {meeting.title} meeting."
+    elif earlier == outcome:
+        why = f"Decision revised at the {meeting.title} meeting."
+    else:
+        why = (
+            f"Outcome changed from {OUTCOME_WORDS[earlier]} to {OUTCOME_WORDS[outcome]} "
+            f"at the {meeting.title} meeting."
+        )
+        if earlier != outcome:
+            _record_change(action, ActionEvent.Kind.OUTCOME, why, by, meeting, meeting.date)
+    if withdrawing:
+        for replaced_by in replacements:
             set_action_status(
-                action,
-                Status.OPEN,
-                reason=f"Not agreed complete at the {meeting.title} meeting; carried forward.",
+                replaced_by,
+                Status.WITHDRAWN,
+                reason=f"Withdrawn: {why} It no longer replaces {action.reference}.",
                 **on,
             )
-    elif action.status != Status.CLOSED:
+        replacements = []
+    if update.strip() and update.strip() != review.update:
+        ActionEvent.objects.create(
+            action=action, kind=ActionEvent.Kind.UPDATE, text=update.strip(), **on
+        )
+
+    # Owners: those given, else as they stood before the review.
+    new_owners = new_owner_posts or new_owner_people or new_owner_bodies
+    if new_owners:
+        owners = (new_owner_posts, new_owner_people, new_owner_bodies)
+    else:
+        owners = (
+            review.before_owner_posts.all(),
+            review.before_owner_people.all(),
+            review.before_owner_bodies.all(),
+        )
+    if _owners_differ(action, *owners):
+        change_owners(
+            action,
+            owner_posts=owners[0],
+            owner_people=owners[1],
+            owner_bodies=owners[2],
+            reason=why,
+            **on,
+        )
+
+    # Due: the new one when carried forward, else as it stood before the review.
+    if carried:
+        if _due_key(new_due) != _due_key(_action_due(action)):
+            change_due(
+                action, reason=f"Carried forward at the {meeting.title} meeting.", **on, **new_due
+            )
+    else:
+        before_due = _action_due(review, "before_")
+        if _due_key(before_due) != _due_key(_action_due(action)):
+            _restore_due(action, before_due, by=by, reason=why, meeting=meeting)
+
+    # Status: open when carried forward, closed otherwise.
+    if carried and action.status != Status.OPEN:
+        if action.status == Status.AWAITING_CLOSURE:
+            reason = f"Not agreed complete at the {meeting.title} meeting; carried forward."
+        else:
+            reason = f"Reopened: {why} Carried forward."
+        set_action_status(action, Status.OPEN, reason=reason, **on)
+    elif not carried and action.status != Status.CLOSED:
         if outcome == ActionReview.Outcome.REPLACED:
-            replacements = ", ".join(a.reference for a in review.item.actions.all())
-            reason = f"Closed at the {meeting.title} meeting and replaced by {replacements}."
+            references = ", ".join(a.reference for a in replacements)
+            reason = f"Closed at the {meeting.title} meeting and replaced by {references}."
         else:
             reason = f"Agreed complete and closed at the {meeting.title} meeting."
+        if earlier is not None:
+            reason = f"{reason} {why}"
         set_action_status(action, Status.CLOSED, reason=reason, **on)
+
     review.outcome = outcome
     review.update = update.strip()
     for name, value in new_due.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import body_views, views
+from actions import body_views, review_cards, views
 
 app_name = "actions"
 urlpatterns = [
@@ -21,7 +21,7 @@ urlpatterns += [
     path("items/<int:item_pk>/raise/", views.raise_action, name="raise"),
     path("<int:pk>/edit/", views.edit_action, name="edit"),
     path("<int:pk>/reassign/", views.reassign_action, name="reassign"),
-    path("reviews/<int:pk>/outcome/", views.review_outcome, name="review_outcome"),
+    path("reviews/<int:pk>/outcome/", review_cards.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
 ]
 urlpatterns += [

@@ -21,7 +21,6 @@ from actions.forms import (
     ReassignForm,
     ReopenForm,
     ReviewForm,
-    ReviewOutcomeForm,
     UpdateForm,
 )
 from actions.models import (
@@ -438,34 +437,6 @@ def reassign_action(request, pk):
             messages.success(request, f"Action {action.reference} reassigned.")
             return redirect(action)
     return render(request, "actions/reassign_form.html", {"form": form, "action": action})
-
-
-def review_outcome(request, pk):
-    """Record what the meeting decided about an action brought forward: inline on the record
-    page, or on its own page, which also takes new owners."""
-    review = get_object_or_404(
-        ActionReview.objects.select_related("item__meeting__series", "action__meeting"), pk=pk
-    )
-    roles.require_recorder(request.user)
-    meeting = review.item.meeting
-    ensure_in_progress(meeting)
-    form = ReviewOutcomeForm(request.POST or None, review=review, prefix=f"review-{review.pk}")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_review(review, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-    if request.method == "POST" and form.is_valid():
-        review.refresh_from_db()
-        messages.success(
-            request, f"{review.action.reference}: {review.get_outcome_display().lower()}."
-        )
-        return redirect(meeting.get_record_url(review.item))
-    return render(
-        request,
-        "actions/review_form.html",
-        {"form": form, "review": review, "item": review.item, "meeting": meeting},
-    )
 
 
 @require_POST

@@ -126,7 +126,12 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
             rows.append(MinutesRow(item, depth, withheld=True))
             withheld_depth = depth
             continue
-        actions = sorted(item.actions.all(), key=lambda action: (action.position, action.pk))
+        # A withdrawn action (a replacement the meeting changed its mind about) stays in the
+        # action log but is no action arising of these minutes.
+        actions = sorted(
+            (action for action in item.actions.all() if action.status != "withdrawn"),
+            key=lambda action: (action.position, action.pk),
+        )
         for action in actions:
             action.item = item  # labels ("5a/1") from the tree already walked, not a query
         rows.append(MinutesRow(item, depth, list(item.findings.all()), actions, has_children))

@@ -1,31 +1,25 @@
 from django import template
 
-from actions.forms import BulkCloseForm, ReviewOutcomeForm
-from actions.models import Status
+from actions.forms import BulkCloseForm
+from actions.reviews import card_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("actions/_review_outcome.html", takes_context=True)
-def review_outcome(context, review, replacements=()):
-    """The outcome of an action brought forward as minuted, or the form to record it with
-    what the owner last said: their latest update and any claim that it is done."""
-    form = latest_update = claim = None
-    if not review.decided:
-        form = ReviewOutcomeForm(review=review, prefix=f"review-{review.pk}", with_owners=False)
-        # From the prefetched trail, so that a long item 1 costs no query per review.
-        events = sorted(review.action.events.all(), key=lambda e: (e.on_date, e.at, e.pk))
-        latest_update = next((e for e in reversed(events) if e.kind == "update"), None)
-        if review.action.status == Status.AWAITING_CLOSURE:
-            claim = next(
-                (e for e in reversed(events) if e.to_status == Status.AWAITING_CLOSURE), None
-            )
+@register.inclusion_tag("actions/_review_card_wrap.html", takes_context=True)
+def review_card(context, review, replacements=()):
+    """The card of an action brought forward on the record page: the action as raised, what
+    its owner last said, then the outcome or the buttons to decide it.
+
+    The trail and the actions raised at the item come prefetched with the rows, so that a
+    long item 1 costs no query per card."""
     return {
-        "review": review,
-        "form": form,
-        "latest_update": latest_update,
-        "claim": claim,
-        "outcome": " ".join(review.outcome_sentences(replacements)),
+        **card_context(
+            review,
+            replacements=list(replacements),
+            events=list(review.action.events.all()),
+        ),
+        "heading_level": 4,
         "csrf_token": context.get("csrf_token"),
     }
 
@@ -39,3 +33,9 @@ def bulk_close_form(context, meeting):
         "form": form if form.fields["reviews"].queryset.exists() else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# The name the record page used before the cards: a template still calling it gets the card.
+register.inclusion_tag("actions/_review_card_wrap.html", takes_context=True, name="review_outcome")(
+    review_card
+)

@@ -201,12 +201,11 @@ def test_carrying_forward_needs_a_later_due(officer, november):
     assert Action.objects.get(pk=review.action_id).status == "open"
 
 
-def test_replacing_needs_the_new_action_first_then_closes_the_old(officer, november):
+def test_replacing_needs_a_new_action_one_raised_at_the_item_will_do(officer, november):
     review = ActionReview.objects.get(item__meeting=november, action__reference="2017/10-08")
     response = decide(officer, review, outcome="replaced")
-    assert response.context["form"].errors == {
-        "outcome": ["Raise the new action under this item first; it will refer to the old one."]
-    }
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"text": ["Write the new action that replaces it."]}
     officer.post(reverse("actions:raise", args=[review.item.pk]), action_data(review.item))
     decide(officer, review, outcome="replaced")
     old = Action.objects.get(pk=review.action_id)

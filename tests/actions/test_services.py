@@ -10,8 +10,26 @@ from actions.services import TRANSITIONS, set_action_status
 from tests.factories import ActionFactory
 
 OPEN, AWAITING, CLOSED = Status.OPEN, Status.AWAITING_CLOSURE, Status.CLOSED
-ALLOWED = [(OPEN, AWAITING), (OPEN, CLOSED), (AWAITING, CLOSED), (AWAITING, OPEN), (CLOSED, OPEN)]
-REFUSED = [(OPEN, OPEN), (AWAITING, AWAITING), (CLOSED, CLOSED), (CLOSED, AWAITING)]
+WITHDRAWN = Status.WITHDRAWN
+ALLOWED = [
+    (OPEN, AWAITING),
+    (OPEN, CLOSED),
+    (AWAITING, CLOSED),
+    (AWAITING, OPEN),
+    (CLOSED, OPEN),
+    # A replacement the meeting changed its mind about (see decide_review).
+    (OPEN, WITHDRAWN),
+    (AWAITING, WITHDRAWN),
+]
+REFUSED = [
+    (OPEN, OPEN),
+    (AWAITING, AWAITING),
+    (CLOSED, CLOSED),
+    (CLOSED, AWAITING),
+    (CLOSED, WITHDRAWN),
+    (WITHDRAWN, OPEN),
+    (WITHDRAWN, CLOSED),
+]
 
 
 def test_the_transitions_table_allows_exactly_the_documented_moves():

@@ -116,16 +116,25 @@ def raise_action(page, number, text, *, owner, due_date=None, due_month=None):
     return region.locator("ul.record-actions > li")
 
 
+def review_card(page, reference):
+    return page.get_by_role("region", name=f"Brought forward: action {reference}", exact=True)
+
+
 def record_outcome(page, number, reference, outcome, *, update="", due_date="", due_month=""):
-    """The outcome of an action brought forward, with the form of the record page."""
-    form = item_region(page, number).get_by_role(
-        "group", name=f"Outcome for {reference}", exact=True
-    )
-    form.get_by_role("radio", name=outcome, exact=True).check()
-    form.get_by_label("Update given at the meeting", exact=True).fill(update)
-    form.get_by_label("New due date", exact=True).fill(due_date)
-    form.get_by_label("Or the meeting in", exact=True).fill(due_month)
-    form.get_by_role("button", name=f"Record the outcome for {reference}", exact=True).click()
+    """The outcome of an action brought forward, with its card on the record page."""
+    card = review_card(page, reference)
+    card.get_by_label("Update given at the meeting", exact=True).fill(update)
+    if outcome == "Carried forward":
+        card.get_by_role("button", name=f"Carried forward… for {reference}", exact=True).click()
+        card.get_by_label("New due date", exact=True).fill(due_date)
+        card.get_by_label("Or the meeting in", exact=True).fill(due_month)
+        card.get_by_role("button", name=f"Save: carried forward for {reference}").click()
+    elif outcome == "Closed and replaced":
+        card.get_by_role("button", name=f"Closed and replaced… for {reference}", exact=True).click()
+        card.get_by_role("button", name=f"Save: closed and replaced for {reference}").click()
+    else:
+        card.get_by_role("button", name=f"Agreed closed for {reference}", exact=True).click()
+    expect(card.get_by_text(re.compile(r"^Outcome: "))).to_contain_text(outcome)
 
 
 def agree_minutes(page, title, assert_accessible=None):
@@ -212,7 +221,7 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
         officer,
         f"{NOVEMBER} opened with its standing agenda and 6 actions brought forward.",
     )
-    expect(officer.locator(".brought-forward > p:first-child")).to_have_text(
+    expect(officer.locator(".brought-forward .card-body > p:first-of-type")).to_have_text(
         [
             re.compile(rf"^Action arising from the October 2017 meeting \({literal(ref)}, ")
             for ref in NOVEMBER_BROUGHT_FORWARD
@@ -225,19 +234,17 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
         officer,
         "1.1",
         TELFORD_ANALYSIS,
-        "Carried forward to a new date or meeting",
+        "Carried forward",
         update=ANALYSIS_UPDATE,
         due_month="2017-12",
     )
-    expect_message(officer, f"{TELFORD_ANALYSIS}: carried forward.")
     record_outcome(
         officer,
         "1.2",
         TELFORD_PLAN,
-        "Carried forward to a new date or meeting",
+        "Carried forward",
         due_date="2018-01-31",
     )
-    expect_message(officer, f"{TELFORD_PLAN}: carried forward.")
     officer.get_by_text("Agree several actions brought forward closed at once", exact=True).click()
     for reference in CLOSED_IN_NOVEMBER:
         officer.get_by_role("checkbox", name=re.compile(rf"^1\.\d+ {literal(reference)}: ")).check()
@@ -272,7 +279,7 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
         officer,
         f"{DECEMBER} opened with its standing agenda and 2 actions brought forward.",
     )
-    expect(officer.locator(".brought-forward > p:first-child")).to_have_text(
+    expect(officer.locator(".brought-forward .card-body > p:first-of-type")).to_have_text(
         [
             re.compile(
                 rf"^Action arising from the October 2017 meeting \({literal(TELFORD_ANALYSIS)}, "
@@ -290,23 +297,19 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
         officer,
         "1.1",
         TELFORD_ANALYSIS,
-        "Closed and replaced by a new action raised at this item",
+        "Closed and replaced",
         update=ANALYSIS_CLOSING_UPDATE,
     )
-    expect_message(officer, f"{TELFORD_ANALYSIS}: closed and replaced by a new action.")
 
-    # Item 1.2: November's action carried forward with new owners, on the review's own page.
-    item_region(officer, "1.2").get_by_role(
-        "link", name=f"Record it with new owners for {ATHENA}", exact=True
-    ).click()
-    expect(officer.get_by_role("heading", level=1)).to_have_text(f"Outcome for action {ATHENA}")
-    officer.get_by_role("radio", name="Carried forward to a new date or meeting").check()
-    officer.get_by_label("Update given at the meeting", exact=True).fill(ATHENA_UPDATE)
-    officer.get_by_label("Or the meeting in", exact=True).fill("2018-01")
-    officer.get_by_role("checkbox", name=ACC, exact=True).check()
-    officer.get_by_label("New owners: Owned by people", exact=True).select_option(label=JI)
-    officer.get_by_role("button", name="Record the outcome", exact=True).click()
-    expect_message(officer, f"{ATHENA}: carried forward.")
+    # Item 1.2: November's action carried forward with new owners, in its card.
+    card = review_card(officer, ATHENA)
+    card.get_by_label("Update given at the meeting", exact=True).fill(ATHENA_UPDATE)
+    card.get_by_role("button", name=f"Carried forward… for {ATHENA}", exact=True).click()
+    card.get_by_label("Or the meeting in", exact=True).fill("2018-01")
+    card.get_by_role("checkbox", name=ACC, exact=True).check()
+    card.get_by_label("New owners: Owned by people", exact=True).select_option(label=JI)
+    card.get_by_role("button", name=f"Save: carried forward for {ATHENA}").click()
+    expect(card.get_by_text(re.compile(r"^Outcome: "))).to_contain_text("Carried forward")
 
     # The Commissioner agrees December's minutes, which minute each review.
     agree_minutes(commissioner, DECEMBER)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from actions import demo_data as data
 from actions import services as action_services
 from actions.management.commands.load_demo import load_demo
+from actions.models import ActionReview
 from actions.reviews import bring_forward
 from meetings import services as meeting_services
 from meetings.models import Finding, Meeting, MeetingSeries, NilReturn
@@ -233,12 +234,9 @@ def raise_action(region, number, action, count):
 
 
 def record_outcome(page, region, reference):
-    outcome = region.get_by_role("group", name=f"Outcome for {reference}", exact=True)
-    outcome.get_by_role(
-        "radio", name="Closed and replaced by a new action raised at this item", exact=True
-    ).check()
-    outcome.get_by_role("button", name=f"Record the outcome for {reference}", exact=True).click()
-    expect_message(page, f"{reference}: closed and replaced by a new action.")
+    card = region.get_by_role("region", name=f"Brought forward: action {reference}", exact=True)
+    card.get_by_role("button", name=f"Closed and replaced… for {reference}", exact=True).click()
+    card.get_by_role("button", name=f"Save: closed and replaced for {reference}").click()
     # The outcome as minuted names the actions that replace it.
     expect(region.locator(".brought-forward p", has_text="Outcome:")).to_have_text(
         re.compile(r"^Outcome: Closed and replaced by action \d{4}/\d{2}-\d{2} \(")
@@ -421,7 +419,7 @@ def open_next_meeting(page, when):
 
 def expect_brought_forward(page, references):
     """Item 1 holds exactly ``references``, as items 1.1, 1.2, ... in that order."""
-    quoted = page.locator(".brought-forward > p:first-child")
+    quoted = page.locator(".brought-forward .card-body > p:first-of-type")
     expect(quoted).to_have_text(
         [
             re.compile(rf"^Action arising from the \w+ \d{{4}} meeting \({literal(ref)}, ")
@@ -493,6 +491,12 @@ def open_november():
     return meeting
 
 
+def review_card_url(reference):
+    return ActionReview.objects.get(
+        action__reference=reference, item__meeting__date="2017-11-29"
+    ).get_absolute_url()
+
+
 RECORDING_PAGES = [
     "meetings",
     "new-meeting",
@@ -561,9 +565,11 @@ def test_recording_pages_pass_axe(page, live_demo, login, assert_accessible, whe
         expect(heading).to_have_text(f"Edit action {action.reference}")
     elif where == "review-invalid":
         page.goto(f"{url}/meetings/{november.pk}/record/")
-        page.get_by_role("button", name="Record the outcome for 2017/10-02", exact=True).click()
+        page.goto(f"{url}{review_card_url('2017/10-02')}?mode=replaced")
+        page.get_by_role("button", name="Save: closed and replaced for 2017/10-02").click()
         expect(heading).to_have_text("Outcome for action 2017/10-02")
-        expect(page.get_by_text("Choose what the meeting decided.", exact=True)).to_be_visible()
+        error = page.get_by_text("Write the new action that replaces it.", exact=True)
+        expect(error).to_be_visible()
     elif where == "record-action-form":
         page.goto(f"{url}/meetings/{november.pk}/record/")
         page.wait_for_load_state()

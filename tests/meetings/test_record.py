@@ -411,3 +411,55 @@ def test_agreed_minutes_come_from_their_frozen_version_not_the_live_rows(october
     Person.objects.filter(pk=november.ordered_chairs()[0].pk).update(name="A New Chair")
     live = minutes_document(Meeting.objects.get(pk=november.pk))
     assert live.facts[1] == ("Chair:", "A New Chair")
+
+
+def test_agreed_minutes_show_only_the_final_outcome_of_a_changed_review(october, pcc):
+    november = open_next(october, datetime.date(2017, 11, 29))
+    carried = review_of(november, "2017/10-02")
+    replaced = review_of(november, "2017/10-03")
+    decide_review(
+        carried,
+        by=pcc,
+        outcome="carried_forward",
+        new_due_date=datetime.date(2018, 1, 31),
+        update="Analysis under way.",
+    )
+    decide_review(carried, by=pcc, outcome="closed", update="Analysis shared.")
+    decide_review(
+        replaced,
+        by=pcc,
+        outcome="replaced",
+        replacement={"text": "Publish the Telford plan", "due_date": datetime.date(2018, 2, 28)},
+    )
+    withdrawn = replaced.item.actions.get()
+    decide_review(
+        replaced,
+        by=pcc,
+        outcome="carried_forward",
+        new_due_meeting=datetime.date(2018, 1, 1),
+        withdraw_replacements=True,
+    )
+    set_minutes_status(november, MinutesStatus.AGREED, by=pcc)
+    document, _public, word = snapshot(november)
+    lines = document.text_lines()
+    assert [line for line in lines if line.startswith(("1.1 ", "1.2 "))] == [
+        "1.1 Action arising from the October 2017 meeting (2017/10-02):",
+        "1.1 Building a More Secure West Mercia – Telford",
+        "1.1 Interim analysis by Principal Analyst to be shared with PCC’s office",
+        "1.1 Update: Analysis shared.",
+        "1.1 Agreed closed.",
+        "1.1 ACTION: DCC",
+        "1.2 Action arising from the October 2017 meeting (2017/10-03):",
+        "1.2 Building a More Secure West Mercia – Telford",
+        "1.2 ACC’s Telford development plan to be shared with PCC when drafted",
+        "1.2 Carried forward to the January 2018 meeting.",
+        "1.2 ACTION: ACC",
+    ]
+    assert not [line for line in lines if withdrawn.reference in line]
+    texts = [text for entry in word for text in (entry if isinstance(entry, list) else [entry])]
+    assert "1.2 Carried forward to the January 2018 meeting." not in texts  # cells, not lines
+    assert [text for text in texts if "Carried forward to the January 2018" in text]
+    assert not [text for text in texts if "Telford plan" in text or "Analysis under way" in text]
+    # Changing the action afterwards leaves the agreed minutes as they were.
+    Action.objects.filter(pk=carried.action_id).update(status=Status.OPEN)
+    assert snapshot(november)[0] == document
