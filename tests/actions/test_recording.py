@@ -1,8 +1,11 @@
 """Raising actions while recording a meeting, and deciding the actions brought forward."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +75,29 @@ def test_without_javascript_raising_an_action_returns_to_the_item(officer, novem
         f"#item-{item.pk}"
     )
     assert item.actions.count() == 1
+
+
+def test_the_raise_form_in_place_shows_the_reader_no_template_comment(officer, november):
+    item = november.items.get(number="2", parent=None)
+    response = officer.get(reverse("actions:raise", args=[item.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f'id="add-action-{item.pk}">Raise the action<' in response.text
+    assert "{#" not in response.text
+    assert "share an id" not in response.text
+
+
+def test_no_template_comment_spans_lines():
+    """Django ends a {# comment #} at the end of its line: one that goes on prints itself."""
+    root = Path(settings.BASE_DIR) / "templates"
+    templates = sorted(root.rglob("*.html"))
+    assert len(templates) > 50
+    unclosed = [
+        f"{path.relative_to(root)}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\{#(?!.*#\})", line)
+    ]
+    assert unclosed == []
 
 
 @pytest.mark.parametrize(

@@ -126,8 +126,19 @@ def test_dcc_completes_an_action_and_the_commissioner_closes_it(
     # Its page shows the whole trail, in order.
     action_row(log, REFERENCE).get_by_role("link", name=REFERENCE, exact=True).click()
     expect(page).to_have_url(f"{live_demo.url}/actions/{action.pk}/")
+    # The owner post names who held it when the action was raised and who holds it now.
+    expect(page.get_by_role("term")).to_have_text(
+        ["Action", "Owner", "DCC", "Raised at", "Due", "Status"]
+    )
     expect(page.get_by_role("definition")).to_have_text(
-        [ACTION_TEXT, "DCC", f"{RAISED_AT}, item 2", "Not set", "Closed"]
+        [
+            ACTION_TEXT,
+            "DCC",
+            "Held by Amanda Blakeman when raised and now",
+            f"{RAISED_AT}, item 2",
+            "Not set",
+            "Closed",
+        ]
     )
     expect(page.get_by_role("list", name="Trail").get_by_role("listitem")).to_have_text(
         [

@@ -16,11 +16,14 @@ from actions.models import Action
 
 SERIES = "Monthly Assurance Meeting"
 NOVEMBER = f"{SERIES} November 2017"
-NOVEMBER_FILE = f"{SERIES} 2017-11 minutes"
+# Downloads are named after the meeting's title, which tells it apart from every other.
+NOVEMBER_FILE = f"{NOVEMBER} minutes"
 DECEMBER = f"{SERIES} December 2017"
 DCC = "Deputy Chief Constable (DCC)"
 ACC = "Assistant Chief Constable (ACC)"
 JI = "Jackie Irvin (JI)"
+BY_A_DATE = "By a date"
+IN_A_MONTH = "At the meeting in a month (“by March”, “November’s HTA”)"
 
 # October's actions, as the demo holds them.
 TELFORD_ANALYSIS = "2017/10-02"  # DCC, no due: comes to every meeting until closed.
@@ -108,8 +111,10 @@ def raise_action(page, number, text, *, owner, due_date=None, due_month=None):
     form.get_by_label("Action*", exact=True).fill(text)
     form.get_by_role("checkbox", name=owner, exact=True).check()
     if due_date:
+        form.get_by_role("radio", name=BY_A_DATE, exact=True).check()
         form.get_by_label("Due by", exact=True).fill(due_date)
     if due_month:
+        form.get_by_role("radio", name=IN_A_MONTH, exact=True).check()
         form.get_by_label("Due at the meeting in", exact=True).fill(due_month)
     form.get_by_role("button", name=f"Raise the action at item {number}", exact=True).click()
     expect(page.get_by_role("group", name=f"New action arising at item {number}")).to_have_count(0)
@@ -267,9 +272,19 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
     november_as_agreed = capture_minutes(commissioner, NOVEMBER_FILE)
     _screen, word, pdf = november_as_agreed
     assert word[0] == f"{NOVEMBER} – Meeting Notes"
-    assert word[-1] == [
-        ["Ref.", "Item", "Action", "Owner", "Due"],
-        [ATHENA, "2", ATHENA_TEXT, "DCC", "December 2017 meeting"],
+    # The summary of actions arising, then the glossary of the initials the minutes use.
+    assert word[-3:] == [
+        [
+            ["Ref.", "Item", "Action", "Owner", "Due"],
+            [ATHENA, "2", ATHENA_TEXT, "DCC", "December 2017 meeting"],
+        ],
+        "Initials used in these minutes",
+        [
+            ["ACC", "Assistant Chief Constable: Martin Evans"],
+            ["DCC", "Deputy Chief Constable: Amanda Blakeman"],
+            ["JI", "Jackie Irvin, Policy Officer"],
+            ["PCC", "Police and Crime Commissioner: John Campion"],
+        ],
     ]
     assert pdf.splitlines()[0] == f"{NOVEMBER} – Meeting Notes"
 

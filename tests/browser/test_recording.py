@@ -19,6 +19,7 @@ from meetings import services as meeting_services
 from meetings.models import Finding, Meeting, MeetingSeries, NilReturn
 
 SERIES = data.SERIES["name"]
+DUE_IN_A_MONTH = "At the meeting in a month (“by March”, “November’s HTA”)"
 NEW_MEETING = f"New {SERIES}"
 # The standing agenda each new meeting opens with: (parent's number, number) -> heading.
 STANDING = {
@@ -203,6 +204,19 @@ def record_findings(region, spec):
         expect(region.locator(".finding-text")).to_have_text(findings[:count])
 
 
+def choose_by_keyboard(radio):
+    radio.focus()
+    radio.press("Space")
+    expect(radio).to_be_checked()
+
+
+def due_kind(action):
+    """The kind of due the officer chooses for an action of the seed."""
+    if action.get("due_date"):
+        return DueKind.DATE
+    return DueKind.MONTH if action.get("due_meeting") else DueKind.NONE
+
+
 def raise_action(region, number, action, count):
     page = region.page
     region.get_by_role("link", name=f"Add an action to item {number}", exact=True).click()
@@ -217,14 +231,17 @@ def raise_action(region, number, action, count):
             )
         else:
             form.get_by_label("Owned by all (ALL)", exact=True).check()
+    # The kind of due first, chosen from the keyboard, then the fields of that kind.
     if action.get("due_date"):
+        choose_by_keyboard(form.get_by_role("radio", name="By a date", exact=True))
         form.get_by_label("Due by", exact=True).fill(action["due_date"].isoformat())
     if action.get("due_meeting"):
+        choose_by_keyboard(form.get_by_role("radio", name=DUE_IN_A_MONTH, exact=True))
         form.get_by_label("Due at the meeting in", exact=True).fill(
             f"{action['due_meeting']:%Y-%m}"
         )
     if action.get("due_wording"):
-        form.get_by_label("Due wording", exact=True).fill(action["due_wording"])
+        form.get_by_label("Due as minuted", exact=True).fill(action["due_wording"])
     form.get_by_role("button", name=f"Raise the action at item {number}", exact=True).click()
     raised = region.locator("ul.record-actions > li")
     expect(raised).to_have_count(count)
@@ -362,6 +379,12 @@ def test_officer_enters_the_october_2017_meeting_through_the_browser(
         expect(cells.nth(2)).to_have_text(action["text"])
         expect(cells.nth(3)).to_have_text(" ".join(action["owners"]))
         expect(cells.nth(4)).to_contain_text(action.get("due_wording") or "Not set")
+    # Each due is kept as the kind chosen, with the fields of that kind and the words minuted.
+    raised = Action.objects.filter(meeting__date=october["date"]).order_by("reference")
+    assert [(a.due_kind, a.due_date, a.due_meeting, a.due_wording) for a in raised] == [
+        (due_kind(a), a.get("due_date"), a.get("due_meeting"), a.get("due_wording", ""))
+        for a in actions
+    ]
 
     # The ACTION column of each numbered row: its actions' owners, each once, or its note.
     for spec, parent in walk(data.OCTOBER_ITEMS):
