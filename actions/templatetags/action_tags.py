@@ -1,7 +1,7 @@
 from django import template
 
 from actions.forms import BulkCloseForm, ReviewOutcomeForm
-from actions.models import Status
+from actions.models import Status, describe_overdue
 
 register = template.Library()
 
@@ -39,3 +39,10 @@ def bulk_close_form(context, meeting):
         "form": form if form.fields["reviews"].queryset.exists() else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def overdue_wording(action):
+    """The overdue label of an action a view has marked with ``overdue_days``."""
+    days = getattr(action, "overdue_days", 0)
+    return describe_overdue(days, action.effective_due) if days else ""
