@@ -2,10 +2,13 @@
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.formats import date_format
 
+from actions.filters import OUTSTANDING
 from actions.models import (
     Action,
     ActionEvent,
@@ -15,15 +18,35 @@ from actions.models import (
     overdue_q,
     unowned_q,
 )
-from meetings.models import Person, Post
+from meetings.models import IN_PROGRESS, Meeting, Person, Post
 
 CHART_MONTHS = 12
-# The chart's geometry, in SVG user units.
+# The chart's geometry, in SVG user units. The left margin holds the y axis's values.
 CHART_HEIGHT = 160
 CHART_TOP = 20
 BAR_WIDTH = 14
 MONTH_WIDTH = 44
-CHART_LEFT = 10
+CHART_LEFT = 40
+CHART_RIGHT = 10
+# The y axis has at most this many steps above zero, each a round number of actions.
+CHART_MAX_STEPS = 5
+CHART_STEPS = (1, 2, 5)
+
+
+@dataclass
+class Tile:
+    """A count at a glance, linking to the action log filtered to the actions it counts."""
+
+    count: int
+    label: str
+    url: str
+    warning: bool = False
+
+
+@dataclass
+class AxisTick:
+    value: int
+    y: int
 
 
 @dataclass
@@ -39,6 +62,8 @@ class OwnerCounts:
     overdue: int = 0
     awaiting: int = 0
     closed_this_year: int = 0
+    outstanding: int = 0
+    coming: int = 0
 
 
 @dataclass
@@ -162,6 +187,7 @@ def _totals(queryset, today):
         kind=ActionEvent.Kind.STATUS, to_status=Status.CLOSED, on_date__gte=year_start
     ).values("action_id")
     counts = queryset.aggregate(
+        outstanding=Count("pk", filter=~Q(status=Status.CLOSED)),
         open=Count("pk", filter=Q(status=Status.OPEN)),
         overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
@@ -205,14 +231,73 @@ def monthly_chart(today, months=CHART_MONTHS):
         )
         bars.append(MonthBar(month, open_count, closed_count))
 
-    tallest = max([bar.open for bar in bars] + [bar.closed for bar in bars] + [1])
+    top = chart_scale(max([bar.open for bar in bars] + [bar.closed for bar in bars]))[-1]
     for index, bar in enumerate(bars):
         bar.x = CHART_LEFT + index * MONTH_WIDTH
-        bar.open_height = round(bar.open * CHART_HEIGHT / tallest)
-        bar.closed_height = round(bar.closed * CHART_HEIGHT / tallest)
+        bar.open_height = round(bar.open * CHART_HEIGHT / top)
+        bar.closed_height = round(bar.closed * CHART_HEIGHT / top)
         bar.open_y = CHART_TOP + CHART_HEIGHT - bar.open_height
         bar.closed_y = CHART_TOP + CHART_HEIGHT - bar.closed_height
     return bars
+
+
+def chart_scale(tallest):
+    """The y axis's values, from 0 up to the first round step at or above the tallest bar:
+    a step of 1, 2 or 5 times a power of ten, with at most CHART_MAX_STEPS steps."""
+    power = 1
+    while True:
+        for step in (multiple * power for multiple in CHART_STEPS):
+            steps = max(1, -(-tallest // step))
+            if steps <= CHART_MAX_STEPS:
+                return [step * n for n in range(steps + 1)]
+        power *= 10
+
+
+def axis_ticks(bars):
+    values = chart_scale(max([bar.open for bar in bars] + [bar.closed for bar in bars]))
+    return [
+        AxisTick(value, CHART_TOP + CHART_HEIGHT - round(value * CHART_HEIGHT / values[-1]))
+        for value in values
+    ]
+
+
+def _log_url(**filters):
+    return f"{reverse('actions:log')}?{urlencode(filters)}"
+
+
+def _tiles(totals, unowned, coming, due_date):
+    """The counts at a glance; each links to the action log filtered to exactly what it
+    counts, so a count and its list never disagree."""
+    if coming is not None:
+        coming_label = f"coming to the {coming.title} on {date_format(coming.date, 'j F Y')}"
+    else:
+        coming_label = "due by today (no next meeting is set)"
+    return [
+        Tile(totals.outstanding, "outstanding", _log_url(status=OUTSTANDING)),
+        Tile(totals.overdue, "overdue", _log_url(overdue="on"), warning=bool(totals.overdue)),
+        Tile(
+            unowned,
+            "to be allocated (no owner yet)",
+            _log_url(status=OUTSTANDING, unowned="on"),
+            warning=bool(unowned),
+        ),
+        Tile(totals.coming, coming_label, _log_url(comes_to=due_date.isoformat())),
+        Tile(
+            totals.awaiting,
+            "awaiting agreement of closure",
+            _log_url(status=Status.AWAITING_CLOSURE),
+        ),
+    ]
+
+
+def minutes_awaiting_agreement(today):
+    """Minutes of meetings already held that are still a draft, or not agreed and to be
+    recirculated: the Commissioner's to agree. Oldest first, as they are agreed in turn."""
+    return list(
+        Meeting.objects.with_people()
+        .filter(status__in=IN_PROGRESS, date__lt=today)
+        .order_by("date", "pk")
+    )
 
 
 def dashboard(today):
@@ -240,18 +325,27 @@ def dashboard(today):
         .order_by("reference")
     )
     bars = monthly_chart(today)
+    totals = _totals(Action.objects.all(), today)
+    totals.coming = len(due)
+    # Flagged until each has an owner: giving one is a reassignment.
+    unowned = Action.objects.outstanding().filter(unowned_q()).count()
     return {
-        # Flagged until each has an owner: giving one is a reassignment.
-        "unowned": Action.objects.outstanding().filter(unowned_q()).count(),
+        "unowned": unowned,
+        "tiles": _tiles(totals, unowned, coming, due_date),
+        "minutes_to_agree": minutes_awaiting_agreement(today),
         "today": today,
         "next_meeting": coming,
         "due": due,
         "groups": _group_by_owner(due),
         "awaiting": awaiting,
-        "totals": _totals(Action.objects.all(), today),
+        "totals": totals,
         "owner_counts": _owner_counts(today),
         "chart": bars,
-        "chart_width": CHART_LEFT * 2 + MONTH_WIDTH * len(bars),
+        "chart_ticks": axis_ticks(bars),
+        "chart_left": CHART_LEFT,
+        "chart_top": CHART_TOP,
+        "chart_axis_label_x": CHART_LEFT - 6,
+        "chart_width": CHART_LEFT + CHART_RIGHT + MONTH_WIDTH * len(bars),
         "chart_height": CHART_TOP + CHART_HEIGHT + 44,
         "chart_baseline": CHART_TOP + CHART_HEIGHT,
         "chart_label_y": CHART_TOP + CHART_HEIGHT + 18,

@@ -6,6 +6,9 @@ from django.utils import timezone
 from actions.models import Action, Body, Status, unowned_q
 from meetings.models import Meeting, MeetingSeries, Person, Post, Theme
 
+# Not a status of its own: open, or marked complete and awaiting agreement of closure.
+OUTSTANDING = "outstanding"
+
 
 def _meetings(request):
     return Meeting.objects.visible_to(request.user).select_related("series")
@@ -15,7 +18,11 @@ class ActionFilter(django_filters.FilterSet):
     """The action log's filters; the exports use the same, so they export what the page shows."""
 
     q = django_filters.CharFilter(label="Search reference and text", method="search")
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=[(OUTSTANDING, "Outstanding (open or awaiting agreement)"), *Status.choices],
+        empty_label="Any status",
+        method="filter_status",
+    )
     owner = django_filters.ChoiceFilter(label="Owner", method="filter_owner", empty_label="Anyone")
     unowned = django_filters.BooleanFilter(
         label="To be allocated (TBA) only",
@@ -37,6 +44,12 @@ class ActionFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    # The dashboard's "coming to the next meeting" links here with that meeting's date.
+    comes_to = django_filters.DateFilter(
+        label="Comes to the meeting on",
+        method="filter_comes_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     due_from = django_filters.DateFilter(
         field_name="due_date",
@@ -95,6 +108,14 @@ class ActionFilter(django_filters.FilterSet):
         # A person owns what they own by name and what the posts they hold own.
         owned = Action.objects.filter(Q(owner_people=pk) | Q(owner_posts__holder=pk))
         return queryset.filter(pk__in=owned.values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        if value == OUTSTANDING:
+            return queryset.outstanding()
+        return queryset.filter(status=value)
+
+    def filter_comes_to(self, queryset, name, value):
+        return queryset.due_by(value)
 
     def filter_unowned(self, queryset, name, value):
         if not value:

@@ -63,6 +63,21 @@ def describe_due(due_date, due_meeting, wording="", *, kind="", series=None, at=
     return "; ".join(parts)
 
 
+# Past this many days an overdue action is worded by the month it fell due ("overdue since
+# December 2017"): a count of days that large is read as a number, not as a length of time.
+OVERDUE_BY_DAYS_LIMIT = 28
+
+
+def describe_overdue(days, due):
+    """How long an action has been overdue: "overdue by 5 days" for up to four weeks, then
+    "overdue since December 2017". Empty when it is not overdue."""
+    if not days:
+        return ""
+    if days > OVERDUE_BY_DAYS_LIMIT:
+        return f"overdue since {date_format(due, 'F Y')}"
+    return f"overdue by {days} day{'' if days == 1 else 's'}"
+
+
 def with_due(text, wording):
     """An action as minuted: its wording, then the due wording unless already part of it.
     A due that continues the sentence ("until the review ends") goes before its full stop."""
@@ -415,6 +430,9 @@ class Action(models.Model):
         if self.status != Status.OPEN or due is None or due >= today:
             return 0
         return (today - due).days
+
+    def overdue_wording(self, today):
+        return describe_overdue(self.days_overdue(today), self.effective_due)
 
     @property
     def text_with_due(self):

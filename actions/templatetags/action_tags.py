@@ -1,6 +1,7 @@
 from django import template
 
 from actions.forms import BulkCloseForm
+from actions.models import describe_overdue
 from actions.reviews import card_context
 
 register = template.Library()
@@ -39,3 +40,10 @@ def bulk_close_form(context, meeting):
 register.inclusion_tag("actions/_review_card_wrap.html", takes_context=True, name="review_outcome")(
     review_card
 )
+
+
+@register.filter
+def overdue_wording(action):
+    """The overdue label of an action a view has marked with ``overdue_days``."""
+    days = getattr(action, "overdue_days", 0)
+    return describe_overdue(days, action.effective_due) if days else ""

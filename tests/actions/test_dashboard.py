@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from actions.dashboard import dashboard, monthly_chart
+from actions.dashboard import chart_scale, dashboard, monthly_chart
+from actions.models import Action
 from actions.services import add_update, mark_complete, set_action_status
 from actions.views import DashboardView
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory
@@ -100,8 +103,15 @@ def test_the_chart_is_inline_svg_with_its_figures_in_a_table(rf_dashboard):
     html = rf_dashboard.rendered_content
     assert '<svg class="action-chart"' in html
     assert "style=" not in html.split('id="main"')[1]
-    assert "<caption>Open and closed actions by month, last 12 months</caption>" in html
-    assert '<tr><th scope="row">November 2017</th><td>1</td><td>0</td></tr>' in html
+    assert (
+        '<caption class="caption-top">Open and closed actions by month, last 12 months</caption>'
+        in html
+    )
+    assert (
+        '<tr><th scope="row">November 2017</th>'
+        '<td class="text-end" data-label="Open at the end of the month">1</td>'
+        '<td class="text-end" data-label="Closed in the month">0</td></tr>'
+    ) in html
 
 
 def test_today_can_be_given_to_the_dashboard_view(rf_dashboard):
@@ -117,3 +127,283 @@ def rf_dashboard(action, opcc_user):
     response = DashboardView.as_view(today=TODAY)(request)
     response.render()
     return response
+
+
+# The chart's axis.
+
+
+@pytest.mark.parametrize(
+    ("tallest", "values"),
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (5, [0, 1, 2, 3, 4, 5]),
+        (6, [0, 2, 4, 6]),
+        (11, [0, 5, 10, 15]),
+        (26, [0, 10, 20, 30]),
+        (101, [0, 50, 100, 150]),
+    ],
+)
+def test_the_chart_axis_counts_in_round_steps_up_to_the_tallest_bar(tallest, values):
+    assert chart_scale(tallest) == values
+
+
+def test_the_chart_shows_its_axis_values_and_bars_against_them(rf_dashboard):
+    context = rf_dashboard.context_data
+    # One action open in October and November: the axis runs 0 to 1, the bar to the top.
+    assert [(tick.value, tick.y) for tick in context["chart_ticks"]] == [(0, 180), (1, 20)]
+    november = context["chart"][-2]
+    assert (november.open, november.open_y, november.open_height) == (1, 20, 160)
+    html = rf_dashboard.rendered_content
+    assert (
+        '<text x="34" y="20" dy="3" text-anchor="end" font-size="10" fill="#212529">1</text>'
+        in (html)
+    )
+
+
+# Overdue, in words.
+
+
+@pytest.mark.parametrize(
+    ("days", "wording"),
+    [
+        (0, ""),
+        (1, "overdue by 1 day"),
+        (27, "overdue by 27 days"),
+        (28, "overdue by 28 days"),
+        (29, "overdue since December 2017"),
+        (400, "overdue since December 2017"),
+    ],
+)
+def test_overdue_is_worded_in_days_for_four_weeks_then_by_the_month_it_fell_due(days, wording):
+    due = datetime.date(2017, 12, 20)
+    action = ActionFactory.build(due_date=due, status="open")
+    assert action.overdue_wording(due + datetime.timedelta(days=days)) == wording
+
+
+def test_an_open_ended_action_is_never_overdue(item):
+    action = ActionFactory(
+        item=item,
+        due_kind="open",
+        due_wording="Until all cases have been closed",
+        due_date=datetime.date(2017, 1, 1),
+    )
+    assert action.overdue_wording(datetime.date(2018, 6, 1)) == ""
+
+
+@pytest.mark.parametrize("days", [27, 28, 29])
+def test_the_dashboard_words_overdue_actions(client, item, dcc, opcc_user, days):
+    today = timezone.localdate()
+    due = today - datetime.timedelta(days=days)
+    ActionFactory(item=item, owners=[dcc], due_date=due)
+    ActionFactory(
+        item=item,
+        owners=[dcc],
+        due_kind="open",
+        due_wording="Until all cases have been closed",
+        due_date=today - datetime.timedelta(days=400),
+    )
+    client.force_login(opcc_user)
+    html = client.get("/dashboard/").content.decode()
+    badge = f"Overdue by {days} days" if days <= 28 else f"Overdue since {date_format(due, 'F Y')}"
+    assert html.count('<span class="badge overdue-label">') == 1
+    assert f'<span class="badge overdue-label">{badge}</span>' in html
+
+
+# Decisions first.
+
+
+def test_decisions_come_before_everything_else(client, action, owner_user, commissioner_user):
+    mark_complete(action, note="Done", by=owner_user)
+    client.force_login(commissioner_user)
+    html = client.get("/dashboard/").content.decode()
+    headings = [
+        "Decisions awaiting the Commissioner",
+        "Actions marked complete, awaiting agreement of closure (1)",
+        "Minutes awaiting agreement (0)",
+        "Actions at a glance",
+        'id="due-heading"',
+        "Open and closed actions, last 12 months",
+    ]
+    positions = [html.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+
+
+def test_minutes_of_past_meetings_not_yet_agreed_await_the_commissioner(
+    client, commissioner_user, opcc_user
+):
+    today = timezone.localdate()
+    draft = MeetingFactory(date=today - datetime.timedelta(days=40), status="draft")
+    not_agreed = MeetingFactory(date=today - datetime.timedelta(days=10), status="not_agreed")
+    MeetingFactory(date=today - datetime.timedelta(days=70), status="agreed")
+    MeetingFactory(date=today - datetime.timedelta(days=100), status="published")
+    MeetingFactory(date=today, status="draft")
+    MeetingFactory(date=today + datetime.timedelta(days=30), status="draft")
+    client.force_login(commissioner_user)
+    response = client.get("/dashboard/")
+    assert response.context["minutes_to_agree"] == [draft, not_agreed]
+    html = response.content.decode()
+    assert "Minutes awaiting agreement (2)" in html
+    for meeting in (draft, not_agreed):
+        assert (
+            f'<a class="btn btn-sm btn-primary" href="/meetings/{meeting.pk}/agree/">'
+            f"Agree the minutes of {meeting.title}</a>"
+        ) in html
+    assert ": not agreed: to be amended and recirculated." in html
+
+    # OPCC staff see what awaits the Commissioner, but the agree page is not theirs.
+    client.force_login(opcc_user)
+    html = client.get("/dashboard/").content.decode()
+    assert "Minutes awaiting agreement (2)" in html
+    assert "/agree/" not in html
+    assert html.count("The Commissioner agrees them.") == 2
+
+
+def test_an_empty_selection_is_reported_at_the_top_of_the_form(
+    client, action, owner_user, commissioner_user
+):
+    mark_complete(action, note="Done", by=owner_user)
+    client.force_login(commissioner_user)
+    html = client.post(reverse("actions:review"), {"decision": "close"}).content.decode()
+    assert "<title>Error: Dashboard · Holding to account</title>" in html
+    form = html[html.index('<form method="post" action="/actions/review/"') :]
+    # The summary is the form's first content, focused on load, and links to the first box.
+    assert form.index('id="review-errors" tabindex="-1"') < form.index("<fieldset>")
+    assert "data-focus-on-load" in form
+    assert (
+        f'<li><a class="alert-link" href="#review-{action.pk}">Tick at least one action.</a></li>'
+    ) in form
+    assert f'id="review-{action.pk}" aria-describedby="actions-error"' in form
+    assert (
+        '<p class="invalid-feedback d-block" id="actions-error">'
+        '<span class="visually-hidden">Error: </span>Tick at least one action.</p>'
+    ) in form
+
+
+def test_no_error_summary_before_a_decision_is_sent(client, action, owner_user, commissioner_user):
+    mark_complete(action, note="Done", by=owner_user)
+    client.force_login(commissioner_user)
+    html = client.get("/dashboard/").content.decode()
+    assert "review-errors" not in html
+    assert "<title>Dashboard · Holding to account</title>" in html
+
+
+def test_several_closures_are_agreed_at_once_from_the_dashboard(
+    client, item, dcc, owner_user, commissioner_user
+):
+    first, second, third = (ActionFactory(item=item, owners=[dcc]) for _ in range(3))
+    for each in (first, second, third):
+        mark_complete(each, note="Done", by=owner_user)
+    client.force_login(commissioner_user)
+    response = client.post(
+        reverse("actions:review"), {"actions": [first.pk, third.pk], "decision": "close"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/dashboard/"
+    statuses = {
+        a.pk: a.status for a in Action.objects.filter(pk__in=[first.pk, second.pk, third.pk])
+    }
+    assert statuses == {first.pk: "closed", second.pk: "awaiting_closure", third.pk: "closed"}
+
+
+# Tiles.
+
+
+def test_each_tile_links_to_a_list_of_exactly_what_it_counts(
+    client, item, dcc, acc, owner_user, opcc_user, commissioner_user
+):
+    today = timezone.localdate()
+    coming = MeetingFactory(date=today + datetime.timedelta(days=7), status="draft")
+    ActionFactory(item=item, owners=[dcc], due_date=today - datetime.timedelta(days=3))
+    ActionFactory(item=item, owners=[acc], due_date=today - datetime.timedelta(days=40))
+    ActionFactory(item=item, owners=[acc], due_date=today + datetime.timedelta(days=3))
+    ActionFactory(item=item, owners=[dcc], due_date=today + datetime.timedelta(days=60))
+    ActionFactory(item=item, owners=[], due_kind="open", due_wording="When available")
+    ActionFactory(item=item, owners=[], due_date=today - datetime.timedelta(days=1))
+    closed_unowned = ActionFactory(item=item, owners=[])
+    set_action_status(closed_unowned, "closed", by=opcc_user)
+    for _ in range(2):
+        mark_complete(ActionFactory(item=item, owners=[dcc]), note="Done", by=owner_user)
+    set_action_status(ActionFactory(item=item, owners=[dcc]), "closed", by=opcc_user)
+
+    client.force_login(commissioner_user)
+    tiles = client.get("/dashboard/").context["tiles"]
+    assert [(tile.count, tile.label) for tile in tiles] == [
+        (8, "outstanding"),
+        (3, "overdue"),
+        (2, "to be allocated (no owner yet)"),
+        (5, f"coming to the {coming.title} on {date_format(coming.date, 'j F Y')}"),
+        (2, "awaiting agreement of closure"),
+    ]
+    log = reverse("actions:log")
+    assert [tile.url for tile in tiles] == [
+        f"{log}?status=outstanding",
+        f"{log}?overdue=on",
+        f"{log}?status=outstanding&unowned=on",
+        f"{log}?comes_to={coming.date.isoformat()}",
+        f"{log}?status=awaiting_closure",
+    ]
+    for tile in tiles:
+        listed = client.get(tile.url).context["paginator"].count
+        assert (tile.label, listed) == (tile.label, tile.count)
+
+
+def test_a_tile_is_a_link_named_by_its_count(client, action, commissioner_user):
+    client.force_login(commissioner_user)
+    html = client.get("/dashboard/").content.decode()
+    assert (
+        '<a class="dashboard-tile" href="/actions/?status=outstanding">'
+        '<span class="dashboard-tile-count">1</span> '
+        '<span class="dashboard-tile-label">outstanding</span></a>'
+    ) in html
+
+
+def test_owner_tables_right_align_their_figures_under_scoped_headers(rf_dashboard):
+    html = rf_dashboard.rendered_content
+    table = html[html.index('<table class="table table-sm dashboard-stack owner-counts">') :]
+    table = table[: table.index("</table>")]
+    assert '<th scope="col" class="text-end">Open</th>' in table
+    assert (
+        '<tr><th scope="row">DCC</th><td class="text-end" data-label="Open">1</td>'
+        '<td class="text-end" data-label="Overdue">0</td>'
+        '<td class="text-end" data-label="Awaiting agreement">0</td>'
+        '<td class="text-end" data-label="Closed in 2017">0</td></tr>'
+    ) in table
+
+
+# Queries.
+
+
+def _busy(count, item, dcc, acc, owner_user, opcc_user, *, start=0):
+    """``count`` of each thing the dashboard shows, each with owners, updates and a trail."""
+    today = timezone.localdate()
+    for n in range(count):
+        open_action = ActionFactory(
+            item=item, owners=[dcc, acc, acc.holder], due_date=today - datetime.timedelta(days=n)
+        )
+        add_update(open_action, text=f"Update {n}", on_date=today, by=owner_user)
+        mark_complete(ActionFactory(item=item, owners=[dcc]), note="Done", by=owner_user)
+        ActionFactory(item=item, owners=[])
+        set_action_status(ActionFactory(item=item, owners=[acc]), "closed", by=opcc_user)
+        MeetingFactory(date=today - datetime.timedelta(days=start + n + 1), status="draft")
+
+
+def test_the_dashboard_does_a_fixed_number_of_queries(
+    client, item, dcc, acc, owner_user, opcc_user, commissioner_user, django_assert_num_queries
+):
+    client.force_login(commissioner_user)
+    _busy(1, item, dcc, acc, owner_user, opcc_user)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        one = client.get("/dashboard/")
+    _busy(30, item, dcc, acc, owner_user, opcc_user, start=1)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        many = client.get("/dashboard/")
+    assert (len(one.context["awaiting"]), len(many.context["awaiting"])) == (1, 31)
+    assert (len(one.context["minutes_to_agree"]), len(many.context["minutes_to_agree"])) == (1, 31)
+
+
+# The session, the user and the session saved again (3), the request's savepoints (4), the
+# user's roles (1), the next meeting (2), the actions coming and their owners (5), those
+# awaiting closure and their owners (5), the chart (2), the totals and the actions to be
+# allocated (2), the minutes awaiting agreement (1), the counts by owner (3).
+DASHBOARD_QUERIES = 28
