@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Body, Status, unowned_q
+from meetings.forms import BritishDateField
 from meetings.models import Meeting, MeetingSeries, Person, Post, Theme
+
+
+class BritishDateFilter(django_filters.DateFilter):
+    """A date typed the British way, never misread (see ``meetings.dates``)."""
+
+    field_class = BritishDateField
 
 
 def _meetings(request):
@@ -38,17 +45,15 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
-    due_from = django_filters.DateFilter(
+    due_from = BritishDateFilter(
         field_name="due_date",
         lookup_expr="gte",
         label="Due on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    due_to = django_filters.DateFilter(
+    due_to = BritishDateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",
