@@ -97,7 +97,8 @@ def test_without_javascript_raising_an_action_returns_to_the_item(officer, novem
         (
             {"due_date": "31/31/2017"},
             "due_date",
-            "The month must be between 1 and 12, and the day comes first.",
+            "The month must be between 1 and 12, and the day comes first. "
+            "For example, 15/01/2018 or 15 January 2018.",
         ),
     ],
 )
