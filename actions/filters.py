@@ -4,10 +4,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Body, Status, unowned_q
+from meetings.forms import BritishDateField
 from meetings.models import Meeting, MeetingSeries, Person, Post, Theme
 
 # Not a status of its own: open, or marked complete and awaiting agreement of closure.
 OUTSTANDING = "outstanding"
+
+
+class BritishDateFilter(django_filters.DateFilter):
+    """A date typed the British way, never misread (see ``meetings.dates``)."""
+
+    field_class = BritishDateField
 
 
 def _meetings(request):
@@ -46,22 +53,16 @@ class ActionFilter(django_filters.FilterSet):
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
     # The dashboard's "coming to the next meeting" links here with that meeting's date.
-    comes_to = django_filters.DateFilter(
-        label="Comes to the meeting on",
-        method="filter_comes_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    due_from = django_filters.DateFilter(
+    comes_to = BritishDateFilter(label="Comes to the meeting on", method="filter_comes_to")
+    due_from = BritishDateFilter(
         field_name="due_date",
         lookup_expr="gte",
         label="Due on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    due_to = django_filters.DateFilter(
+    due_to = BritishDateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -5,7 +7,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import TO_BE_ALLOCATED, Action, ActionReview, Body, DueKind, Status
+from meetings.dates import MONTH_HINT, DateError, parse_month
 from meetings.forms import (
+    BritishDateField,
     CrispyMixin,
     DateInput,
     OnceOnlyForm,
@@ -39,7 +43,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class NotInFutureDateField(forms.DateField):
+class NotInFutureDateField(BritishDateField):
     """A date something happened: today by default, never later."""
 
     widget = DateInput
@@ -138,17 +142,38 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class MonthField(forms.DateField):
-    """A month picker (<input type="month">) whose value is the first of that month."""
+class MonthInput(forms.TextInput):
+    """A month typed as text and shown as "January 2018": not <input type="month">, which
+    Firefox and Safari show as a plain text box expecting "2018-01"."""
 
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return date_format(value, "F Y")
+        return super().format_value(value)
+
+
+class MonthField(forms.DateField):
+    """A month, read strictly (``meetings.dates.parse_month``); its value is the first day."""
+
+    widget = MonthInput
     default_validators = [validate_plausible_date]
-    default_error_messages = {"invalid": "Enter a month, for example 2017-11."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.help_text = f"{self.help_text} {MONTH_HINT}".strip()
 
     def to_python(self, value):
-        date = super().to_python(value)
-        return date.replace(day=1) if date else None
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        try:
+            return parse_month(value)
+        except DateError as error:
+            raise ValidationError(str(error), code="invalid") from None
 
 
 def _body_label(body):
@@ -200,7 +225,7 @@ def due_form_fields(prefix="", labels=None):
         widget=forms.RadioSelect,
         help_text="Then fill in the fields of that kind below.",
     )
-    date = forms.DateField(
+    date = BritishDateField(
         label=labels.get("date", "Due by"),
         required=False,
         widget=DateInput,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from meetings import directory
 from meetings.forms import (
+    BritishDateField,
     CrispyMixin,
     DateInput,
     DuplicateWarningMixin,
@@ -94,7 +95,7 @@ class AppointForm(CrispyMixin, forms.Form):
     person = person_choice(
         label="New holder", required=False, empty_label="No one: the post is vacant"
     )
-    on_date = forms.DateField(label="From", widget=DateInput, validators=[validate_plausible_date])
+    on_date = BritishDateField(label="From", widget=DateInput, validators=[validate_plausible_date])
 
     def __init__(self, *args, post, **kwargs):
         self.post = post
@@ -103,7 +104,7 @@ class AppointForm(CrispyMixin, forms.Form):
 
 
 class RetireForm(CrispyMixin, forms.Form):
-    on_date = forms.DateField(
+    on_date = BritishDateField(
         label="Retired from", widget=DateInput, validators=[validate_plausible_date]
     )
 
@@ -133,10 +134,10 @@ class MergeChoiceForm(CrispyMixin, forms.Form):
 
 class AliasForm(CrispyMixin, OnceOnlyForm):
     initials = PlainTextField(max_length=8, label="Initials they were minuted under")
-    used_from = forms.DateField(
+    used_from = BritishDateField(
         required=False, widget=DateInput, validators=[validate_plausible_date]
     )
-    used_until = forms.DateField(
+    used_until = BritishDateField(
         required=False, widget=DateInput, validators=[validate_plausible_date]
     )
     note = PlainTextField(max_length=200, required=False)

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from meetings import directory
+from meetings.dates import DATE_HINT, DateError, parse_date
 from meetings.minutes import in_agenda_order
 from meetings.models import (
     AgendaItem,
@@ -114,6 +115,9 @@ def plain_text_formfield(model_field, **kwargs):
     """A ModelForm's ``Meta.formfield_callback``: the model's text fields as PlainTextField."""
     if type(model_field) in (models.CharField, models.TextField) and not model_field.choices:
         kwargs.setdefault("form_class", PlainTextField)
+    if type(model_field) is models.DateField:
+        kwargs.setdefault("form_class", BritishDateField)
+        kwargs.setdefault("widget", DateInput)
     return model_field.formfield(**kwargs)
 
 
@@ -175,13 +179,46 @@ class CrispyMixin:
         return helper
 
 
-class DateInput(forms.DateInput):
-    """A browser date picker: it only accepts ISO dates, whatever the language shows."""
+class DateInput(forms.TextInput):
+    """A date typed as text and shown as "15 January 2018" (see ``meetings.dates``).
 
-    input_type = "date"
+    Not a browser date picker: it shows the browser's locale's order, which silently turns a
+    British "15012018" typed in an American-English browser into 1 December 2018, and its
+    value cannot be read back the British way.
+    """
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return date_format(value, "j F Y")
+        return super().format_value(value)
+
+
+class BritishDateField(forms.DateField):
+    """A date read strictly the British way: see ``meetings.dates.parse_date``."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if not self.help_text:
+            self.help_text = DATE_HINT
+        elif DATE_HINT not in str(self.help_text):
+            self.help_text = f"{self.help_text} {DATE_HINT}"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(value)
+        except DateError as error:
+            raise ValidationError(str(error), code="invalid") from None
 
 
 class TimeInput(forms.TimeInput):

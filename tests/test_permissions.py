@@ -279,6 +279,12 @@ def world(demo, settings):
     # The demo loads only with DEBUG on; pages are then served as in production (and faster:
     # no technical 404 pages, no query log).
     settings.DEBUG = False
+    return make_world()
+
+
+def make_world():
+    """The objects every row's URL needs, added to the loaded demo (the browser tests of
+    tests/browser/test_wcag.py visit the same pages)."""
     user_model = get_user_model()
     october = Meeting.objects.get(date=datetime.date(2017, 10, 31))
     november = services.open_meeting(

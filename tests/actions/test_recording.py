@@ -120,7 +120,12 @@ def test_no_template_comment_spans_lines():
             "text",
             "Keep this to 2,000 characters or fewer (it has 2,001).",
         ),
-        ({"due_date": "31/31/2017"}, "due_date", "Enter a valid date."),
+        (
+            {"due_date": "31/31/2017"},
+            "due_date",
+            "The month must be between 1 and 12, and the day comes first. "
+            "For example, 15/01/2018 or 15 January 2018.",
+        ),
     ],
 )
 def test_bad_action_input_gets_a_message_beside_the_field_and_keeps_the_text(
