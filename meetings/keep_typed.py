@@ -94,7 +94,9 @@ def script_settings(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user": "", "saved": []}
-    saved = request.session.pop(SAVED_KEY, [])
+    # A request made in a test by RequestFactory has no session.
+    session = getattr(request, "session", None)
+    saved = session.pop(SAVED_KEY, []) if session is not None else []
     return {
         "user": str(user.pk),
         "saved": saved,

@@ -148,7 +148,7 @@
     box.append(" ");
     const discard = document.createElement("button");
     discard.type = "button";
-    discard.className = "btn btn-link btn-sm p-0 align-baseline";
+    discard.className = "btn btn-outline-dark btn-sm py-0 align-baseline";
     discard.append("Discard");
     const what = document.createElement("span");
     what.className = "visually-hidden";
@@ -244,6 +244,7 @@
     box.append("You were signed out; what you typed is kept here — ");
     const link = document.createElement("a");
     link.href = `${signInUrl}?next=${encodeURIComponent(window.location.pathname)}`;
+    link.className = "alert-link";
     link.target = "_blank";
     link.rel = "noopener";
     link.append("sign in (in a new tab)");
@@ -379,7 +380,8 @@
     event.preventDefault();
     keepAlive().then((signedIn) => {
       if (signedIn) {
-        event.detail.issueRequest(true);
+        // Asked again, not forced: an hx-confirm question is still put.
+        event.detail.issueRequest();
       } else {
         const form = formOf(event.detail);
         if (form) showSignedOut(form);

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Finding, Meeting
-from tests.browser.test_record import NOVEMBER, open_next_meeting
+from tests.browser.test_record import NOVEMBER, check_accessible, open_next_meeting
 
 TYPED = "The DCC said the Telford analysis will be shared\nonce the partners have seen it."
 WHEN = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}"
@@ -42,7 +42,7 @@ def drafts(page):
 
 
 def test_a_finding_typed_when_the_session_has_ended_is_kept_and_saved_after_signing_in(
-    page, live_demo, login
+    page, live_demo, login, assert_accessible
 ):
     meeting = record_november(page, live_demo, login)
     finding_box(page).fill(TYPED)
@@ -59,6 +59,7 @@ def test_a_finding_typed_when_the_session_has_ended_is_kept_and_saved_after_sign
     # No sign-in page, with its own navigation bar, inside the item.
     expect(page.get_by_role("navigation", name="Main")).to_have_count(1)
     expect(page.get_by_label("Password")).to_have_count(0)
+    check_accessible(page, assert_accessible)
     assert not Finding.objects.filter(item__meeting=meeting, text__startswith="The DCC").exists()
 
     # Signing in again in another tab; this page notices, and the save goes through.
@@ -124,7 +125,9 @@ def test_a_finding_posted_without_script_to_agreed_minutes_is_shown_back_on_the_
     expect(messages).to_contain_text(f"What you typed, not saved: {TYPED.replace(chr(10), ' ')}")
 
 
-def test_a_page_reloaded_mid_typing_gives_the_typing_back(page, live_demo, login):
+def test_a_page_reloaded_mid_typing_gives_the_typing_back(
+    page, live_demo, login, assert_accessible
+):
     record_november(page, live_demo, login)
     finding_box(page).fill(TYPED)
     page.reload()
@@ -133,6 +136,7 @@ def test_a_page_reloaded_mid_typing_gives_the_typing_back(page, live_demo, login
     form = page.locator("form.add-finding").filter(has=finding_box(page))
     restored = form.get_by_role("status")
     expect(restored).to_have_text(re.compile(rf"^Restored what you typed on {WHEN}\. Discard"))
+    check_accessible(page, assert_accessible)
     restored.get_by_role(
         "button", name="Discard what was restored in New finding for item 2", exact=True
     ).click()
@@ -151,7 +155,7 @@ def test_a_page_reloaded_mid_typing_gives_the_typing_back(page, live_demo, login
 
 
 def test_the_page_warns_before_the_session_ends_and_keeps_it_on_request(
-    page, live_demo, login, settings
+    page, live_demo, login, settings, assert_accessible
 ):
     settings.SESSION_COOKIE_AGE = 60
     settings.SESSION_WARNING_SECONDS = 55
@@ -164,6 +168,7 @@ def test_the_page_warns_before_the_session_ends_and_keeps_it_on_request(
     expect(warning).to_contain_text(re.compile(r"You will be signed out at \d{2}:\d{2}"))
     stay = warning.get_by_role("button", name="Stay signed in", exact=True)
     expect(stay).to_be_focused()
+    check_accessible(page, assert_accessible)
     stay.click()
     expect(warning).to_be_hidden()
     session.refresh_from_db()
