@@ -49,7 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, answering htmx without swapping in the sign-in page.
+    "meetings.keep_typed.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "meetings.middleware.MinutesLockedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -143,6 +144,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How long before the idle limit the page offers to keep the session (static/js/keep-typed.js).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
 X_FRAME_OPTIONS = "DENY"
 
 # No inline script or style anywhere (django-csp); Bootstrap's icons are data: images.

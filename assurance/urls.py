@@ -5,6 +5,7 @@ from django.urls import include, path
 from actions.views import DashboardView, calendar_feed
 from assurance.auth import SignInForm
 from meetings.accounts_urls import password_reset_urlpatterns
+from meetings.keep_typed import keep_alive
 from meetings.views import home
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include(password_reset_urlpatterns)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),

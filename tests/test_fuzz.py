@@ -583,6 +583,7 @@ def test_generated_input_never_breaks_a_page_for_an_action_owner(world):
     endpoints, failures = fuzz_every_endpoint(world, permissions.OWNER)
     assert endpoints == [
         ("POST", "login"),
+        ("POST", "keep_alive"),
         ("POST", "password_reset"),
         ("POST", "actions:reset_calendar"),
         ("POST", "actions:add_update"),

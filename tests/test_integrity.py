@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, ActionEvent, ActionReview, Status
 from actions.reviews import bring_forward
@@ -215,8 +216,11 @@ def test_a_change_to_agreed_minutes_is_refused_with_a_message_on_the_minutes(off
     item = october.items.get(number="2", parent=None)
     response = officer.post(reverse("meetings:finding_add", args=[item.pk]), {"text": "Late"})
     assert (response.status_code, response["Location"]) == (302, october.get_absolute_url())
+    agreed = timezone.localtime(october.status_events.get(to_status="agreed").at)
     assert flash(response) == [
-        "The minutes are agreed and locked. Reopen them, saying why, to make a correction."
+        "The minutes are agreed and locked. They were agreed on "
+        f"{agreed:%-d %B %Y at %H:%M}; reopen them, saying why, to make a correction.",
+        "What you typed, not saved: Late",
     ]
     assert not item.findings.filter(text="Late").exists()
 
