@@ -465,13 +465,12 @@ def item_delete(request, pk):
 @require_POST
 def item_move(request, pk):
     item = item_for_change(request, pk)
-    services.move(
-        item,
-        request.POST.get("direction"),
-        AgendaItem.objects.filter(meeting=item.meeting, parent=item.parent_id).order_by(
-            "position", "pk"
-        ),
-    )
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    before = item.number
+    if services.move_item(item, direction):
+        item.refresh_from_db(fields=["number"])
+        now = f": it is now item {item.number}" if item.number != before else ""
+        messages.success(request, f"Item {before} moved {direction}{now}.")
     return redirect(item.meeting.get_record_url(item))
 
 
