@@ -30,6 +30,7 @@ from meetings.models import (
     MeetingSeries,
     MinutesStatus,
 )
+from meetings.workspace import AddAttendeeForm, expected_attendance, item_state
 
 
 def home(request):
@@ -295,13 +296,20 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
                 "person", "post", "joined_at_item", "left_after_item"
             )
         )
+        rows = minutes_rows(self.object, with_trails=True)
+        for row in rows:
+            row.state = item_state(row)
         present = Attendance.Presence.PRESENT
+        present_count = sum(a.presence == present for a in attendances)
         return super().get_context_data(
-            rows=minutes_rows(self.object, with_trails=True),
+            rows=rows,
             chair_fact=chair_fact(self.object.ordered_chairs()),
-            present=[a for a in attendances if a.presence == present],
-            apologies=[a for a in attendances if a.presence != present],
-            attendance_form=AttendanceForm(meeting=self.object),
+            attendance_rows=expected_attendance(
+                self.object, attendances, [row.item for row in rows]
+            ),
+            present_count=present_count,
+            apologies_count=len(attendances) - present_count,
+            attendance_form=AddAttendeeForm(meeting=self.object),
             finding_form=FindingForm(),
             **kwargs,
         )
