@@ -50,6 +50,11 @@
     toggle.type = "button";
     toggle.className = "item-toggle";
     toggle.setAttribute("aria-controls", `${section.id}-body`);
+    // The open/closed mark is drawn by CSS on a span kept out of the button's name.
+    const mark = document.createElement("span");
+    mark.className = "toggle-mark";
+    mark.setAttribute("aria-hidden", "true");
+    toggle.appendChild(mark);
     while (heading.firstChild) toggle.appendChild(heading.firstChild);
     heading.appendChild(toggle);
     toggle.addEventListener("click", () => {
