@@ -116,13 +116,11 @@ def test_findings_and_actions_stay_with_their_item_and_references_never_change()
     assert (finding.item.number, finding.item.heading) == ("3", "Heading 2")
     assert (action.item.number, action.reference) == ("3.1", "2017/10-05")
     # Edit forms opened before the move are stale: they cannot put the old numbers back.
-    assert {
-        item.pk: item.version for item in AgendaItem.objects.filter(pk__in=versions)
-    } == {pk: version + 1 for pk, version in versions.items()}
+    assert {item.pk: item.version for item in AgendaItem.objects.filter(pk__in=versions)} == {
+        pk: version + 1 for pk, version in versions.items()
+    }
     # The history says what the number was.
-    assert list(
-        two.history.order_by("history_id").values_list("number", flat=True)
-    ) == ["2", "3"]
+    assert list(two.history.order_by("history_id").values_list("number", flat=True)) == ["2", "3"]
 
 
 def test_the_first_item_does_not_move_up():
