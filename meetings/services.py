@@ -280,3 +280,81 @@ def move(obj, direction, siblings):
         if each.position != position:
             type(each).objects.filter(pk=each.pk).update(position=position)
     return True
+
+
+# A number in a scheme: plain ("3"), dotted ("1.2", "HTA/2019/07/3.1" is dotted too), or
+# lettered ("5a"). What comes before the running part is the scheme's prefix.
+NUMBER_SCHEMES = (
+    ("plain", re.compile(r"()(\d+)")),
+    ("dotted", re.compile(r"(.*\.)(\d+)")),
+    ("lettered", re.compile(r"(\d+)([a-z])")),
+)
+
+
+def number_scheme(number):
+    """("plain", ""), ("dotted", "1."), ("lettered", "5"), or None for a free-form number
+    ("AOB", "HTA/2019/07/3")."""
+    for kind, pattern in NUMBER_SCHEMES:
+        match = pattern.fullmatch(number)
+        if match:
+            return kind, match[1]
+    return None
+
+
+def _renumbered_children(item, old, new):
+    """(child, its new number) down the subtree of ``item`` renumbered from ``old`` to
+    ``new``: a child numbered under its parent (2.1, 5a under 5) follows it; one numbered
+    on its own (the questions 1 to 5 under 5a) keeps its number."""
+    for child in item.children.all():
+        rest = child.number[len(old) :] if child.number.startswith(old) else None
+        if rest and re.fullmatch(r"\.\d+|[a-z]", rest):
+            yield child, new + rest
+            yield from _renumbered_children(child, child.number, new + rest)
+
+
+@transaction.atomic
+def move_item(item, direction):
+    """Move an item up or down among its siblings; numbers stay in their places.
+
+    Siblings numbered in the moved item's scheme (1, 2, 3; 1.1, 1.2; 5a, 5b) keep the order
+    of their numbers, so moving item 2 down among 1, 2, 3, 4 gives 1, 2, 3, 4 again with the
+    two items' numbers exchanged, and the sub-items numbered under them (2.1, 5a) follow.
+    Free-form numbers ("AOB") move with their item. Only minutes still being written
+    change: agreed minutes are the record. Actions keep their references whatever happens.
+    """
+    ensure_in_progress(item.meeting)
+    siblings = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting=item.meeting, parent=item.parent_id)
+        .order_by("position", "pk")
+    )
+    scheme = number_scheme(item.number)
+    in_scheme = [each for each in siblings if scheme and number_scheme(each.number) == scheme]
+    places = [each.number for each in in_scheme]
+    if not move(item, direction, siblings):
+        return False
+    ordered = sorted(
+        AgendaItem.objects.filter(pk__in=[each.pk for each in in_scheme]),
+        key=lambda each: (each.position, each.pk),
+    )
+    renumbered = [
+        (each, number)
+        for each, number in zip(ordered, places, strict=True)
+        if each.number != number
+    ]
+    changes = [
+        change
+        for each, number in renumbered
+        for change in [(each, number), *_renumbered_children(each, each.number, number)]
+    ]
+    # Through a number no item can have first, since two items exchange numbers and each
+    # number is unique within its parent.
+    for each, _number in changes:
+        AgendaItem.objects.filter(pk=each.pk).update(number=f"~{each.pk}")
+    for each, number in changes:
+        each.number = number
+        # A new version, so that an edit form opened before the move cannot put the old
+        # number back.
+        each.version += 1
+        each.save(update_fields=["number", "version"])
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import series_views, views
+from meetings import series_views, views, workspace_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/publish/", views.minutes_status, {"to": "published"}, name="publish"),
     path("<int:pk>/reopen/", views.minutes_status, {"to": "draft"}, name="reopen"),
     path("<int:pk>/attendance/add/", views.AttendanceCreateView.as_view(), name="attendance_add"),
+    path(
+        "<int:pk>/attendance/<int:person_pk>/",
+        workspace_views.attendance_row,
+        name="attendance_row",
+    ),
     path("attendance/<int:pk>/edit/", views.AttendanceUpdateView.as_view(), name="attendance_edit"),
     path("attendance/<int:pk>/delete/", views.attendance_delete, name="attendance_delete"),
     path("attendance/<int:pk>/move/", views.attendance_move, name="attendance_move"),

@@ -30,6 +30,7 @@ from meetings.models import (
     MeetingSeries,
     MinutesStatus,
 )
+from meetings.workspace import AddAttendeeForm, expected_attendance, item_state
 
 
 def home(request):
@@ -295,13 +296,20 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
                 "person", "post", "joined_at_item", "left_after_item"
             )
         )
+        rows = minutes_rows(self.object, with_trails=True)
+        for row in rows:
+            row.state = item_state(row)
         present = Attendance.Presence.PRESENT
+        present_count = sum(a.presence == present for a in attendances)
         return super().get_context_data(
-            rows=minutes_rows(self.object, with_trails=True),
+            rows=rows,
             chair_fact=chair_fact(self.object.ordered_chairs()),
-            present=[a for a in attendances if a.presence == present],
-            apologies=[a for a in attendances if a.presence != present],
-            attendance_form=AttendanceForm(meeting=self.object),
+            attendance_rows=expected_attendance(
+                self.object, attendances, [row.item for row in rows]
+            ),
+            present_count=present_count,
+            apologies_count=len(attendances) - present_count,
+            attendance_form=AddAttendeeForm(meeting=self.object),
             finding_form=FindingForm(),
             **kwargs,
         )
@@ -465,13 +473,12 @@ def item_delete(request, pk):
 @require_POST
 def item_move(request, pk):
     item = item_for_change(request, pk)
-    services.move(
-        item,
-        request.POST.get("direction"),
-        AgendaItem.objects.filter(meeting=item.meeting, parent=item.parent_id).order_by(
-            "position", "pk"
-        ),
-    )
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    before = item.number
+    if services.move_item(item, direction):
+        item.refresh_from_db(fields=["number"])
+        now = f": it is now item {item.number}" if item.number != before else ""
+        messages.success(request, f"Item {before} moved {direction}{now}.")
     return redirect(item.meeting.get_record_url(item))
 
 

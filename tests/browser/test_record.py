@@ -63,7 +63,15 @@ def literal(text):
 
 def item_region(page, number):
     """The section of the record page for item ``number``, whatever its heading."""
-    return page.get_by_role("region", name=re.compile(rf"^{literal(number)} "))
+    return opened(page.get_by_role("region", name=re.compile(rf"^{literal(number)} ")))
+
+
+def opened(region):
+    """``region``, an item of the record page, opened if it is folded away."""
+    toggle = region.locator(".item-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    return region
 
 
 def minutes_row(page, number):

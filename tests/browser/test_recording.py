@@ -95,7 +95,15 @@ def item_row(page, number):
 
 def item_region(page, number, heading):
     """The section of the record page for one item, named by its heading."""
-    return page.get_by_role("region", name=f"{number} {heading}", exact=True)
+    return opened(page.get_by_role("region", name=f"{number} {heading}", exact=True))
+
+
+def opened(region):
+    """``region``, an item of the record page, opened if it is folded away."""
+    toggle = region.locator(".item-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    return region
 
 
 @pytest.fixture
@@ -134,7 +142,7 @@ def record_attendance(page, index, row):
     expect_message(page, f"{person(initials)} added to the attendance.")
     expect(
         attendance.get_by_role("row").filter(
-            has=page.get_by_role("cell", name=person(initials), exact=True)
+            has=page.get_by_role("rowheader", name=person(initials), exact=True)
         )
     ).to_contain_text(as_minuted)
 
@@ -176,7 +184,7 @@ def record_item(page, spec, parent):
         heading = STANDING[parent and parent["number"], number]
         region = item_region(page, number, heading)
         if needs_editing(spec, heading):
-            region.get_by_role("link", name=f"Edit item {number}", exact=True).click()
+            region.get_by_role("link", name=f"Edit item {label(spec, parent)}", exact=True).click()
             expect(page.get_by_role("heading", level=1)).to_have_text(f"Edit item {number}")
             fill_item_form(page, spec)
             expect_message(page, f"Item {number} saved.")
@@ -195,8 +203,17 @@ def record_item(page, spec, parent):
     return region
 
 
-def record_findings(region, spec):
-    number, findings = spec["number"], spec.get("findings", [])
+def label(spec, parent):
+    """An item's number as its controls name it: qualified where minutes reuse numbers under
+    a parent ("5a/1")."""
+    number = spec["number"]
+    if parent and not number.startswith(parent["number"]):
+        return f"{parent['number']}/{number}"
+    return number
+
+
+def record_findings(region, spec, number):
+    findings = spec.get("findings", [])
     for count, text in enumerate(findings, start=1):
         region.get_by_role("textbox", name=f"New finding for item {number}", exact=True).fill(text)
         region.get_by_role("button", name=f"Add finding to item {number}", exact=True).click()
@@ -288,46 +305,41 @@ def test_officer_enters_the_october_2017_meeting_through_the_browser(
     for index, row in enumerate(october["attendance"]):
         record_attendance(page, index, row)
     attendance = page.get_by_role("region", name="Attendance", exact=True)
-    for initials, post, _as_minuted, _presence, left_after in october["attendance"]:
+    for initials, _post, _as_minuted, _presence, left_after in october["attendance"]:
         if not left_after:
             continue
-        attendance.get_by_role("link", name=f"Edit {person(initials)}", exact=True).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            f"Edit attendance of {person(initials)}"
-        )
-        left = page.get_by_label("Left after item", exact=True)
         # The agenda so far, in its order: the standing items and those brought forward.
+        left = attendance.get_by_label(f"{person(initials)} left after", exact=True)
         expect(left.get_by_role("option")).to_have_text(
-            ["---------", *agenda_options(lambda spec, parent: not opened_by_hand(spec, parent))]
+            [
+                "Whole meeting",
+                *agenda_options(lambda spec, parent: not opened_by_hand(spec, parent)),
+            ]
         )
+        # The row saves as soon as it changes.
         left.select_option(label=f"Item {left_after}")
-        page.get_by_role("button", name="Save", exact=True).click()
-        page.wait_for_load_state()
-        expect(
-            attendance.get_by_role("row").filter(
-                has=page.get_by_role("cell", name=person(initials), exact=True)
-            )
-        ).to_contain_text(f"The {post} left the meeting after item {left_after}")
+        expect(page.locator("#attendance-status")).to_have_text(
+            f"{person(initials)}: present, saved."
+        )
 
     # Every item: its heading and text, findings, actions, and the outcome of what came forward.
     for spec, parent in walk(data.OCTOBER_ITEMS):
         region = record_item(page, spec, parent)
         if spec.get("kind") == "next_meeting" or spec.get("children"):
             continue
-        record_findings(region, spec)
+        record_findings(region, spec, label(spec, parent))
         for count, action in enumerate(spec.get("actions", []), start=1):
-            raise_action(region, spec["number"], action, count)
+            raise_action(region, label(spec, parent), action, count)
         if "reviews" in spec:
             reference, _outcome = spec["reviews"]
             record_outcome(page, region, reference)
 
     # Every item can be chosen as the one someone joined at or left after, each named apart.
     martin = next(row for row in october["attendance"] if row[4])
-    attendance.get_by_role("link", name=f"Edit {person(martin[0])}", exact=True).click()
-    left = page.get_by_label("Left after item", exact=True)
-    expect(left.get_by_role("option")).to_have_text(["---------", *agenda_options()])
+    page.reload()
+    left = attendance.get_by_label(f"{person(martin[0])} left after", exact=True)
+    expect(left.get_by_role("option")).to_have_text(["Whole meeting", *agenda_options()])
     expect(left.get_by_role("option", selected=True)).to_have_text(f"Item {martin[4]}")
-    page.get_by_role("link", name="Cancel", exact=True).click()
 
     # The minutes read as the seed does.
     page.get_by_role("link", name="View the minutes", exact=True).click()
@@ -450,7 +462,7 @@ def expect_brought_forward(page, references):
         ]
     )
     for number, reference in enumerate(references, start=1):
-        region = page.get_by_role("region", name=re.compile(rf"^1\.{number} "))
+        region = opened(page.get_by_role("region", name=re.compile(rf"^1\.{number} ")))
         expect(region.get_by_role("group", name=f"Outcome for {reference}")).to_be_visible()
 
 
@@ -485,7 +497,7 @@ def test_carry_forward_brings_forward_open_actions_and_closing_removes_them(page
     expect_message(page, f"Agreed complete and closed: {closed}.")
     number = NOVEMBER_BROUGHT_FORWARD.index(closed) + 1
     expect(
-        page.get_by_role("region", name=re.compile(rf"^1\.{number} ")).get_by_text(
+        opened(page.get_by_role("region", name=re.compile(rf"^1\.{number} "))).get_by_text(
             "Outcome: Agreed closed.", exact=True
         )
     ).to_be_visible()
@@ -594,7 +606,7 @@ def test_recording_pages_pass_axe(page, live_demo, login, assert_accessible, whe
         error = page.get_by_text("Write the new action that replaces it.", exact=True)
         expect(error).to_be_visible()
     elif where == "record-action-form":
-        page.goto(f"{url}/meetings/{november.pk}/record/")
+        page.goto(f"{url}/meetings/{november.pk}/record/#item-{item_2.pk}")
         page.wait_for_load_state()
         page.get_by_role("link", name="Add an action to item 2", exact=True).click()
         expect(

@@ -1,0 +1,208 @@
+"""The recording workspace: the attendance as one table of the people expected, each row
+saved on its own, and the state of each item at a glance for the item navigator."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from meetings.forms import STALE_MESSAGE, AttendanceForm, PlainTextField
+from meetings.models import Attendance, Person, UsualAttendee
+
+ABSENT = "absent"
+PRESENCE_CHOICES = [*Attendance.Presence.choices, (ABSENT, "Absent")]
+
+
+class AttendanceRowForm(forms.Form):
+    """One person's attendance: present, apologies (with a reason) or absent (not minuted),
+    and the item they joined at or left after. Saving "absent" takes them off the minutes;
+    their history is kept."""
+
+    presence = forms.ChoiceField(choices=PRESENCE_CHOICES, widget=forms.RadioSelect)
+    reason = PlainTextField(max_length=200, required=False)
+    joined_at_item = forms.ChoiceField(required=False)
+    left_after_item = forms.ChoiceField(required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, meeting, person, attendance, usual, items):
+        """``items``: the meeting's items in agenda order, their parents set (for labels)."""
+        self.meeting, self.person, self.attendance, self.usual = (
+            meeting,
+            person,
+            attendance,
+            usual,
+        )
+        self.items = {str(item.pk): item for item in items}
+        initial = {"presence": ABSENT, "version": None}
+        if attendance is not None:
+            initial = {
+                "presence": attendance.presence,
+                "reason": attendance.reason,
+                "joined_at_item": attendance.joined_at_item_id or "",
+                "left_after_item": attendance.left_after_item_id or "",
+                "version": attendance.version,
+            }
+        super().__init__(data, initial=initial, prefix=f"person-{person.pk}")
+        name = person.name
+        labels = {
+            "presence": f"Attendance of {name}",
+            "reason": f"Reason for apologies of {name}",
+            "joined_at_item": f"{name} joined at",
+            "left_after_item": f"{name} left after",
+        }
+        choices = [
+            ("", "Whole meeting"),
+            *((pk, f"Item {i.label}") for pk, i in self.items.items()),
+        ]
+        for field_name, field in self.fields.items():
+            field.label = labels.get(field_name, field.label)
+            # The controls sit in the cells of one table row; the form is in the last cell.
+            field.widget.attrs["form"] = self.form_id
+        for field_name in ("joined_at_item", "left_after_item"):
+            self.fields[field_name].choices = choices
+            self.fields[field_name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["presence"].widget.attrs["class"] = "form-check-input"
+        self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["version"].widget.attrs["id"] = f"{self.form_id}-version"
+
+    @property
+    def form_id(self):
+        return f"attendance-{self.person.pk}-form"
+
+    def full_clean(self):
+        super().full_clean()
+        # Errors are read out with the control they belong to.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self.form_id}-errors"}
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("joined_at_item", "left_after_item"):
+            cleaned[name] = self.items.get(cleaned.get(name) or "")
+        presence = cleaned.get("presence")
+        if presence != Attendance.Presence.APOLOGIES:
+            cleaned["reason"] = ""
+        if presence != Attendance.Presence.PRESENT and (
+            cleaned["joined_at_item"] or cleaned["left_after_item"]
+        ):
+            self.add_error(
+                "left_after_item",
+                ValidationError(
+                    "Only someone present can join or leave the meeting part-way.",
+                    code="absent",
+                ),
+            )
+        current = (
+            Attendance.objects.select_for_update()
+            .filter(meeting=self.meeting, person=self.person)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if cleaned.get("version") != current:
+            raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
+
+    def save(self):
+        """The attendance as saved, or None when absent."""
+        cleaned = self.cleaned_data
+        attendance = self.attendance
+        if cleaned["presence"] == ABSENT:
+            if attendance is not None:
+                attendance.delete()
+            return None
+        if attendance is None:
+            attendance = Attendance(
+                meeting=self.meeting,
+                person=self.person,
+                post=self.usual.post if self.usual else None,
+                capacity=self.usual.capacity if self.usual else "",
+                position=self._next_position(),
+                version=0,
+            )
+        attendance.presence = cleaned["presence"]
+        attendance.reason = cleaned["reason"]
+        attendance.joined_at_item = cleaned["joined_at_item"]
+        attendance.left_after_item = cleaned["left_after_item"]
+        attendance.version += 1
+        try:
+            with transaction.atomic():
+                attendance.save()
+        except IntegrityError:
+            # Someone else recorded them a moment ago.
+            self.add_error(None, ValidationError(STALE_MESSAGE, code="stale"))
+            return None
+        return attendance
+
+    def _next_position(self):
+        # The usual attendees' order, so that the minutes list them as the series does.
+        if self.usual is not None:
+            return self.usual.position
+        top = self.meeting.attendances.aggregate(top=Max("position"))["top"]
+        return 0 if top is None else top + 1
+
+
+@dataclass
+class AttendanceRow:
+    person: Person
+    capacity: str
+    attendance: Attendance | None
+    usual: UsualAttendee | None
+    form: AttendanceRowForm
+
+
+def expected_attendance(meeting, attendances, items, *, data=None, only=None):
+    """A row for each person expected: the series' usual attendees in its order, then
+    everyone else already recorded. ``data`` binds the row of ``only`` (a person's pk)."""
+    usual = list(meeting.series.usual_attendees.select_related("person", "post"))
+    recorded = {attendance.person_id: attendance for attendance in attendances}
+    people = [(u.person, u, recorded.pop(u.person_id, None)) for u in usual]
+    people += [(a.person, None, a) for a in attendances if a.person_id in recorded]
+    rows = []
+    for person, usual_attendee, attendance in people:
+        if only is not None and person.pk != only:
+            continue
+        rows.append(
+            AttendanceRow(
+                person=person,
+                capacity=attendance.capacity if attendance else usual_attendee.capacity,
+                attendance=attendance,
+                usual=usual_attendee,
+                form=AttendanceRowForm(
+                    data if person.pk == only else None,
+                    meeting=meeting,
+                    person=person,
+                    attendance=attendance,
+                    usual=usual_attendee,
+                    items=items,
+                ),
+            )
+        )
+    return rows
+
+
+def item_state(row):
+    """What an item holds, in a few words for the navigator: "2 findings, 1 action",
+    "outcome to decide"."""
+    parts = []
+    if row.review is not None:
+        parts.append("outcome decided" if row.review.decided else "outcome to decide")
+    if row.item.kind != "next_meeting" and not row.has_children:
+        findings, actions = len(row.findings), len(row.actions)
+        parts.append(f"{findings} finding{'s'[: findings != 1]}")
+        parts.append(f"{actions} action{'s'[: actions != 1]}")
+    return ", ".join(parts)
+
+
+class AddAttendeeForm(AttendanceForm):
+    """Someone not expected, added from the record page: who, in what capacity, and whether
+    present. When they joined or left is set in their row of the table."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["joined_at_item"]
+        del self.fields["left_after_item"]

@@ -1,0 +1,192 @@
+// The recording workspace: items fold away so that one is open at a time, the item
+// navigator opens the item it names, keyboard shortcuts, and attendance rows that save as
+// they change. Without JavaScript every item is open and the links and forms still work.
+(function () {
+  const sections = () => Array.from(document.querySelectorAll("[data-record-item]"));
+  const toggleOf = (section) => section.querySelector(".item-toggle");
+  const bodyOf = (section) => document.getElementById(`${section.id}-body`);
+  let current = null;
+
+  function announce(text) {
+    const status = document.getElementById("workspace-status");
+    if (status) status.textContent = text;
+  }
+
+  function setOpen(section, open) {
+    const body = bodyOf(section);
+    const toggle = toggleOf(section);
+    if (!body || !toggle) return;
+    body.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    section.classList.toggle("is-open", open);
+  }
+
+  function isOpen(section) {
+    return toggleOf(section)?.getAttribute("aria-expanded") === "true";
+  }
+
+  // Open ``section`` and close the others; with ``focus``, move the focus to its heading.
+  function openOnly(section, { focus = false } = {}) {
+    for (const each of sections()) setOpen(each, each === section);
+    current = section;
+    markCurrentInNavigator(section);
+    if (focus) {
+      toggleOf(section).focus();
+      section.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function markCurrentInNavigator(section) {
+    for (const link of document.querySelectorAll("[data-item-link]")) {
+      if (link.dataset.itemLink === section.id) link.setAttribute("aria-current", "location");
+      else link.removeAttribute("aria-current");
+    }
+  }
+
+  function enhance(section) {
+    const heading = document.getElementById(`${section.id}-heading`);
+    if (!heading || toggleOf(section)) return;
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "item-toggle";
+    toggle.setAttribute("aria-controls", `${section.id}-body`);
+    // The open/closed mark is drawn by CSS on a span kept out of the button's name.
+    const mark = document.createElement("span");
+    mark.className = "toggle-mark";
+    mark.setAttribute("aria-hidden", "true");
+    toggle.appendChild(mark);
+    while (heading.firstChild) toggle.appendChild(heading.firstChild);
+    heading.appendChild(toggle);
+    toggle.addEventListener("click", () => {
+      if (isOpen(section)) setOpen(section, false);
+      else openOnly(section);
+    });
+    setOpen(section, false);
+  }
+
+  function sectionFor(element) {
+    return element?.closest?.("[data-record-item]") || null;
+  }
+
+  // The item the URL names, or holds an element the URL names (#findings-12).
+  function openFromHash({ focus }) {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const section = id ? sectionFor(document.getElementById(id)) : null;
+    if (section) openOnly(section, { focus });
+    return section;
+  }
+
+  function currentSection() {
+    return sectionFor(document.activeElement) || current || sections().find(isOpen) || null;
+  }
+
+  function step(offset) {
+    const all = sections();
+    if (!all.length) return;
+    const here = currentSection();
+    const index = here ? all.indexOf(here) : -1;
+    const next = all[Math.min(Math.max(index + offset, 0), all.length - 1)];
+    if (next === here && isOpen(here)) {
+      announce(offset > 0 ? "This is the last item." : "This is the first item.");
+    }
+    openOnly(next, { focus: true });
+  }
+
+  function heading(section) {
+    return toggleOf(section)?.textContent.trim() || "";
+  }
+
+  function addFinding() {
+    const section = currentSection();
+    if (!section) return;
+    if (!isOpen(section)) openOnly(section);
+    const box = section.querySelector(".add-finding textarea");
+    if (box) box.focus();
+    else announce(`Item ${heading(section)} takes no findings itself: its sub-items do.`);
+  }
+
+  function addAction() {
+    const section = currentSection();
+    if (!section) return;
+    if (!isOpen(section)) openOnly(section);
+    const open = section.querySelector(".raise-action fieldset");
+    if (open) {
+      open.focus();
+      return;
+    }
+    // The link opens the form in place, which then takes the focus.
+    const link = section.querySelector("a[id^='add-action-']");
+    if (link) link.click();
+    else announce(`Item ${heading(section)} takes no actions itself: its sub-items do.`);
+  }
+
+  function goToNavigator() {
+    const section = currentSection();
+    const link = section
+      ? document.querySelector(`[data-item-link="${section.id}"]`)
+      : document.querySelector("[data-item-link]");
+    link?.focus();
+  }
+
+  const SHORTCUTS = {
+    KeyN: () => step(1),
+    KeyP: () => step(-1),
+    KeyF: addFinding,
+    KeyA: addAction,
+    KeyI: goToNavigator,
+  };
+  const MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+  function typing(element) {
+    return element?.matches?.("input, textarea, select, [contenteditable]");
+  }
+
+  function onKeydown(event) {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+    const action = SHORTCUTS[event.code];
+    // On a Mac, Option+Shift+letter types a character: leave it to the text box.
+    if (!action || (MAC && typing(event.target))) return;
+    event.preventDefault();
+    action();
+  }
+
+  function onNavigatorClick(event) {
+    const link = event.target.closest("[data-item-link]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const section = document.getElementById(link.dataset.itemLink);
+    if (!section) return;
+    event.preventDefault();
+    history.replaceState(null, "", `#${section.id}`);
+    openOnly(section, { focus: true });
+  }
+
+  // An attendance row saves as soon as one of its controls changes. Its controls sit in the
+  // row's cells and belong to the row's form through their form attribute.
+  function onAttendanceChange(event) {
+    const formId = event.target.getAttribute?.("form");
+    const form = formId && document.getElementById(formId);
+    if (form && form.classList.contains("attendance-row-form")) form.requestSubmit();
+  }
+
+  function start() {
+    const all = sections();
+    if (!all.length) return;
+    all.forEach(enhance);
+    // After a save the page comes back at the item worked on: open it and give it the focus.
+    if (!openFromHash({ focus: true })) current = null;
+    document.addEventListener("keydown", onKeydown);
+    document.addEventListener("click", onNavigatorClick);
+    document.addEventListener("change", onAttendanceChange);
+    window.addEventListener("hashchange", () => openFromHash({ focus: true }));
+    // An element inside a closed item that takes the focus (a form htmx swapped in) opens it.
+    document.addEventListener("focusin", (event) => {
+      const section = sectionFor(event.target);
+      if (section && !isOpen(section) && !event.target.classList.contains("item-toggle")) {
+        openOnly(section);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

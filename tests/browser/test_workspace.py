@@ -1,0 +1,184 @@
+"""The recording workspace in Chromium: the officer records November 2017's attendance and
+items with the keyboard alone, through the attendance table, the item navigator and the
+shortcuts; the page loads and key presses are counted for the closing note, and the record
+page of a new meeting is measured (height and focusable controls)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actions import demo_data as data
+from actions.reviews import bring_forward
+from meetings import services as meeting_services
+from meetings.models import MeetingSeries, Person, Post, UsualAttendee
+
+SERIES = data.SERIES["name"]
+
+# What a keyboard can reach: visible, enabled, not taken out of the tab order.
+FOCUSABLE = """() => Array.from(document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]'
+  )).filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
+    && !el.closest('[hidden], details:not([open]) > :not(summary)')).length"""
+
+
+def open_november(*, usual=False):
+    """November 2017 opened with its standing agenda and the actions due; with ``usual``, the
+    series first gets October's attendance as its usual attendees, none yet recorded."""
+    series = MeetingSeries.objects.get(name=SERIES)
+    if usual:
+        for position, (initials, post, capacity, _presence, _left) in enumerate(
+            data.OCTOBER["attendance"]
+        ):
+            UsualAttendee.objects.create(
+                series=series,
+                person=Person.objects.get(initials=initials),
+                post=Post.objects.get(abbreviation=post),
+                capacity=capacity,
+                position=position,
+            )
+    meeting = meeting_services.open_meeting(
+        series,
+        date=data.OCTOBER["next_meeting_date"],
+        start_time=data.OCTOBER["next_meeting_time"],
+        venue=series.default_venue,
+        chairs=series.ordered_chairs(),
+        minute_taker=series.default_minute_taker,
+    )
+    bring_forward(meeting)
+    return meeting
+
+
+class Keyboard:
+    """The page's keyboard, counting the presses."""
+
+    def __init__(self, page):
+        self.page, self.presses = page, 0
+
+    def press(self, key, times=1):
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.presses += 1
+
+    def type(self, text):
+        self.page.keyboard.type(text)
+        self.presses += len(text)
+
+    def tab_to(self, target, limit=300):
+        for presses in range(1, limit + 1):
+            self.press("Tab")
+            if target.evaluate("(el) => el === document.activeElement"):
+                return presses
+        raise AssertionError(f"{target} not reached in {limit} presses of Tab")
+
+
+def test_the_record_page_of_a_new_meeting_is_short_and_item_4_is_near(page, live_demo, login):
+    november = open_november()
+    login(page, "officer")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_demo.url}/meetings/{november.pk}/record/")
+    page.wait_for_load_state()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    focusable = page.evaluate(FOCUSABLE)
+    item_4 = november.items.get(parent=None, number="4")
+    keyboard = Keyboard(page)
+    page.locator("body").focus()
+    to_item_4 = keyboard.tab_to(page.locator(f'[data-item-link="item-{item_4.pk}"]'))
+    print(
+        f"\nRecord page of a new meeting: {height} px high, {focusable} focusable controls, "
+        f"{to_item_4} presses of Tab to item 4's link in the navigator"
+    )
+    assert height < 3000
+    assert focusable < 120
+    page.keyboard.press("Enter")
+    toggle = page.get_by_role("button", name=f"4 {item_4.heading}", exact=True)
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}])
+def test_the_officer_records_attendance_and_items_with_the_keyboard_only(
+    page, live_demo, login, viewport
+):
+    november = open_november(usual=True)
+    login(page, "officer")
+    page.set_viewport_size(viewport)
+    loads = []
+    page.on("load", lambda _page: loads.append(page.url))
+    keyboard = Keyboard(page)
+    page.goto(f"{live_demo.url}/meetings/{november.pk}/record/")
+    page.wait_for_load_state()
+
+    # The attendance: everyone expected is in the table, each row saved as it changes.
+    status = page.locator("#attendance-status")
+    page.locator("body").focus()
+    first = data.OCTOBER["attendance"][0]
+    first_person = Person.objects.get(initials=first[0])
+    keyboard.tab_to(page.locator(f"#id_person-{first_person.pk}-presence_2"))
+    for initials, _post, _capacity, presence, left_after in data.OCTOBER["attendance"]:
+        who = Person.objects.get(initials=initials)
+        # From "Absent": one step left is apologies, two is present.
+        keyboard.press("ArrowLeft", 2 if presence == "present" else 1)
+        expect(status).to_have_text(f"{who.name}: {presence}, saved.")
+        keyboard.press("Tab", 3)  # reason, joined at, left after
+        left = page.get_by_label(f"{who.name} left after", exact=True)
+        expect(left).to_be_focused()
+        if left_after:
+            keyboard.type(f"Item {left_after}")
+            expect(status).to_have_text(f"{who.name}: present, saved.")
+        keyboard.press("Tab", 2)  # the row's Save button, then the next row
+    recorded = list(
+        november.attendances.order_by("position").values_list(
+            "person__initials", "presence", "left_after_item__number"
+        )
+    )
+    assert recorded == [(i, p, left) for i, _post, _cap, p, left in data.OCTOBER["attendance"]]
+
+    # Item 2 through the navigator: a finding and an action with the shortcuts.
+    keyboard.press("Alt+Shift+N")
+    first_item = november.items.get(parent=None, number="1")
+    expect(page.get_by_role("button", name=f"1 {first_item.heading}", exact=True)).to_be_focused()
+    keyboard.press("Alt+Shift+I")
+    item_2 = november.items.get(parent=None, number="2")
+    keyboard.tab_to(page.locator(f'[data-item-link="item-{item_2.pk}"]'))
+    keyboard.press("Enter")
+    expect(page.get_by_role("button", name=f"2 {item_2.heading}", exact=True)).to_be_focused()
+    finding = "Athena is now stable; the backlog of crime records has been cleared."
+    keyboard.press("Alt+Shift+F")
+    textbox = page.get_by_role("textbox", name="New finding for item 2", exact=True)
+    expect(textbox).to_be_focused()
+    keyboard.type(finding)
+    keyboard.press("Tab")
+    keyboard.press("Enter")
+    region = page.locator(f"#item-{item_2.pk}")
+    expect(region.locator(".finding-text")).to_have_text([finding])
+
+    action = "The Athena benefits realisation report to be shared with the PCC's office."
+    keyboard.press("Alt+Shift+A")
+    form = page.get_by_role("group", name="New action arising at item 2", exact=True)
+    expect(form).to_be_focused()
+    keyboard.press("Tab")
+    keyboard.type(action)
+    keyboard.tab_to(form.get_by_role("checkbox", name="Deputy Chief Constable (DCC)"))
+    keyboard.press("Space")
+    keyboard.tab_to(form.get_by_role("button", name="Raise the action at item 2"))
+    keyboard.press("Enter")
+    expect(region.locator("ul.record-actions > li")).to_contain_text(action)
+
+    # The next item with a shortcut, and a finding there.
+    keyboard.press("Alt+Shift+N")
+    item_3 = november.items.get(parent=None, number="3")
+    expect(page.get_by_role("button", name=f"3 {item_3.heading}", exact=True)).to_be_focused()
+    expect(region.locator(".findings-block")).to_be_hidden()  # one item open at a time
+    keyboard.press("Alt+Shift+F")
+    keyboard.type("Nothing new on the chief officers' meeting.")
+    keyboard.press("Tab")
+    keyboard.press("Enter")
+    expect(page.locator(f"#item-{item_3.pk} .finding-text")).to_have_text(
+        ["Nothing new on the chief officers' meeting."]
+    )
+    assert list(item_2.findings.values_list("text", flat=True)) == [finding]
+    assert list(item_2.actions.values_list("text", flat=True)) == [action]
+    print(
+        f"\nKeyboard-only recording of November's attendance ({len(recorded)} people) and "
+        f"items 2 and 3: {len(loads)} page load(s), {keyboard.presses} key presses"
+    )
+    assert len(loads) == 1
