@@ -387,4 +387,4 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
 
 
 # Attendance, items, findings, actions, reviews and their trails: whatever the cards.
-QUERIES = 23
+QUERIES = 24
