@@ -244,5 +244,5 @@ def test_the_update_form_offers_today_in_the_browser(page, live_demo, login):
     login(page, "dcc")
     page.goto(f"{live_demo.url}/actions/{action.pk}/")
     expect(page.get_by_label("Date of the update*", exact=True)).to_have_value(
-        timezone.localdate().isoformat(), timeout=1000
+        timezone.localdate().strftime("%-d %B %Y"), timeout=1000
     )

@@ -95,7 +95,9 @@ def open_next_meeting(page, *, proposed=None, date=None):
     page.get_by_role("link", name=f"New {SERIES}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"New {SERIES}")
     if proposed:
-        expect(page.get_by_label("Date*", exact=True)).to_have_value(proposed)
+        # Dates are shown the British way: "29 November 2017".
+        shown = datetime.date.fromisoformat(proposed).strftime("%-d %B %Y")
+        expect(page.get_by_label("Date*", exact=True)).to_have_value(shown)
     if date:
         page.get_by_label("Date*", exact=True).fill(date)
     page.get_by_role("button", name="Open the meeting", exact=True).click()

@@ -472,7 +472,7 @@ def test_carry_forward_brings_forward_open_actions_and_closing_removes_them(page
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=NEW_MEETING, exact=True).click()
     expect(page.get_by_label("Date*", exact=True)).to_have_value(
-        data.OCTOBER["next_meeting_date"].isoformat()
+        data.OCTOBER["next_meeting_date"].strftime("%-d %B %Y")
     )
     expect(page.get_by_label("Start time", exact=True)).to_have_value(
         f"{data.OCTOBER['next_meeting_time']:%H:%M}"
