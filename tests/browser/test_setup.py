@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from actions.management.commands.load_demo import load_demo
 from meetings.models import Person
+from tests.browser.test_record import opened
 
 PASSWORD = "Hindlip-audit-2017"
 JI_LOGIN = "jackie.irvin@westmercia.pnn.police.uk"
@@ -99,7 +100,7 @@ def sign_in(page, username):
 
 
 def item_region(page, number):
-    return page.get_by_role("region", name=re.compile(rf"^{re.escape(number)} "))
+    return opened(page.get_by_role("region", name=re.compile(rf"^{re.escape(number)} ")))
 
 
 def raise_action(region, number, text, *, owner=None, open_ended=None):
