@@ -161,6 +161,8 @@
       box.remove();
     });
     box.append(discard);
+    // Whatever page holds the form (the record page folds items away) shows it.
+    form.dispatchEvent(new CustomEvent("keep-typed:restored", { bubbles: true }));
   }
 
   function restoreWithin(root) {

@@ -168,12 +168,22 @@
     if (form && form.classList.contains("attendance-row-form")) form.requestSubmit();
   }
 
+  function openRestored(form) {
+    const section = sectionFor(form);
+    if (section && !sections().some(isOpen)) openOnly(section);
+  }
+
   function start() {
     const all = sections();
     if (!all.length) return;
     all.forEach(enhance);
     // After a save the page comes back at the item worked on: open it and give it the focus.
-    if (!openFromHash({ focus: true })) current = null;
+    // Otherwise, an item holding typing restored from a draft opens, so that it is seen.
+    if (!openFromHash({ focus: true })) {
+      current = null;
+      openRestored(document.querySelector("form[data-keep-typed-restored]"));
+    }
+    document.addEventListener("keep-typed:restored", (event) => openRestored(event.target));
     document.addEventListener("keydown", onKeydown);
     document.addEventListener("click", onNavigatorClick);
     document.addEventListener("change", onAttendanceChange);

@@ -96,6 +96,8 @@ def login(live_server):
         expect(page, f"{username!r} could not sign in").not_to_have_url(
             re.compile(re.escape(login_url))
         )
+        # The URL changes before the page it names has loaded.
+        page.wait_for_load_state()
 
     return login
 

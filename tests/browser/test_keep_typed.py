@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Finding, Meeting
-from tests.browser.test_record import NOVEMBER, check_accessible, open_next_meeting
+from tests.browser.test_record import NOVEMBER, check_accessible, item_region, open_next_meeting
 
 TYPED = "The DCC said the Telford analysis will be shared\nonce the partners have seen it."
 WHEN = r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}"
@@ -24,6 +24,7 @@ def record_november(page, live_demo, login):
     expect(page.get_by_role("heading", level=1)).to_contain_text(NOVEMBER)
     # Typing gives the page a reason to ask before leaving it (static/js/app.js).
     page.on("dialog", lambda dialog: dialog.accept())
+    item_region(page, "2")
     return Meeting.objects.get(title=NOVEMBER)
 
 

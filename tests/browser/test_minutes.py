@@ -1,6 +1,7 @@
 """The October 2017 minutes, read in Chromium, and every page of this stage checked by axe."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,11 @@ def test_pages_pass_axe(page, live_demo, login, assert_accessible, username, whe
         page.locator("#id_username").fill("commissioner")
         page.locator("#id_password").fill("not-the-password")
         page.get_by_role("button", name="Sign in", exact=True).click()
-        expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+        summary = page.get_by_role("alert", name="There is a problem", exact=True)
+        expect(summary.get_by_role("link")).to_have_text(
+            re.compile(r"^Please enter a correct username and password\.")
+        )
+        expect(summary).to_be_focused()
     elif where == "meetings":
         page.goto(f"{live_demo.url}/meetings/")
         expect(page.get_by_role("link", name=OCTOBER, exact=True)).to_be_visible()

@@ -127,6 +127,9 @@ def test_outcomes_recorded_changed_and_agreed_in_the_cards(
     officer.goto(f"{live_demo.url}{review.get_absolute_url()}?mode=choose")
     expect_message(
         officer,
-        "The minutes are agreed and locked. Reopen them, saying why, to make a correction.",
+        re.compile(
+            r"The minutes are agreed and locked\. They were agreed on \d{1,2} [A-Z][a-z]+ \d{4} "
+            r"at \d{2}:\d{2} by John Campion; reopen them, saying why, to make a correction\."
+        ),
     )
     expect(officer.get_by_role("heading", level=1)).to_have_text(f"{NOVEMBER} – Meeting Notes")
