@@ -13,9 +13,8 @@ from xml.etree import ElementTree
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
-from papers.models import EXTENSIONS, PaperKind
+from papers.models import EXTENSIONS, PaperKind, human_size
 
 ALLOWED = "a PDF, a Word, Excel or PowerPoint file, or a PNG or JPEG image"
 MAX_NAME = 150
@@ -84,8 +83,8 @@ def check_name(name):
 def check_size(upload):
     if upload.size > max_bytes():
         raise ValidationError(
-            f"The file is {filesizeformat(upload.size)}; a paper may be at most "
-            f"{filesizeformat(max_bytes())}. Choose a smaller file.",
+            f"The file is {human_size(upload.size)}; a paper may be at most "
+            f"{human_size(max_bytes())}. Choose a smaller file.",
             "too_big",
         )
     if upload.size == 0:

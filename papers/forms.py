@@ -1,7 +1,7 @@
 from django import forms
-from django.template.defaultfilters import filesizeformat
 
 from papers import files
+from papers.models import human_size
 
 TITLE_HELP = "As the meeting pack's contents list it. Left empty, the file's name is used."
 
@@ -23,8 +23,10 @@ class PaperForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"PDF, Word, Excel, PowerPoint, PNG or JPEG, up to {filesizeformat(files.max_bytes())}."
+        self.fields[
+            "file"
+        ].help_text = (
+            f"PDF, Word, Excel, PowerPoint, PNG or JPEG, up to {human_size(files.max_bytes())}."
         )
         self.fields["file"].widget.attrs["accept"] = (
             ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,.jpeg"

@@ -156,6 +156,12 @@ class Paper(models.Model):
 
     @property
     def size_display(self):
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB"
+        return human_size(self.size)
+
+
+def human_size(size):
+    """ "340 KB", "2.5 MB", "20 MB": as people say file sizes."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    megabytes = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return f"{megabytes} MB"

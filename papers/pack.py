@@ -126,11 +126,13 @@ def build_pack(meeting, user):
         front_pages = len(front.pages)
 
     writer = PdfWriter()
-    writer.append(front)
-    writer.add_outline_item("Agenda and contents", 0)
+    writer.append(front, import_outline=False)
+    writer.add_outline_item(title="Agenda and contents", page_number=0)
     for entry in papers:
-        writer.append(entry.pdf)
-        writer.add_outline_item(f"{entry.paper.item.label} {entry.paper.title}", entry.start - 1)
+        writer.append(entry.pdf, import_outline=False)
+        writer.add_outline_item(
+            title=f"{entry.paper.item.label} {entry.paper.title}", page_number=entry.start - 1
+        )
     _stamp_page_numbers(writer, meeting, PdfReader, HTML, CSS)
     writer.add_metadata({"/Title": f"{meeting.title}: meeting pack"})
     buffer = io.BytesIO()
