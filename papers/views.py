@@ -78,7 +78,6 @@ def item_add(request, pk):
             "papers": item.papers.order_by("position", "pk"),
             "back_url": reverse("papers:meeting", args=[item.meeting_id]) + f"#item-{item.pk}",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -152,7 +151,6 @@ def update_add(request, pk):
             "papers": update.papers.order_by("position", "pk"),
             "back_url": reverse("papers:action", args=[action.pk]),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -205,7 +203,6 @@ def withdraw(request, pk):
         request,
         "papers/withdraw_form.html",
         {"form": form, "paper": paper, "back_url": back},
-        status=400 if form.errors else 200,
     )
 
 

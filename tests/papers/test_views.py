@@ -89,7 +89,7 @@ def test_a_fake_pdf_is_refused_beside_the_field_keeping_the_title(client, opcc, 
             "file": samples.upload("briefing.pdf", b"<html>not a pdf</html>", "application/pdf"),
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Typed with care"' in html
     field_error = re.search(r'<p id="error_1_id_file"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
@@ -105,7 +105,7 @@ def test_an_over_size_file_is_refused_beside_the_field(client, opcc, item, setti
         reverse("papers:item_add", args=[item.pk]),
         {"title": "Big", "file": samples.upload("big.pdf", samples.blank_pdf() + bytes(4096))},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors == {
         "file": ["The file is 4 KB; a paper may be at most 2 KB. Choose a smaller file."]
     }
@@ -119,7 +119,7 @@ def test_a_name_with_a_leading_dot_is_refused_beside_the_field(client, opcc, ite
         raw_multipart({"title": "Hidden"}, ".htaccess.pdf", samples.blank_pdf()),
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors == {
         "file": ["The file's name must not start with a dot. Rename it and choose it again."]
     }
@@ -165,7 +165,7 @@ def test_papers_of_agreed_minutes_cannot_be_changed(client, opcc, media_root):
 def test_withdrawing_keeps_the_paper_and_says_who_when_and_why(client, opcc, item, media_root):
     paper = PaperFactory(item=item, title="Old version")
     response = client.post(reverse("papers:withdraw", args=[paper.pk]), {"reason": ""})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors == {"reason": ["Say why the paper is withdrawn."]}
     response = client.post(
         reverse("papers:withdraw", args=[paper.pk]), {"reason": "The wrong version"}
