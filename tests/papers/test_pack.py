@@ -177,3 +177,30 @@ def test_the_force_cannot_have_the_pack_of_minutes_it_may_not_see():
     officer = user_with_role(roles.FORCE_OFFICER, person=PersonFactory())
     with pytest.raises(PermissionDenied):
         build_pack(meeting, officer)
+
+
+def test_papers_under_a_restricted_item_stay_out_of_the_forces_pack():
+    meeting = MeetingFactory(status="published")
+    parent = ItemFactory(
+        meeting=meeting, number="5", restricted=True, restriction_reason="Live investigation"
+    )
+    child = ItemFactory(meeting=meeting, parent=parent, number="5.1", heading="Nested")
+    PaperFactory(item=child, title="Nested briefing")
+    officer = user_with_role(roles.FORCE_OFFICER, person=PersonFactory())
+    pages = read(build_pack(meeting, officer))
+    assert len(pages) == 2
+    assert "Nested" not in "".join(pages)
+    assert "5 This item is withheld from this version. Reason: Live investigation" in pages[0]
+    assert len(read(build_pack(meeting, user_with_role(roles.COMMISSIONER)))) == 3
+
+
+def test_a_stored_pdf_that_cannot_be_read_gets_a_page_saying_so():
+    item = ItemFactory(meeting=MeetingFactory(status="draft"), number="1")
+    PaperFactory(item=item, title="Damaged", content=b"%PDF-1.7 damaged in storage")
+    pages = read(build_pack(item.meeting, user_with_role(roles.OPCC_STAFF)))
+    assert pages[2] == (
+        "Item 1: Damaged\n"
+        "PDF, “Damaged.pdf”.\n"
+        "It could not be included in this pack and is circulated separately.\n"
+        "Page 3 of 3"
+    )
