@@ -116,7 +116,9 @@ def test_the_officer_records_a_whole_meeting_with_the_keyboard_only(page, live_d
         keyboard.press("Tab", 3)  # reason, joined at, left after
         expect(page.get_by_label(f"{who.name} left after", exact=True)).to_be_focused()
         if left_after:
-            keyboard.type(f"Item {left_after}")
+            # The status already reads "present, saved": wait for this save's answer.
+            with page.expect_response(lambda r: r.request.method == "POST"):
+                keyboard.type(f"Item {left_after}")
             expect(status).to_have_text(f"{who.name}: present, saved.")
         keyboard.press("Tab", 2)  # the row's Save button, then the next row
 
