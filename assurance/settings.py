@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "meetings",
     "actions",
+    "public",
 ]
 
 MIDDLEWARE = [

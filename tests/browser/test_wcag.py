@@ -36,6 +36,8 @@ NOT_PAGES = {
     "actions:export_csv",
     "actions:export_xlsx",
     "calendar_feed",
+    "public:pdf",
+    "public:feed",
 }
 # Pages whose layout another part of issue 11 rebuilds (the record page, the dashboard):
 # their failures here are reported as expected failures until that work lands, never hidden.
