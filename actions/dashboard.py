@@ -222,7 +222,8 @@ def monthly_chart(today, months=CHART_MONTHS):
                 if on_date > end:
                     break
                 status = to_status
-            open_count += status != Status.CLOSED
+            # A withdrawn action (the replacement of a changed outcome) was never owed.
+            open_count += status not in (Status.CLOSED, Status.WITHDRAWN)
         closed_count = sum(
             1
             for events in trail.values()

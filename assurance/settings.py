@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "papers",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -25,5 +25,7 @@ urlpatterns = [
     path("papers/", include("papers.urls")),
     path("directory/", include("meetings.directory_urls")),
     path("logins/", include("meetings.accounts_urls")),
+    # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
+    path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,14 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
             request.session[SAVED_KEY] = [*saved, request.path][-SAVED_LIMIT:]
         return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # A page open to all is let through before the session is read: Django's asks who is
+        # signed in first, which marks every response "Vary: Cookie" and so defeats caching
+        # of the public site's pages, which are the same for everyone.
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
     def handle_no_permission(self, request, view_func):
         login_url = resolve_url(self.get_login_url(view_func))
         if is_htmx(request):

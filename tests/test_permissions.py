@@ -185,6 +185,18 @@ EXPECTED_GET = {
     "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
     "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    # The public site: published minutes for anyone, signed in or not; minutes not yet
+    # published are not found, whoever asks.
+    "public:index": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:year": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:year@no minutes published": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "public:actions": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:minutes": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:minutes@agreed minutes": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "public:minutes@draft minutes": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    "public:pdf": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "public:pdf@draft minutes": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -301,6 +313,17 @@ EXPECTED_POST = {
     "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
     "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    # The public site only reads.
+    "public:index": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:feed": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:year": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:year@no minutes published": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:actions": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:minutes@agreed minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:minutes@draft minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:pdf": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "public:pdf@draft minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where
@@ -315,7 +338,8 @@ EXPECTED_ADMIN = {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302, "super
 
 @dataclass
 class World:
-    """The demo's agreed October minutes, a draft November meeting, and a login per role."""
+    """The demo's agreed October minutes, a draft November meeting, published September
+    minutes, and a login per role."""
 
     users: dict
     url_kwargs: dict
@@ -334,6 +358,8 @@ def make_world():
     tests/browser/test_wcag.py visit the same pages)."""
     user_model = get_user_model()
     october = Meeting.objects.get(date=datetime.date(2017, 10, 31))
+    september = Meeting.objects.get(date=datetime.date(2017, 9, 26))
+    services.set_minutes_status(september, "published", by=None)
     november = services.open_meeting(
         october.series,
         date=datetime.date(2017, 11, 29),
@@ -479,6 +505,14 @@ def make_world():
         "papers:withdraw@agreed minutes": {"pk": october_paper.pk},
         "papers:withdraw@restricted item": {"pk": restricted_paper.pk},
         "papers:withdraw@update": {"pk": update_paper.pk},
+        "public:year": {"series_pk": september.series_id, "year": 2017},
+        "public:year@no minutes published": {"series_pk": september.series_id, "year": 2016},
+        "public:actions": {"series_pk": september.series_id},
+        "public:minutes": {"pk": september.pk},
+        "public:minutes@agreed minutes": {"pk": october.pk},
+        "public:minutes@draft minutes": {"pk": november.pk},
+        "public:pdf": {"pk": september.pk},
+        "public:pdf@draft minutes": {"pk": november.pk},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

@@ -87,6 +87,8 @@ def test_the_chart_counts_open_at_each_month_end_and_closed_within_it(item, dcc,
     set_action_status(
         reopened, "open", by=opcc_user, reason="Not done", on_date=datetime.date(2017, 12, 1)
     )
+    withdrawn = ActionFactory(item=item)
+    set_action_status(withdrawn, "withdrawn", by=opcc_user, on_date=datetime.date(2017, 10, 31))
 
     bars = monthly_chart(datetime.date(2017, 12, 15))
     quiet = [(datetime.date(2017, month, 1), 0, 0) for month in range(1, 9)]

@@ -38,6 +38,8 @@ NOT_PAGES = {
     "calendar_feed",
     "papers:download",
     "papers:pack",
+    "public:pdf",
+    "public:feed",
 }
 # Pages whose layout another part of issue 11 rebuilds (the record page, the dashboard):
 # their failures here are reported as expected failures until that work lands, never hidden.

@@ -122,7 +122,9 @@ def test_the_officer_records_attendance_and_items_with_the_keyboard_only(
         left = page.get_by_label(f"{who.name} left after", exact=True)
         expect(left).to_be_focused()
         if left_after:
-            keyboard.type(f"Item {left_after}")
+            # The status already reads "present, saved": wait for this save's answer.
+            with page.expect_response(lambda r: r.request.method == "POST"):
+                keyboard.type(f"Item {left_after}")
             expect(status).to_have_text(f"{who.name}: present, saved.")
         keyboard.press("Tab", 2)  # the row's Save button, then the next row
     recorded = list(

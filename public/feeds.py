@@ -1,0 +1,47 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+
+from public.published import public_documents, published_meetings
+
+FEED_LENGTH = 30
+
+
+class PublishedMinutesFeed(Feed):
+    """Minutes as they are published, newest publication first."""
+
+    feed_type = Atom1Feed
+    title = "Published minutes · Holding to account"
+    subtitle = "Minutes of the Police and Crime Commissioner's meetings, as published."
+    link = reverse_lazy("public:index")
+    language = "en-GB"
+
+    def items(self):
+        meetings = list(published_meetings().order_by("-published_at", "-pk")[:FEED_LENGTH])
+        documents = public_documents(meetings)
+        for meeting in meetings:
+            meeting.public_doc = documents.get(meeting.pk)
+        return [meeting for meeting in meetings if meeting.public_doc is not None]
+
+    def item_title(self, meeting):
+        return f"{meeting.title}: minutes published"
+
+    def item_description(self, meeting):
+        doc = meeting.public_doc
+        count = len(doc.summary)
+        actions = f"{count} action{'' if count == 1 else 's'} arising" if count else "No actions"
+        return (
+            f"The minutes of the meeting of {date_format(meeting.date, 'j F Y')}, published on "
+            f"{date_format(timezone.localtime(meeting.published_at), 'j F Y')}. {actions}."
+        )
+
+    def item_link(self, meeting):
+        return reverse("public:minutes", args=[meeting.pk])
+
+    def item_pubdate(self, meeting):
+        return meeting.published_at
+
+    def item_updateddate(self, meeting):
+        return meeting.published_at
