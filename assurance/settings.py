@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "meetings",
     "actions",
+    "papers",
     "public",
 ]
 
@@ -173,8 +174,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Uploaded papers (the ``papers`` app) go through the default storage: files on disk under
+# MEDIA_ROOT unless FILE_STORAGE_BACKEND names another, such as django-storages'
+# "storages.backends.s3.S3Storage" with its options as JSON (README, "Papers"). MEDIA_ROOT is
+# never served by the web server: papers are served by the app, to those who may see them.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env(
+            "FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
@@ -188,6 +199,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="assurance@opcc.example")
+
+# The largest paper that may be attached to an item or an update, in bytes.
+PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with fast hashing and plain static files."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # Tests run the production configuration, whatever the shell has set.
@@ -14,3 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The test client and the live server speak plain HTTP; the production redirect is tested
 # through `manage.py check --deploy` and the response headers instead.
 SECURE_SSL_REDIRECT = False
+# Uploaded papers go to a scratch folder, never into the checkout.
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "assurance-test-media")

@@ -447,6 +447,9 @@ def item_delete(request, pk):
         blockers.append("it has actions arising, which stay in the action log")
     if item.children.exists():
         blockers.append("it has sub-items; delete or move those first")
+    # Papers (a reverse relation from the papers app) are kept, withdrawn or not.
+    if hasattr(item, "papers") and item.papers.exists():
+        blockers.append("papers are attached to it, and are kept with the record")
     if review is not None and review.decided:
         blockers.append(
             f"the meeting's decision on action {review.action.reference} is recorded under it"

@@ -1,12 +1,15 @@
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 
 from actions.models import Action, ActionEvent, Body
 from meetings import roles
 from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, Person, Post
+from papers.models import Paper
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -148,6 +151,36 @@ class ActionEventFactory(factory.django.DjangoModelFactory):
     kind = "update"
     on_date = datetime.date(2017, 11, 1)
     text = "Progress"
+
+
+def blank_pdf(pages=1):
+    """A valid PDF of ``pages`` blank A4 pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    """A PDF paper of an agenda item; pass ``update=`` (and ``item=None``) for an update's."""
+
+    class Meta:
+        model = Paper
+
+    class Params:
+        content = factory.LazyFunction(blank_pdf)
+
+    item = factory.SubFactory(ItemFactory)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    kind = "pdf"
+    original_name = factory.LazyAttribute(lambda o: f"{o.title}.pdf")
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name="paper"))
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    position = factory.Sequence(lambda n: n + 1)
 
 
 def user_with_role(role, username=None, person=None):

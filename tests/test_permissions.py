@@ -22,7 +22,15 @@ from actions.reviews import bring_forward
 from actions.services import raise_action
 from meetings import roles, services
 from meetings.models import Attendance, Meeting, Person, Post
-from tests.factories import FindingFactory, ItemFactory, PersonFactory, UserFactory, user_with_role
+from tests.factories import (
+    ActionEventFactory,
+    FindingFactory,
+    ItemFactory,
+    PaperFactory,
+    PersonFactory,
+    UserFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +167,24 @@ EXPECTED_GET = {
     "directory:post_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:post_appoint": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:post_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    # Papers: those of a restricted item, or of minutes the force may not yet see, answer 404
+    # to the force; papers of agreed minutes are locked (OPCC staff sent back to them).
+    "papers:meeting": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "papers:meeting@agreed minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "papers:pack": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "papers:pack@agreed minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "papers:item_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:item_add@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:action": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "papers:update_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    "papers:download": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "papers:download@restricted item": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "papers:download@draft minutes": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "papers:download@update": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "papers:withdraw": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 404, OTHER: 404},
+    "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
+    "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
     # The public site: published minutes for anyone, signed in or not; minutes not yet
     # published are not found, whoever asks.
     "public:index": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -271,6 +297,22 @@ EXPECTED_POST = {
     "directory:post_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:post_appoint": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:post_retire": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:meeting": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:meeting@agreed minutes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:pack": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:pack@agreed minutes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:item_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:item_add@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:action": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:update_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    "papers:download": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:download@restricted item": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:download@draft minutes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:download@update": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:withdraw": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 404, OTHER: 404},
+    "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
+    "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
     # The public site only reads.
     "public:index": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "public:feed": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
@@ -368,6 +410,20 @@ def make_world():
     body.members.set([Person.objects.get(initials="AB")])
     person = Person.objects.get(initials="AB")
     dcc_post = Post.objects.get(abbreviation="DCC")
+    # Papers: of an agreed item, of a restricted one, of the draft, and of an owner's update.
+    october_paper = PaperFactory(item=october.items.get(number="2", parent=None))
+    restricted_item = ItemFactory(
+        meeting=october,
+        number="8",
+        heading="Covert operations",
+        position=services.next_position(october),
+        restricted=True,
+        restriction_reason="Operationally sensitive",
+    )
+    restricted_paper = PaperFactory(item=restricted_item)
+    draft_paper = PaperFactory(item=november.items.get(number="4"))
+    update = ActionEventFactory(action=action, text="Briefing shared with the PCC's office")
+    update_paper = PaperFactory(item=None, update=update)
     url_kwargs = {
         "calendar_feed": {"token": feed.token},
         "calendar_feed@unknown token": {"token": "no-such-calendar"},
@@ -433,6 +489,22 @@ def make_world():
         "directory:post_edit": {"pk": dcc_post.pk},
         "directory:post_appoint": {"pk": dcc_post.pk},
         "directory:post_retire": {"pk": dcc_post.pk},
+        "papers:meeting": {"pk": november.pk},
+        "papers:meeting@agreed minutes": {"pk": october.pk},
+        "papers:pack": {"pk": november.pk},
+        "papers:pack@agreed minutes": {"pk": october.pk},
+        "papers:item_add": {"pk": draft_paper.item_id},
+        "papers:item_add@agreed minutes": {"pk": october_paper.item_id},
+        "papers:action": {"pk": action.pk},
+        "papers:update_add": {"pk": update.pk},
+        "papers:download": {"pk": october_paper.pk},
+        "papers:download@restricted item": {"pk": restricted_paper.pk},
+        "papers:download@draft minutes": {"pk": draft_paper.pk},
+        "papers:download@update": {"pk": update_paper.pk},
+        "papers:withdraw": {"pk": draft_paper.pk},
+        "papers:withdraw@agreed minutes": {"pk": october_paper.pk},
+        "papers:withdraw@restricted item": {"pk": restricted_paper.pk},
+        "papers:withdraw@update": {"pk": update_paper.pk},
         "public:year": {"series_pk": september.series_id, "year": 2017},
         "public:year@no minutes published": {"series_pk": september.series_id, "year": 2016},
         "public:actions": {"series_pk": september.series_id},

@@ -36,6 +36,8 @@ NOT_PAGES = {
     "actions:export_csv",
     "actions:export_xlsx",
     "calendar_feed",
+    "papers:download",
+    "papers:pack",
     "public:pdf",
     "public:feed",
 }

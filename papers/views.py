@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from actions.models import Action, ActionEvent
+from meetings import roles
+from meetings.documents import PdfUnavailable
+from meetings.minutes import in_agenda_order
+from meetings.models import Meeting
+from meetings.services import ensure_in_progress
+from papers import services
+from papers.forms import PaperForm, WithdrawForm
+from papers.models import Paper, visible_items
+from papers.pack import build_pack
+
+
+def _visible_meeting(request, pk):
+    return get_object_or_404(Meeting.objects.visible_to(request.user).with_people(), pk=pk)
+
+
+def _papers_in_order():
+    return Paper.objects.select_related("uploaded_by", "withdrawn_by").order_by("position", "pk")
+
+
+@require_GET
+def meeting_papers(request, pk):
+    """Every item of the meeting the user may see, with its papers, withdrawn ones struck."""
+    meeting = _visible_meeting(request, pk)
+    items = list(
+        visible_items(request.user)
+        .filter(meeting=meeting)
+        .select_related("theme")
+        .prefetch_related(Prefetch("papers", _papers_in_order()))
+    )
+    # Items under a restricted one are left out by ``visible_items`` for the force; an item
+    # whose parent is left out would be an orphan, so it starts a tree of its own.
+    by_pk = {item.pk for item in items}
+    for item in items:
+        if item.parent_id not in by_pk:
+            item.parent_id = None
+    rows = [(item, depth) for item, depth, _ in in_agenda_order(items)]
+    return render(
+        request,
+        "papers/meeting_papers.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "can_attach": services.can_attach_to_item(request.user) and meeting.in_progress,
+        },
+    )
+
+
+def item_add(request, pk):
+    if not services.can_attach_to_item(request.user):
+        raise PermissionDenied("Only OPCC staff attach papers to the agenda.")
+    item = get_object_or_404(
+        visible_items(request.user).select_related("meeting", "theme", "parent"), pk=pk
+    )
+    ensure_in_progress(item.meeting)
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        paper = services.attach_to_item(item, by=request.user, **_paper_fields(form))
+        messages.success(request, _saved(paper, f"item {item.label}"))
+        return redirect("papers:meeting", item.meeting_id)
+    return render(
+        request,
+        "papers/paper_form.html",
+        {
+            "form": form,
+            "heading": f"Attach a paper to item {item.label} {item.title}",
+            "context_line": item.meeting.title,
+            "papers": item.papers.order_by("position", "pk"),
+            "back_url": reverse("papers:meeting", args=[item.meeting_id]) + f"#item-{item.pk}",
+        },
+    )
+
+
+def _paper_fields(form):
+    data = form.cleaned_data
+    return {
+        "upload": data["file"],
+        "name": data["name"],
+        "kind": data["kind"],
+        "title": data["title"],
+    }
+
+
+def _saved(paper, where):
+    return f"“{paper.title}” ({paper.download_name}, {paper.size_display}) attached to {where}."
+
+
+def _visible_action(request, pk):
+    return get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
+
+
+@require_GET
+def action_papers(request, pk):
+    """An action's progress updates, newest first, each with its papers."""
+    action = _visible_action(request, pk)
+    updates = (
+        action.events.filter(kind=ActionEvent.Kind.UPDATE)
+        .select_related("by")
+        .prefetch_related(Prefetch("papers", _papers_in_order()))
+        .order_by("-on_date", "-at", "-pk")
+    )
+    return render(
+        request,
+        "papers/action_papers.html",
+        {
+            "action": action,
+            "updates": updates,
+            "can_attach": services.can_attach_to_update(request.user, action),
+        },
+    )
+
+
+def update_add(request, pk):
+    update = get_object_or_404(
+        ActionEvent.objects.filter(
+            kind=ActionEvent.Kind.UPDATE,
+            action__in=Action.objects.visible_to(request.user).values("pk"),
+        ).select_related("action"),
+        pk=pk,
+    )
+    action = update.action
+    if not services.can_attach_to_update(request.user, action):
+        raise PermissionDenied("Only the action's owners and OPCC staff attach papers to it.")
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        paper = services.attach_to_update(update, by=request.user, **_paper_fields(form))
+        messages.success(
+            request,
+            _saved(
+                paper, f"the update of {date_format(update.on_date, 'j F Y')} to {action.reference}"
+            ),
+        )
+        return redirect("papers:action", action.pk)
+    return render(
+        request,
+        "papers/paper_form.html",
+        {
+            "form": form,
+            "heading": f"Attach a paper to the update of {date_format(update.on_date, 'j F Y')}",
+            "context_line": f"Action {action.reference}: {update.text}",
+            "papers": update.papers.order_by("position", "pk"),
+            "back_url": reverse("papers:action", args=[action.pk]),
+        },
+    )
+
+
+def _visible_paper(request, pk):
+    paper = get_object_or_404(
+        Paper.objects.visible_to(request.user).select_related("item__meeting", "update__action"),
+        pk=pk,
+    )
+    # A withdrawn paper stays on the record for OPCC staff only.
+    if paper.withdrawn and not roles.is_opcc_staff(request.user):
+        raise Http404
+    return paper
+
+
+@require_GET
+def download(request, pk):
+    """The file, as an attachment of the type its content was found to be: never shown in
+    the browser, so a paper cannot run as a page of this site."""
+    paper = _visible_paper(request, pk)
+    response = FileResponse(
+        paper.file.open("rb"),
+        as_attachment=True,
+        filename=paper.download_name,
+        content_type=paper.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def withdraw(request, pk):
+    paper = _visible_paper(request, pk)
+    if paper.withdrawn:
+        raise Http404
+    if not services.can_withdraw(request.user, paper):
+        raise PermissionDenied("You may not withdraw this paper.")
+    back = (
+        reverse("papers:meeting", args=[paper.item.meeting_id])
+        if paper.item_id
+        else reverse("papers:action", args=[paper.update.action_id])
+    )
+    if paper.item_id:
+        ensure_in_progress(paper.item.meeting)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.withdraw(paper, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"“{paper.title}” withdrawn. It is kept in the record.")
+        return redirect(back)
+    return render(
+        request,
+        "papers/withdraw_form.html",
+        {"form": form, "paper": paper, "back_url": back},
+    )
+
+
+@require_GET
+def pack(request, pk):
+    meeting = _visible_meeting(request, pk)
+    try:
+        body = build_pack(meeting, request.user)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect(meeting)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{meeting.title} meeting pack.pdf"
+    )
+    return response
