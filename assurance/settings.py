@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "public",
+    "circulation",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,12 @@ STORAGES = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="assurance@opcc.example")
+# Where the site is, for links in emails that a command sends (a page's own address is used
+# when an officer sends from the site).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Files attached to each agenda: dotted paths of callables (meeting, user) returning
+# (filename, bytes, mimetype) or None, built for that recipient (circulation.services).
+CIRCULATION_AGENDA_ATTACHMENTS = env.list("CIRCULATION_AGENDA_ATTACHMENTS", default=[])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
