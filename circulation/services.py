@@ -190,6 +190,8 @@ def send_once(
             )
             for attachment in attachments:
                 message.attach(attachment.filename, attachment.content, attachment.mimetype)
+            # Opened once and kept for the rest of the circulation (a no-op once open).
+            connection.open()
             message.send()
     except IntegrityError:
         outcome.already.append(person.name)
@@ -202,7 +204,7 @@ def send_once(
 
 
 class _Batch:
-    """One connection for the whole circulation, opened on the first email."""
+    """One connection for the whole circulation, opened by the first email sent."""
 
     def __enter__(self):
         self.connection = get_connection()
