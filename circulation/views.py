@@ -124,6 +124,4 @@ def comments(request, pk):
         .select_related("item__theme", "author__person")
         .order_by("item__position", "item_id", "created", "pk")
     )
-    return render(
-        request, "circulation/comments.html", {"meeting": meeting, "comments": comments}
-    )
+    return render(request, "circulation/comments.html", {"meeting": meeting, "comments": comments})

@@ -44,7 +44,10 @@ def test_the_agenda_goes_to_every_expected_attendee_with_an_email(world, smtp):
     assert '<html lang="en-GB">' in html
     assert "<h1>Agenda: Monthly Assurance Meeting November 2030, 26 November 2030</h1>" in html
     assert "<h2>Agenda</h2>" in html
-    assert f'<a href="{link}">Read the agenda of the Monthly Assurance Meeting November 2030</a>' in html
+    assert (
+        f'<a href="{link}">Read the agenda of the Monthly Assurance Meeting November 2030</a>'
+        in html
+    )
 
 
 def test_a_restricted_item_is_withheld_from_the_agenda_of_whoever_may_not_see_it(world, smtp):
@@ -108,12 +111,10 @@ def test_owners_of_actions_coming_to_the_meeting_are_asked_for_updates(world, sm
     assert smtp.recipients() == [AMANDA, JACKIE]
     assert outcome.lines() == [
         "Sent to Amanda Blakeman, Jackie Irvin.",
-        "Action 2030/10-02 has no owner to ask (TBA): allocate it, or ask for its update "
-        "yourself.",
+        "Action 2030/10-02 has no owner to ask (TBA): allocate it, or ask for its update yourself.",
     ]
     subject = (
-        "Update wanted by 19 November 2030: actions for the Monthly Assurance Meeting "
-        "November 2030"
+        "Update wanted by 19 November 2030: actions for the Monthly Assurance Meeting November 2030"
     )
     [amanda] = smtp.to(AMANDA)
     assert amanda["Subject"] == subject
@@ -172,9 +173,7 @@ def _raw(part_content):
     return part_content if isinstance(part_content, bytes) else part_content.encode()
 
 
-def test_owners_are_told_of_their_new_actions_with_a_calendar_file_for_each_due_day(
-    world, smtp
-):
+def test_owners_are_told_of_their_new_actions_with_a_calendar_file_for_each_due_day(world, smtp):
     outcome = services.tell_owners(world.november, by=world.jackie_user, base_url=BASE)
 
     assert outcome.lines() == ["Sent to Amanda Blakeman, Jackie Irvin."]
@@ -203,9 +202,7 @@ def test_telling_owners_again_tells_only_of_actions_raised_since(world, smtp):
     services.tell_owners(world.november, by=None, base_url=BASE)
     unchanged = services.tell_owners(world.november, by=None, base_url=BASE)
     assert len(smtp.messages) == 2
-    assert unchanged.lines() == [
-        "Already sent to Amanda Blakeman, Jackie Irvin: not sent again."
-    ]
+    assert unchanged.lines() == ["Already sent to Amanda Blakeman, Jackie Irvin: not sent again."]
 
     ActionFactory(
         item=world.item2,

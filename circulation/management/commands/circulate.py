@@ -20,7 +20,9 @@ def _date(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"--deadline must be a date such as 2017-11-22, not {value!r}.") from error
+        raise CommandError(
+            f"--deadline must be a date such as 2017-11-22, not {value!r}."
+        ) from error
 
 
 class Command(BaseCommand):
