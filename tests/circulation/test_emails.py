@@ -283,3 +283,19 @@ def test_the_agenda_attaches_what_a_provider_builds_for_each_recipient(world, sm
     assert pack.get_content() == b"%PDF-1.7 full pack"
     assert list(smtp.to(AMANDA)[0].iter_attachments()) == []
     assert EmailLog.objects.get(recipient=JACKIE).attachments == ["pack.pdf"]
+
+
+def test_actions_come_to_the_meeting_whether_brought_forward_yet_or_not(world):
+    from actions.reviews import bring_forward
+    from meetings.models import StandingSection
+
+    coming = ["2030/10-01", "2030/10-02", "2030/10-04"]
+    assert [a.reference for a in services.actions_coming_to(world.november)] == coming
+
+    StandingSection.objects.create(
+        series=world.series, number="1", heading="Matters arising", brings_forward=True
+    )
+    reviews = bring_forward(world.november)
+
+    assert sorted(review.action.reference for review in reviews) == coming
+    assert [a.reference for a in services.actions_coming_to(world.november)] == coming
