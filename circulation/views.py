@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -122,6 +123,7 @@ def comments(request, pk):
     comments = list(
         Comment.objects.filter(meeting=meeting)
         .select_related("item__theme", "author__person")
-        .order_by("item__position", "item_id", "created", "pk")
+        # Comments on the minutes as a whole last, on SQLite as on PostgreSQL.
+        .order_by(F("item__position").asc(nulls_last=True), "item_id", "created", "pk")
     )
     return render(request, "circulation/comments.html", {"meeting": meeting, "comments": comments})
