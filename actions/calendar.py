@@ -32,6 +32,43 @@ def _meeting_event(uid, title, date, time, venue=""):
     return event
 
 
+def due_day(action):
+    """The day an action is due, for a calendar: its due date, or its due meeting's day once
+    that meeting is arranged. None for a due by a month or an open-ended one."""
+    if action.due_kind == DueKind.OPEN:
+        return None
+    if action.due_date:
+        return action.due_date
+    return action.due_at.date if action.due_at_id else None
+
+
+def action_due_event(action, day):
+    """An all-day event on ``day`` for ``action``: the same UID wherever it is sent, so a
+    calendar that imports it twice (the feed and an email) keeps one."""
+    event = Event()
+    event.add("uid", f"action-{action.pk}-due@{DOMAIN}")
+    event.add("summary", f"Action {action.reference} due")
+    event.add("description", action.text)
+    event.add("dtstart", day)
+    event.add("dtend", day + datetime.timedelta(days=1))
+    return event
+
+
+def action_due_ics(action):
+    """One action's due day as an iCalendar file (bytes), or None when it has no day."""
+    day = due_day(action)
+    if day is None:
+        return None
+    calendar = Calendar()
+    calendar.add("prodid", "-//OPCC//Holding to account//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = action_due_event(action, day)
+    event.add("dtstamp", datetime.datetime.now(tz=datetime.UTC))
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
 def feed_for(user):
     """The calendar of ``user`` as iCalendar bytes."""
     # A calendar client keeps polling the secret address long after its owner has left.
@@ -83,13 +120,7 @@ def feed_for(user):
         key=lambda pair: (pair[0], pair[1].reference),
     )
     for day, action in dated:
-        event = Event()
-        event.add("uid", f"action-{action.pk}-due@{DOMAIN}")
-        event.add("summary", f"Action {action.reference} due")
-        event.add("description", action.text)
-        event.add("dtstart", day)
-        event.add("dtend", day + datetime.timedelta(days=1))
-        calendar.add_component(event)
+        calendar.add_component(action_due_event(action, day))
 
     for component in calendar.walk("VEVENT"):
         component.add("dtstamp", stamp)

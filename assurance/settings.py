@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "actions",
     "papers",
     "public",
+    "circulation",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,12 @@ STORAGES = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="assurance@opcc.example")
+# Where the site is, for links in emails that a command sends (a page's own address is used
+# when an officer sends from the site).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Files attached to each agenda: dotted paths of callables (meeting, user) returning
+# (filename, bytes, mimetype) or None, built for that recipient (circulation.services).
+CIRCULATION_AGENDA_ATTACHMENTS = env.list("CIRCULATION_AGENDA_ATTACHMENTS", default=[])
 
 # The largest paper that may be attached to an item or an update, in bytes.
 PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)

@@ -27,5 +27,6 @@ urlpatterns = [
     path("logins/", include("meetings.accounts_urls")),
     # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
     path("public/", include("public.urls")),
+    path("circulation/", include("circulation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -197,6 +197,15 @@ EXPECTED_GET = {
     "public:minutes@draft minutes": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
     "public:pdf": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "public:pdf@draft minutes": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
+    # Circulation by email: OPCC staff send; a meeting's page is read by those it was sent
+    # to (no one in the force here) and by those who see every meeting.
+    "circulation:meeting": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "circulation:agenda": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "circulation:updates": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "circulation:draft": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "circulation:new_actions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "circulation:read": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "circulation:comments": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -324,6 +333,15 @@ EXPECTED_POST = {
     "public:minutes@draft minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "public:pdf": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "public:pdf@draft minutes": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Sending: an empty request for updates is shown again with its error; an empty
+    # comment likewise.
+    "circulation:meeting": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "circulation:agenda": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "circulation:updates": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "circulation:draft": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "circulation:new_actions": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "circulation:read": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
+    "circulation:comments": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where
@@ -513,6 +531,13 @@ def make_world():
         "public:minutes@draft minutes": {"pk": november.pk},
         "public:pdf": {"pk": september.pk},
         "public:pdf@draft minutes": {"pk": november.pk},
+        "circulation:meeting": {"pk": november.pk},
+        "circulation:agenda": {"pk": november.pk},
+        "circulation:updates": {"pk": november.pk},
+        "circulation:draft": {"pk": november.pk},
+        "circulation:new_actions": {"pk": november.pk},
+        "circulation:read": {"pk": november.pk},
+        "circulation:comments": {"pk": november.pk},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

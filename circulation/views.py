@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from circulation import services
+from circulation.forms import CommentForm, UpdatesForm
+from circulation.models import Comment, EmailLog, Kind
+from meetings import roles
+from meetings.forms import ALREADY_SAVED, first_submission
+from meetings.minutes import minutes_rows
+from meetings.models import Meeting
+
+
+def _meeting_for_staff(request, pk):
+    if not roles.is_opcc_staff(request.user):
+        raise PermissionDenied("Only OPCC staff circulate a meeting's papers.")
+    return get_object_or_404(Meeting.objects.with_people(), pk=pk)
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def _page(request, meeting, *, updates_form=None, status=200):
+    emails = list(
+        EmailLog.objects.filter(meeting=meeting)
+        .select_related("person", "sent_by")
+        .order_by("-sent_at", "recipient")
+    )
+    return render(
+        request,
+        "circulation/meeting.html",
+        {
+            "meeting": meeting,
+            "emails": emails,
+            "updates_form": updates_form or UpdatesForm(meeting=meeting),
+            "comment_count": meeting.comments.count(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def circulation_page(request, pk):
+    """What can be sent about a meeting, and what was sent to whom and when."""
+    return _page(request, _meeting_for_staff(request, pk))
+
+
+@require_POST
+def send(request, pk, kind):
+    meeting = _meeting_for_staff(request, pk)
+    base_url = _base_url(request)
+    if kind == Kind.AGENDA:
+        outcome = services.issue_agenda(meeting, by=request.user, base_url=base_url)
+    elif kind == Kind.UPDATES:
+        form = UpdatesForm(request.POST, meeting=meeting)
+        if not form.is_valid():
+            return _page(request, meeting, updates_form=form)
+        outcome = services.request_updates(
+            meeting, deadline=form.cleaned_data["deadline"], by=request.user, base_url=base_url
+        )
+    elif kind == Kind.DRAFT_MINUTES:
+        outcome = services.circulate_draft(meeting, by=request.user, base_url=base_url)
+    else:
+        outcome = services.tell_owners(meeting, by=request.user, base_url=base_url)
+    level = messages.warning if outcome.failed or outcome.skipped else messages.success
+    level(request, f"{Kind(kind).label}. " + " ".join(outcome.lines()))
+    return redirect("circulation:meeting", pk=meeting.pk)
+
+
+def read(request, pk):
+    """The meeting as circulated to one reader: its agenda and, while the draft is open for
+    comment, the draft minutes and a form to comment. Restricted items are withheld from
+    anyone who may not see them."""
+    meeting = get_object_or_404(Meeting.objects.with_people(), pk=pk)
+    if not services.may_read(request.user, meeting):
+        raise Http404("No such meeting.")
+    can_comment = services.may_comment(request.user, meeting)
+    items = services.items_visible_to(request.user, meeting).order_by("position", "pk")
+    form = CommentForm(items=items)
+    status = 200
+    if request.method == "POST":
+        if not can_comment:
+            raise PermissionDenied("These minutes are not open to your comments.")
+        form = CommentForm(request.POST, items=items)
+        if form.is_valid() and not first_submission(form, request.user):
+            messages.info(request, ALREADY_SAVED)
+            return redirect("circulation:read", pk=meeting.pk)
+        if form.is_valid():
+            Comment.objects.create(
+                meeting=meeting,
+                item=form.cleaned_data["item"],
+                author=request.user,
+                text=form.cleaned_data["text"],
+            )
+            messages.success(request, "Thank you: your comment was sent to the minute-taker.")
+            return redirect("circulation:read", pk=meeting.pk)
+    public = not roles.sees_all_minutes(request.user)
+    rows = minutes_rows(meeting, public=public)
+    own = Comment.objects.filter(meeting=meeting, author=request.user).select_related("item")
+    return render(
+        request,
+        "circulation/read.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "show_minutes": can_comment or not meeting.in_progress,
+            "can_comment": can_comment,
+            "form": form,
+            "own_comments": own,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def comments(request, pk):
+    """Every comment on the draft, for the officer, by item in agenda order."""
+    meeting = _meeting_for_staff(request, pk)
+    comments = list(
+        Comment.objects.filter(meeting=meeting)
+        .select_related("item__theme", "author__person")
+        # Comments on the minutes as a whole last, on SQLite as on PostgreSQL.
+        .order_by(F("item__position").asc(nulls_last=True), "item_id", "created", "pk")
+    )
+    return render(request, "circulation/comments.html", {"meeting": meeting, "comments": comments})
