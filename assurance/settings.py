@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "papers",
-    "public",
+    "publication",
     "circulation",
 ]
 
@@ -205,7 +205,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="assurance@opcc.example")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Files attached to each agenda: dotted paths of callables (meeting, user) returning
 # (filename, bytes, mimetype) or None, built for that recipient (circulation.services).
-CIRCULATION_AGENDA_ATTACHMENTS = env.list("CIRCULATION_AGENDA_ATTACHMENTS", default=[])
+# The agenda carries the meeting pack, built for each recipient (papers/pack.py).
+CIRCULATION_AGENDA_ATTACHMENTS = env.list(
+    "CIRCULATION_AGENDA_ATTACHMENTS", default=["papers.pack.pack_attachment"]
+)
 
 # The largest paper that may be attached to an item or an update, in bytes.
 PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)

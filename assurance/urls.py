@@ -26,7 +26,7 @@ urlpatterns = [
     path("directory/", include("meetings.directory_urls")),
     path("logins/", include("meetings.accounts_urls")),
     # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
-    path("public/", include("public.urls")),
+    path("public/", include("publication.urls")),
     path("circulation/", include("circulation.urls")),
     path("admin/", admin.site.urls),
 ]

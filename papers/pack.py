@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
@@ -83,12 +84,14 @@ def pack_items(meeting, user):
     return rows
 
 
-def build_pack(meeting, user):
+def build_pack(meeting, user, *, invited=False):
     """The meeting pack as ``user`` may read it, as PDF bytes.
 
-    Refuses (PermissionDenied) a user who may not see the meeting's minutes at all. Raises
-    ``PdfUnavailable`` where WeasyPrint cannot run."""
-    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+    Refuses (PermissionDenied) a user who may not see the meeting's minutes at all, unless
+    ``invited``: the agenda issued to an expected attendee carries the pack before the meeting,
+    when the force may not yet read the meeting in the app; restricted items are withheld from
+    them all the same. Raises ``PdfUnavailable`` where WeasyPrint cannot run."""
+    if not invited and not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
         raise PermissionDenied("You may not see this meeting's papers.")
     try:
         from pypdf import PdfReader, PdfWriter
@@ -193,3 +196,14 @@ def _stamp_page_numbers(writer, meeting, reader_class, html_class, css_class):
         writer.pages, overlay.pages, sizes, strict=True
     ):
         page.merge_translated_page(numbers, left, bottom)
+
+
+def pack_attachment(meeting, user):
+    """The pack as an attachment of the agenda issued to ``user``, an expected attendee
+    (``CIRCULATION_AGENDA_ATTACHMENTS``): (file name, bytes, type), or None where no PDF can
+    be made on this server."""
+    try:
+        data = build_pack(meeting, user, invited=True)
+    except PdfUnavailable:
+        return None
+    return (f"{slugify(meeting.title)}-pack.pdf", data, "application/pdf")

@@ -7,11 +7,11 @@ import logging
 import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.test import override_settings
 
 from meetings import roles
 from meetings.models import SeriesChair, UsualAttendee
-from tests.circulation.smtp_server import Controller
 from tests.factories import (
     ActionFactory,
     AttendanceFactory,

@@ -299,3 +299,25 @@ def test_actions_come_to_the_meeting_whether_brought_forward_yet_or_not(world):
 
     assert sorted(review.action.reference for review in reviews) == coming
     assert [a.reference for a in services.actions_coming_to(world.november)] == coming
+
+
+def test_the_agenda_carries_the_meeting_pack_each_recipient_may_read(world, smtp):
+    from pypdf import PdfReader
+
+    services.issue_agenda(world.november, by=world.jackie_user, base_url=BASE)
+
+    def pack_text(address):
+        [message] = smtp.to(address)
+        [pack] = list(message.iter_attachments())
+        assert pack.get_filename() == "monthly-assurance-meeting-november-2030-pack.pdf"
+        reader = PdfReader(io.BytesIO(pack.get_content()))
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    # The force's DCC gets the pack before the meeting, with the restricted item withheld.
+    force = pack_text(AMANDA)
+    assert "Rural crime" in force
+    assert "Operation Sentinel" not in force
+    assert "Operation Sentinel" in pack_text(JOHN)
+    assert EmailLog.objects.get(recipient=AMANDA).attachments == [
+        "monthly-assurance-meeting-november-2030-pack.pdf"
+    ]

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 
-from public.published import public_documents, published_meetings
+from publication.published import public_documents, published_meetings
 
 FEED_LENGTH = 30
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from meetings.documents import PdfUnavailable, minutes_pdf
 from meetings.models import MeetingSeries
-from public.published import (
+from publication.published import (
     public_actions,
     public_document,
     public_documents,

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from public import views
-from public.feeds import PublishedMinutesFeed
+from publication import views
+from publication.feeds import PublishedMinutesFeed
 
 app_name = "public"
 urlpatterns = [
