@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,9 @@ def circulation_page(request, pk):
     return _page(request, _meeting_for_staff(request, pk))
 
 
+# Each email's log row commits with its send, not with the whole request: a failure later in
+# the request must not forget emails already gone, or a retry would send them again.
+@transaction.non_atomic_requests
 @require_POST
 def send(request, pk, kind):
     meeting = _meeting_for_staff(request, pk)
