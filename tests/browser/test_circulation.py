@@ -292,6 +292,8 @@ def test_papers_pack_circulation_and_publication_with_a_restricted_item_withheld
         dcc.get_by_role("button", name="Add update", exact=True).click()
         expect_message(dcc, f"Update added to action {TELFORD_ANALYSIS}.")
         expect(dcc.get_by_text(DCC_UPDATE, exact=True)).to_be_visible()
+        # The restricted item's paper is no file of the force's: it answers 404.
+        assert dcc.context.request.get(f"{directory.url}{secret_paper_url}").status == 404
 
         # After the meeting: the outcomes, findings and actions are recorded.
         clock.move_to(AFTER_THE_MEETING)
