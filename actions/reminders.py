@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
 from actions.models import Action, DueKind, ReminderLog, Status, next_meeting
+from actions.owners import owners_of
 
 DUE_WITHIN = datetime.timedelta(days=7)
 WORKING_DAYS_BEFORE_MEETING = 5
@@ -24,27 +25,11 @@ def working_days_before(date, days):
     return date
 
 
-def _by_person(actions):
-    """The people who answer for each action: the holder of each owner post, and owner people.
-
-    Actions owned by a body ("ALL") have no one person to remind, so they are left to the
-    meeting (and a body's action under a restricted item is no member's to be sent).
-    """
-    people = {}
-    for action in actions:
-        owners = [post.holder for post in action.owner_posts.all() if post.holder]
-        owners += list(action.owner_people.all())
-        for person in owners:
-            people.setdefault(person, [])
-            if action not in people[person]:
-                people[person].append(action)
-    return sorted(people.items(), key=lambda pair: pair[0].name)
-
-
 def _actions(queryset):
     return (
-        queryset.select_related("meeting__series", "due_series", "due_at__series")
-        .prefetch_related("owner_posts__holder", "owner_people")
+        queryset.select_related("item", "meeting__series", "due_series", "due_at__series")
+        .prefetch_related("owner_posts__holder__user", "owner_people__user")
+        .prefetch_related("owner_bodies__members__user")
         .order_by(F("due_date").asc(nulls_last=True), "reference")
     )
 
@@ -93,7 +78,9 @@ def send_reminders(today):
             )
         )
     for kind, queryset, subject, intro in batches:
-        for person, actions in _by_person(_actions(queryset)):
+        # A body's actions reach its members; unowned ones are left to the meeting.
+        people, _unowned = owners_of(_actions(queryset))
+        for person, actions in people:
             for action in actions:
                 action.overdue_days = action.days_overdue(today)
             _send(person, kind, today, subject, {"actions": actions, "intro": intro}, report)

@@ -14,7 +14,6 @@ import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django.utils.module_loading import import_string
 
 from actions.calendar import action_due_ics
 from actions.models import Action, Status
+from actions.owners import login_of, owners_of, sees_restricted
 from actions.reviews import actions_to_bring_forward
 from circulation.models import EmailLog, Kind
 from meetings import roles
@@ -63,19 +63,6 @@ class Attachment:
     mimetype: str
 
 
-def login_of(person):
-    """The login a person's emails are written for: theirs if active, else an anonymous
-    user, who sees what the public sees."""
-    user = person.user
-    if user is not None and user.is_active:
-        return user
-    return AnonymousUser()
-
-
-def sees_restricted(person):
-    return roles.sees_all_minutes(login_of(person))
-
-
 # Who is sent what
 
 
@@ -106,33 +93,6 @@ def actions_coming_to(meeting):
         .prefetch_related("owner_bodies__members__user")
         .order_by("meeting__date", "reference")
     )
-
-
-def owners_of(actions):
-    """(person, [actions]) for everyone who answers for ``actions``, and the actions that no
-    one does: unowned ones (to be allocated) and those of vacant posts or empty bodies.
-
-    A post's action goes to its holder now; a body's to its members, except under a
-    restricted item, where it goes only to members who may see the item (as the action
-    log lists it: ``ActionQuerySet.owned_by``).
-    """
-    people, nobody = {}, []
-    for action in actions:
-        owners = [post.holder for post in action.owner_posts.all() if post.holder]
-        owners += list(action.owner_people.all())
-        for body in action.owner_bodies.all():
-            owners += [
-                member
-                for member in body.members.all()
-                if not action.item.withheld_reason or sees_restricted(member)
-            ]
-        if not owners:
-            nobody.append(action)
-        for person in owners:
-            listed = people.setdefault(person.pk, (person, []))[1]
-            if action not in listed:
-                listed.append(action)
-    return sorted(people.values(), key=lambda pair: pair[0].name), nobody
 
 
 # Sending

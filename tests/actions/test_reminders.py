@@ -126,3 +126,31 @@ def test_no_meeting_request_on_other_days(item, dcc):
 def test_five_working_days_before_skips_the_weekend():
     assert working_days_before(datetime.date(2017, 11, 29), 5) == datetime.date(2017, 11, 22)
     assert working_days_before(datetime.date(2017, 11, 27), 5) == datetime.date(2017, 11, 20)
+
+
+def test_a_bodys_action_reminds_each_of_its_members(item, dcc):
+    officers = BodyFactory(
+        label="OFF",
+        name="Officers",
+        members=[
+            PersonFactory(name="Jackie Irvin", initials="JI", email="ji@opcc.example"),
+            PersonFactory(name="Andy Champness", initials="AC", email="ac@opcc.example"),
+        ],
+    )
+    ActionFactory(
+        item=item, reference="2017/10-09", owners=[officers], due_date=datetime.date(2017, 11, 24)
+    )
+    # An empty body's action has no one to remind: it is left to the meeting.
+    ActionFactory(
+        item=item,
+        reference="2017/10-10",
+        owners=[BodyFactory(label="ALL")],
+        due_date=datetime.date(2017, 11, 24),
+    )
+
+    _run("2017-11-21")
+
+    assert _sent() == [
+        (["ac@opcc.example"], "Actions due within 7 days or overdue", ["2017/10-09"]),
+        (["ji@opcc.example"], "Actions due within 7 days or overdue", ["2017/10-09"]),
+    ]
