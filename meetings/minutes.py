@@ -224,7 +224,7 @@ class Row:
         """Longer than a quarter of a printed page: such a row may break across pages."""
         texts = [block.text for block in self.blocks]
         texts += [
-            item.text if isinstance(item, ActionLine) else item
+            item.text if isinstance(item, (ActionLine, DecisionLine)) else item
             for block in self.blocks
             for item in block.items
         ]

@@ -473,6 +473,8 @@ def item_delete(request, pk):
     blockers = []
     if item.actions.exists():
         blockers.append("it has actions arising, which stay in the action log")
+    if item.decisions.exists():
+        blockers.append("decisions are minuted under it, and keep their numbers")
     if item.children.exists():
         blockers.append("it has sub-items; delete or move those first")
     # Papers (a reverse relation from the papers app) are kept, withdrawn or not.
