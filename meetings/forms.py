@@ -802,6 +802,7 @@ class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["decided_by"].label_from_instance = lambda person: person.label
         # A decision minuted by someone since retired keeps them on its edit form.
         if self.instance.decided_by_id:
             self.fields["decided_by"].queryset = Person.objects.filter(

@@ -32,9 +32,7 @@ def item_blocks(document, item):
     return next(row.blocks for row in document.rows if row.anchor == f"item-{item.pk}")
 
 
-def test_the_officer_records_a_statement_and_it_prints_after_the_findings(
-    client, opcc_user, item
-):
+def test_the_officer_records_a_statement_and_it_prints_after_the_findings(client, opcc_user, item):
     client.force_login(opcc_user)
     response = client.post(
         reverse("meetings:assurance_edit", args=[item.pk]),
@@ -83,9 +81,7 @@ def test_a_statement_without_a_level_is_refused_beside_the_field_and_keeps_the_t
     assert not AssuranceStatement.objects.exists()
 
 
-def test_a_statement_saved_from_a_stale_form_is_refused_and_keeps_the_text(
-    client, opcc_user, item
-):
+def test_a_statement_saved_from_a_stale_form_is_refused_and_keeps_the_text(client, opcc_user, item):
     services.record_assurance(item, level="assured", narrative="First.")
     services.record_assurance(item, level="assured", narrative="Second, by a colleague.")
     client.force_login(opcc_user)
@@ -219,7 +215,9 @@ def test_a_restricted_items_statement_is_withheld_from_the_public_version(
         response = client.get(reverse(name, args=[item.meeting.pk]))
         assert response.status_code == 200
         assert b"Covert detail." not in response.content
-    docx = Document(io.BytesIO(client.get(reverse("meetings:docx", args=[item.meeting.pk])).content))
+    docx = Document(
+        io.BytesIO(client.get(reverse("meetings:docx", args=[item.meeting.pk])).content)
+    )
     cells = [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
     assert "Covert detail." not in " ".join(cells)
 
@@ -229,9 +227,7 @@ def test_the_word_minutes_print_the_statement_after_the_findings(client, opcc_us
     client.force_login(opcc_user)
     response = client.get(reverse("meetings:docx", args=[item.meeting.pk]))
     document = Document(io.BytesIO(response.content))
-    cell = next(
-        row.cells[1] for row in document.tables[1].rows if row.cells[0].text == item.number
-    )
+    cell = next(row.cells[1] for row in document.tables[1].rows if row.cells[0].text == item.number)
     assert [paragraph.text for paragraph in cell.paragraphs] == [
         "Stop and search",
         "Findings:",
@@ -247,6 +243,7 @@ def test_the_pdf_minutes_print_the_statement(client, opcc_user, item, tmp_path):
     client.force_login(opcc_user)
     response = client.get(reverse("meetings:pdf", args=[item.meeting.pk]))
     text = " ".join(pdf_text(response.content, tmp_path).split())
-    assert "Use of stop and search is falling. Assurance: Partially assured: Not yet explained." in (
-        text.replace("• ", "")
+    assert (
+        "Use of stop and search is falling. Assurance: Partially assured: Not yet explained."
+        in (text.replace("• ", ""))
     )
