@@ -10,6 +10,7 @@ def permissions(request):
             "can_record_minutes": roles.can_record_minutes(user),
             "can_manage_series": roles.can_manage_series(user),
             "can_agree_minutes": roles.can_agree_minutes(user),
+            "can_confirm_assurance": roles.can_confirm_assurance(user),
             "can_publish_minutes": roles.can_publish_minutes(user),
             "can_close_actions": roles.can_close_actions(user),
             "is_force_officer": roles.is_force_officer(user),

@@ -8,6 +8,7 @@ import io
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from meetings.minutes import decision_lines
 from meetings.text import plain_text
 
 
@@ -72,11 +73,13 @@ def minutes_docx(doc):
                 lines = block.items
             elif block.kind == "actions":
                 lines = [f"{line.text} ({line.reference})" for line in block.items]
+            elif block.kind == "decisions":
+                lines = decision_lines(block)
             else:
                 lines = [block.text]
             for line in lines:
                 paragraph = next(paragraphs, None) or cells[1].add_paragraph()
-                if block.kind in ("findings", "actions"):
+                if block.kind in ("findings", "actions", "decisions"):
                     paragraph.style = document.styles["List Bullet"]
                 paragraph.add_run(plain_text(line)).bold = block.kind in ("heading", "label")
         cells[2].text = plain_text(row.action_column)

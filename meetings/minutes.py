@@ -13,7 +13,15 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from meetings.glossary import glossary_entries
-from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Finding,
+    ItemKind,
+    MinutesStatus,
+    NilReturn,
+)
 
 
 def names_in_a_list(names):
@@ -54,6 +62,11 @@ class MinutesRow:
     actions: list = field(default_factory=list)
     has_children: bool = False
     withheld: bool = False
+    decisions: list = field(default_factory=list)
+
+    @property
+    def assurance(self):
+        return getattr(self.item, "assurance", None)
 
     @property
     def number_in_column(self):
@@ -97,6 +110,7 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
     items = list(
         meeting.items.select_related(
             "theme",
+            "assurance",
             "review__action__meeting__series",
             "review__action__item__theme",
             "review__action__due_series",
@@ -106,6 +120,10 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "actions",
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("decided_by").order_by("position", "pk"),
+            ),
             # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",
             "review__action__owner_people",
@@ -134,7 +152,16 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
         )
         for action in actions:
             action.item = item  # labels ("5a/1") from the tree already walked, not a query
-        rows.append(MinutesRow(item, depth, list(item.findings.all()), actions, has_children))
+        rows.append(
+            MinutesRow(
+                item,
+                depth,
+                list(item.findings.all()),
+                actions,
+                has_children,
+                decisions=list(item.decisions.all()),
+            )
+        )
     return rows
 
 
@@ -149,9 +176,17 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class DecisionLine:
+    reference: str
+    text: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
 class Block:
-    """A piece of the item column: "heading", "para", "label" or "note" with ``text``;
-    "findings" with texts in ``items``; "actions" with ``ActionLine``s in ``items``."""
+    """A piece of the item column: "heading", "para", "label", "note" or "assurance" (the
+    assurance statement) with ``text``; "findings" with texts in ``items``; "actions" with
+    ``ActionLine``s and "decisions" with ``DecisionLine``s in ``items``."""
 
     kind: str
     text: str = ""
@@ -162,6 +197,8 @@ class Block:
         items = data.get("items", ())
         if data["kind"] == "actions":
             items = tuple(ActionLine(**line) for line in items)
+        elif data["kind"] == "decisions":
+            items = tuple(DecisionLine(**line) for line in items)
         return cls(kind=data["kind"], text=data.get("text", ""), items=tuple(items))
 
 
@@ -187,7 +224,7 @@ class Row:
         """Longer than a quarter of a printed page: such a row may break across pages."""
         texts = [block.text for block in self.blocks]
         texts += [
-            item.text if isinstance(item, ActionLine) else item
+            item.text if isinstance(item, (ActionLine, DecisionLine)) else item
             for block in self.blocks
             for item in block.items
         ]
@@ -279,6 +316,8 @@ class MinutesDocument:
                     lines += [f"{prefix}• {text}" for text in block.items]
                 elif block.kind == "actions":
                     lines += [f"{prefix}• {a.text} ({a.reference})" for a in block.items]
+                elif block.kind == "decisions":
+                    lines += [f"{prefix}• {line}" for line in decision_lines(block)]
                 else:
                     lines.append(f"{prefix}{block.text}")
             if row.action_column:
@@ -288,6 +327,11 @@ class MinutesDocument:
         ]
         lines += [f"{entry.initials}: {entry.meaning}" for entry in self.glossary]
         return lines
+
+
+def decision_lines(block):
+    """A decisions block as lines: "Text (decided by the chair) (D2017/03)"."""
+    return [f"{d.text} (decided by {d.decided_by}) ({d.reference})" for d in block.items]
 
 
 def _attendee(attendance):
@@ -329,8 +373,19 @@ def _row_blocks(row):
         if item.label_findings:
             out.append(Block("label", "Findings:"))
         out.append(Block("findings", items=tuple(finding.text for finding in row.findings)))
+    if row.assurance:
+        out += [
+            Block("label", "Assurance:"),
+            Block("assurance", row.assurance.sentence),
+        ]
     if review and review.decided:
         out.append(Block("para", " ".join(review.outcome_sentences(row.actions))))
+    if row.decisions:
+        lines = tuple(
+            DecisionLine(d.reference, d.text, "the chair" if d.by_chair else d.decided_by.name)
+            for d in row.decisions
+        )
+        out += [Block("label", "Decisions:"), Block("decisions", items=lines)]
     if row.actions:
         lines = tuple(ActionLine(a.reference, a.raised_text_with_due, a.pk) for a in row.actions)
         out += [Block("label", "Actions arising:"), Block("actions", items=lines)]

@@ -20,7 +20,8 @@ MANAGE_USERS = f"meetings.{MANAGE_USERS_CODENAME}"
 ROLE_DESCRIPTIONS = {
     OPCC_STAFF: [
         "Sees every meeting's minutes, drafts and restricted items included, and the dashboard.",
-        "Opens meetings and records the minutes: attendance, items, findings and actions.",
+        "Opens meetings and records the minutes: attendance, items, findings, assurance "
+        "statements, decisions and actions.",
         "Records the outcome of each action brought forward, reassigns actions and changes "
         "their due dates.",
         "Adds updates for owners, agrees closures and publishes agreed minutes.",
@@ -28,6 +29,7 @@ ROLE_DESCRIPTIONS = {
     COMMISSIONER: [
         "Sees every meeting's minutes, drafts and restricted items included, and the dashboard.",
         "Agrees the minutes as a correct record (or not), publishes or reopens them.",
+        "Confirms the assurance statement recorded at each item.",
         "Agrees that actions are complete and closes them, or reopens them.",
     ],
     FORCE_OFFICER: [
@@ -107,6 +109,11 @@ def require_series_manager(user):
 
 
 def can_agree_minutes(user):
+    return is_commissioner(user)
+
+
+def can_confirm_assurance(user):
+    """Confirm an item's assurance statement: the Commissioner's own judgement."""
     return is_commissioner(user)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import series_views, views, workspace_views
+from meetings import assurance_views, series_views, views, workspace_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -32,6 +32,15 @@ urlpatterns = [
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/delete/", views.finding_delete, name="finding_delete"),
     path("findings/<int:pk>/move/", views.finding_move, name="finding_move"),
+    path("items/<int:pk>/assurance/", assurance_views.assurance_edit, name="assurance_edit"),
+    path(
+        "assurance/<int:pk>/confirm/", assurance_views.assurance_confirm, name="assurance_confirm"
+    ),
+    path("items/<int:pk>/decisions/add/", assurance_views.decision_add, name="decision_add"),
+    path("decisions/<int:pk>/edit/", assurance_views.decision_edit, name="decision_edit"),
+    path("decisions/", assurance_views.DecisionRegisterView.as_view(), name="decisions"),
+    path("decisions/export.csv", assurance_views.export_csv, name="decisions_csv"),
+    path("decisions/export.xlsx", assurance_views.export_xlsx, name="decisions_xlsx"),
     path("series/", series_views.SeriesListView.as_view(), name="series_list"),
     path("series/add/", series_views.SeriesCreateView.as_view(), name="series_create"),
     path("series/<int:pk>/", series_views.SeriesDetailView.as_view(), name="series_detail"),

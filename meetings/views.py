@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +16,9 @@ from meetings.forms import (
     ALREADY_SAVED,
     AgendaItemForm,
     AgreeMinutesForm,
+    AssuranceForm,
     AttendanceForm,
+    DecisionForm,
     FindingForm,
     MeetingForm,
     ReopenMinutesForm,
@@ -24,7 +28,9 @@ from meetings.history import describe_changes
 from meetings.minutes import chair_fact, minutes_rows
 from meetings.models import (
     AgendaItem,
+    AssuranceStatement,
     Attendance,
+    Decision,
     Finding,
     Meeting,
     MeetingSeries,
@@ -80,7 +86,19 @@ def detail_context(request, meeting, reopen_form=None):
         **document_context(meeting, public=public_version(request)),
         "status_events": meeting.status_events.select_related("by", "at_meeting"),
         "reopen_form": reopen_form or ReopenMinutesForm(),
+        "assurance_to_confirm": assurance_to_confirm(request.user, meeting),
     }
+
+
+def assurance_to_confirm(user, meeting):
+    """The statements the Commissioner has still to confirm, while the minutes are open."""
+    if not (meeting.in_progress and roles.can_confirm_assurance(user)):
+        return []
+    return list(
+        AssuranceStatement.objects.filter(item__meeting=meeting, confirmed_at__isnull=True)
+        .select_related("item")
+        .order_by("item__position", "item__pk")
+    )
 
 
 def visible_meeting(request, pk):
@@ -117,6 +135,8 @@ def meeting_history(request, pk):
         *Attendance.history.filter(meeting_id=meeting.pk),
         *AgendaItem.history.filter(meeting_id=meeting.pk),
         *Finding.history.filter(item__meeting_id=meeting.pk),
+        *AssuranceStatement.history.filter(item__meeting_id=meeting.pk),
+        *Decision.history.filter(item__meeting_id=meeting.pk),
     ]
     return render(
         request,
@@ -299,6 +319,13 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         rows = minutes_rows(self.object, with_trails=True)
         for row in rows:
             row.state = item_state(row)
+            row.assurance_form = AssuranceForm(instance=row.assurance)
+            # Each item's form its own token: adding at one item is no repeat of another's.
+            row.decision_token = uuid.uuid4()
+        decision_form = DecisionForm()
+        # The people to choose from, fetched once for every item's form.
+        field = decision_form.fields["decided_by"]
+        field.choices = list(iter(field.choices))  # iter: no COUNT query first
         present = Attendance.Presence.PRESENT
         present_count = sum(a.presence == present for a in attendances)
         return super().get_context_data(
@@ -311,6 +338,7 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
             apologies_count=len(attendances) - present_count,
             attendance_form=AddAttendeeForm(meeting=self.object),
             finding_form=FindingForm(),
+            decision_form=decision_form,
             **kwargs,
         )
 
@@ -445,6 +473,8 @@ def item_delete(request, pk):
     blockers = []
     if item.actions.exists():
         blockers.append("it has actions arising, which stay in the action log")
+    if item.decisions.exists():
+        blockers.append("decisions are minuted under it, and keep their numbers")
     if item.children.exists():
         blockers.append("it has sub-items; delete or move those first")
     # Papers (a reverse relation from the papers app) are kept, withdrawn or not.

@@ -55,6 +55,8 @@ READ_ONLY = {
     "meetings:history",
     "actions:export_csv",
     "actions:export_xlsx",
+    "meetings:decisions_csv",
+    "meetings:decisions_xlsx",
     "actions:calendar",
     "actions:detail",
 }
@@ -532,6 +534,8 @@ def fuzz_every_endpoint(objects, role, extra_pages=()):
         feed.get_absolute_url(),
         reverse("actions:log"),
         reverse("actions:export_csv"),
+        reverse("meetings:decisions"),
+        reverse("meetings:decisions_csv"),
     ]
     # The Word minutes of the draft meeting, where the role may read them, after the seeds
     # that send control characters: Word cannot hold them (its own line break among them).
@@ -605,6 +609,7 @@ def test_generated_input_never_breaks_a_page_for_an_action_owner(world):
         ("POST", "papers:update_add"),
         ("POST", "papers:withdraw@update"),
         ("GET", "actions:log"),
+        ("GET", "meetings:decisions"),
     ]
     assert not failures, "\n".join(failures)
 

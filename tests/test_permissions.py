@@ -104,6 +104,20 @@ EXPECTED_GET = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:finding_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:assurance_edit@agreed minutes": {
+        ANON: 302,
+        OPCC: 302,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "meetings:assurance_confirm": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:decision_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:decisions": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "meetings:series_list": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "meetings:series_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:series_detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
@@ -246,6 +260,20 @@ EXPECTED_POST = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:assurance_edit@agreed minutes": {
+        ANON: 302,
+        OPCC: 302,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "meetings:assurance_confirm": {ANON: 302, OPCC: 403, PCC: 302, OWNER: 403, OTHER: 403},
+    "meetings:decision_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:decisions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "meetings:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "meetings:series_list": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
     "meetings:series_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:series_detail": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
@@ -396,6 +424,14 @@ def make_world():
         position=services.next_position(november),
     )
     finding = FindingFactory(item=item, text="Use of stop and search is falling.")
+    statement = services.record_assurance(
+        item, level="partially_assured", narrative="Falling use is not yet explained."
+    )
+    decision = services.record_decision(
+        november.items.get(number="4"),
+        text="Stop and search to be reviewed by the scrutiny panel.",
+        by_chair=True,
+    )
     attendance = Attendance.objects.create(
         meeting=november,
         person=Person.objects.get(initials="AB"),
@@ -471,6 +507,13 @@ def make_world():
         "meetings:finding_edit": {"pk": finding.pk},
         "meetings:finding_delete": {"pk": finding.pk},
         "meetings:finding_move": {"pk": finding.pk},
+        "meetings:assurance_edit": {"pk": item.pk},
+        "meetings:assurance_edit@agreed minutes": {
+            "pk": october.items.get(number="3", parent=None).pk
+        },
+        "meetings:assurance_confirm": {"pk": statement.pk},
+        "meetings:decision_add": {"pk": item.pk},
+        "meetings:decision_edit": {"pk": decision.pk},
         "meetings:series_detail": {"pk": november.series_id},
         "meetings:series_edit": {"pk": november.series_id},
         "meetings:series_attendees": {"pk": november.series_id},

@@ -1,0 +1,245 @@
+"""Assurance statements and decisions: recorded at an item by the officer (htmx in the
+workspace, a page of its own without JavaScript), confirmed by the Commissioner, and the
+register of decisions with its exports."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from meetings import roles, services
+from meetings.filters import DecisionFilter
+from meetings.forms import ALREADY_SAVED, AssuranceForm, DecisionForm, first_submission
+from meetings.models import AgendaItem, AssuranceStatement, Decision
+
+
+def _item_for_change(request, pk):
+    roles.require_recorder(request.user)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    services.ensure_in_progress(item.meeting)
+    return item
+
+
+def _statement_of(item):
+    return AssuranceStatement.objects.filter(item=item).select_related("confirmed_by").first()
+
+
+def render_assurance(request, item, form=None, status=200, saved=False):
+    statement = _statement_of(item)
+    return render(
+        request,
+        "meetings/_item_assurance.html",
+        {
+            "item": item,
+            "assurance": statement,
+            "assurance_form": form or AssuranceForm(instance=statement),
+            "saved": saved,
+        },
+        status=status,
+    )
+
+
+def assurance_edit(request, pk):
+    """Record or change an item's assurance statement. htmx swaps the block in place and
+    keeps what was typed on an error; without JavaScript this is a page of its own."""
+    item = _item_for_change(request, pk)
+    statement = _statement_of(item)
+    form = AssuranceForm(request.POST or None, instance=statement or AssuranceStatement(item=item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assurance(
+                item,
+                level=form.cleaned_data["level"],
+                narrative=form.cleaned_data["narrative"],
+                version=form.cleaned_data["version"] if statement else None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return render_assurance(request, item, saved=True)
+            messages.success(request, f"Assurance statement of item {item.number} saved.")
+            return redirect(item.meeting.get_record_url(item))
+    if request.htmx:
+        return render_assurance(request, item, form)
+    return render(
+        request,
+        "meetings/assurance_form.html",
+        {"form": form, "item": item, "meeting": item.meeting},
+    )
+
+
+@require_POST
+def assurance_confirm(request, pk):
+    """The Commissioner confirms the statement as minuted."""
+    if not roles.can_confirm_assurance(request.user):
+        raise PermissionDenied("Only the Commissioner confirms assurance statements.")
+    statement = get_object_or_404(AssuranceStatement.objects.select_related("item__meeting"), pk=pk)
+    services.confirm_assurance(statement, by=request.user)
+    messages.success(request, f"Assurance statement of item {statement.item.number} confirmed.")
+    return redirect(statement.item.meeting)
+
+
+def render_decisions(request, item, form=None, status=200):
+    return render(
+        request,
+        "meetings/_item_decisions.html",
+        {
+            "item": item,
+            "decisions": item.decisions.select_related("decided_by").order_by("position", "pk"),
+            "decision_form": form or DecisionForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def decision_add(request, pk):
+    """Minute a decision at an item, numbered next in its series."""
+    item = _item_for_change(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        if first_submission(form, request.user):
+            decision = services.record_decision(
+                item,
+                text=form.cleaned_data["text"],
+                decided_by=form.cleaned_data["decided_by"],
+                by_chair=form.cleaned_data["decided_by"] is None,
+                by=request.user,
+            )
+            message = f"Decision {decision.reference} added to item {item.number}."
+        else:
+            message = ALREADY_SAVED
+        if request.htmx:
+            return render_decisions(request, item)
+        messages.success(request, message)
+        return redirect(item.meeting.get_record_url(item))
+    if request.htmx:
+        return render_decisions(request, item, form)
+    return render(
+        request,
+        "meetings/decision_form.html",
+        {"form": form, "item": item, "meeting": item.meeting},
+    )
+
+
+def decision_edit(request, pk):
+    roles.require_recorder(request.user)
+    decision = get_object_or_404(Decision.objects.select_related("item__meeting"), pk=pk)
+    item = decision.item
+    services.ensure_in_progress(item.meeting)
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Decision {decision.reference} saved.")
+        return redirect(item.meeting.get_record_url(item))
+    return render(
+        request,
+        "meetings/decision_form.html",
+        {"form": form, "item": item, "meeting": item.meeting, "decision": decision},
+    )
+
+
+# The register of decisions, and its exports: what each user may see, filtered alike.
+
+
+def _filtered(request):
+    decisions = (
+        Decision.objects.visible_to(request.user)
+        .for_listing()
+        .order_by("-item__meeting__date", "series__name", "reference")
+    )
+    return DecisionFilter(request.GET or None, queryset=decisions, request=request)
+
+
+class DecisionRegisterView(ListView):
+    template_name = "meetings/decision_register.html"
+    context_object_name = "decisions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = _filtered(self.request)
+        return self.filterset.qs
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return [f"{self.template_name}#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset, query_string=query.urlencode(), **kwargs
+        )
+
+
+COLUMNS = ["Reference", "Decision", "Decided by", "Meeting", "Date", "Item", "Theme"]
+
+
+def _row(decision):
+    meeting, item = decision.item.meeting, decision.item
+    return [
+        decision.reference,
+        decision.text,
+        decision.decided_by_display,
+        meeting.title,
+        meeting.date.strftime("%d/%m/%Y"),
+        item.label,
+        item.theme.name if item.theme_id else "",
+    ]
+
+
+def _filename(extension):
+    return f"decisions-{timezone.localdate().isoformat()}.{extension}"
+
+
+def export_csv(request):
+    # Function-level import: the minutes do not depend on the action log at module level.
+    from actions.exports import neutralised
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(
+        [neutralised(cell) for cell in _row(decision)] for decision in _filtered(request).qs
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def export_xlsx(request):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Decisions"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for number, decision in enumerate(_filtered(request).qs, start=2):
+        for column, value in enumerate(_row(decision), start=1):
+            # Text, never a formula; control characters would make openpyxl refuse the file.
+            cell = sheet.cell(row=number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", [12, 60, 24, 40, 12, 8, 40], strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
