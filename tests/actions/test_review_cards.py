@@ -386,5 +386,6 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
     assert (ten, queries()) == (QUERIES, QUERIES)
 
 
-# Attendance, items, findings, actions, reviews and their trails: whatever the cards.
-QUERIES = 24
+# Attendance, items, findings, assurance statements, decisions, actions, reviews and their
+# trails: whatever the cards.
+QUERIES = 26
