@@ -160,7 +160,7 @@ def _matching(source, user, query):
         )
     phrases, words, excluded = _parsed(query)
     if not phrases and not words:
-        return rows.none()
+        return rows.none().annotate(score=Value(0.0, output_field=FloatField()))
     rows = rows.annotate(document=JoinedText(*source.fields))
     for text in phrases + words:
         rows = rows.filter(document__icontains=text)

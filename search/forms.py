@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 
@@ -11,6 +13,6 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
-        if not query.strip('"- '):
+        if not re.search(r"\w", query):
             raise forms.ValidationError("Enter a word to search for.", code="empty")
         return query

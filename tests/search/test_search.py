@@ -195,12 +195,18 @@ def test_the_page_lists_results_under_a_count_with_headings(minutes, client):
     assert "<mark>Tablets</mark> issued to neighbourhood teams." in html
 
 
-def test_an_empty_search_is_refused_beside_the_field(minutes, client):
+@pytest.mark.parametrize("query", ['  "" ', "-", "!?"])
+def test_a_search_without_a_word_is_refused_beside_the_field(minutes, client, query):
     client.force_login(minutes["users"]["OPCC staff"])
-    response = client.get(reverse("search:search"), {"q": '  "" '})
+    response = client.get(reverse("search:search"), {"q": query})
     assert response.status_code == 200
     assert "Enter a word to search for." in response.content.decode()
     assert "results for" not in response.content.decode()
+
+
+def test_a_search_for_common_words_only_finds_nothing(minutes):
+    # PostgreSQL's English configuration ignores them; the fallback does likewise.
+    assert found(minutes["users"]["OPCC staff"], "the and of") == ([], 0)
 
 
 def test_results_are_paginated(minutes, client):
