@@ -7,6 +7,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search minutes and actions",
         max_length=200,
+        error_messages={"required": "Enter a word to search for."},
         help_text='Words to find. Put a phrase in quotes ("stop and search"); '
         "a minus sign leaves a word out.",
     )
