@@ -8,7 +8,7 @@ and linked. Adding a kind of text (assurance statements, decisions) is one more 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -43,6 +43,18 @@ def _items_visible_to(user):
     return items.filter(withheld_reason="")
 
 
+def _item_label(prefix=""):
+    """AgendaItem.label in SQL, one level up: "1.2", or "5a/1" where the number is reused."""
+    number, parent = F(f"{prefix}number"), F(f"{prefix}parent__number")
+    return Case(
+        When(
+            Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}number__startswith": parent}),
+            then=number,
+        ),
+        default=Concat(parent, Value("/"), number),
+    )
+
+
 def _item_link(meeting_pk, item_pk):
     return f"{reverse('meetings:detail', args=[meeting_pk])}#item-{item_pk}"
 
@@ -54,7 +66,7 @@ SOURCES = [
         model=AgendaItem,
         fields=("number", "heading", "question"),
         visible=_items_visible_to,
-        title=lambda: Concat(Value("Item "), "number", Value(": "), "heading"),
+        title=lambda: Concat(Value("Item "), _item_label(), Value(": "), "heading"),
         context=lambda: F("meeting__title"),
         target="meeting_id",
         anchor="pk",
@@ -67,7 +79,7 @@ SOURCES = [
         fields=("text",),
         visible=lambda user: Finding.objects.filter(item__in=_items_visible_to(user)),
         title=lambda: Concat(
-            Value("Finding at item "), "item__number", Value(": "), "item__heading"
+            Value("Finding at item "), _item_label("item__"), Value(": "), "item__heading"
         ),
         context=lambda: F("item__meeting__title"),
         target="item__meeting_id",

@@ -120,6 +120,21 @@ def test_a_hit_links_to_where_it_is_and_marks_the_words_found(minutes):
     assert str(result.excerpt) == "Response times for <mark>burglary</mark> improved."
 
 
+def test_a_number_reused_under_a_parent_is_qualified_by_the_parents(minutes):
+    question = ItemFactory(
+        meeting=minutes["agreed"], parent=minutes["item"], number="1", heading="Hate crime"
+    )
+    FindingFactory(item=question, text="Hate crime reports rose.")
+    sub = ItemFactory(meeting=minutes["agreed"], parent=minutes["item"], number="5a.2")
+    FindingFactory(item=sub, text="Hate crime training given.")
+    results, _count = found(minutes["users"]["OPCC staff"], "hate")
+    assert sorted(results) == [
+        ("finding", "Finding at item 5a.2: " + sub.heading),
+        ("finding", "Finding at item 5a/1: Hate crime"),
+        ("item", "Item 5a/1: Hate crime"),
+    ]
+
+
 def test_an_excerpt_is_escaped(minutes):
     FindingFactory(item=minutes["item"], text="Overtime <script>alert(1)</script> & more")
     [result] = search(minutes["users"]["OPCC staff"], "overtime").results
