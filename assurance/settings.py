@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "papers",
     "publication",
     "circulation",
+    "search",
 ]
 
 MIDDLEWARE = [

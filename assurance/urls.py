@@ -28,5 +28,6 @@ urlpatterns = [
     # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
     path("public/", include("publication.urls")),
     path("circulation/", include("circulation.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

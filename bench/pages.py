@@ -68,6 +68,7 @@ def build(count):
                     reference=f"B{m:04d}-{n:02d}",
                     text=f"Benchmark action {n} of meeting {m}",
                     meeting=meeting,
+                    series=series,
                     item=item,
                     due_date=date + datetime.timedelta(days=60),
                     status=["open", "open", "awaiting_closure", "closed"][n % 4],

@@ -220,6 +220,8 @@ EXPECTED_GET = {
     "circulation:new_actions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "circulation:read": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
     "circulation:comments": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    # Search: everyone signed in; each finds only what they may see (tests/search).
+    "search:search": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -370,6 +372,7 @@ EXPECTED_POST = {
     "circulation:new_actions": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "circulation:read": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
     "circulation:comments": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "search:search": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where

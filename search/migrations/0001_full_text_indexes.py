@@ -1,0 +1,48 @@
+"""GIN indexes for full-text search, on PostgreSQL only (SQLite searches without them).
+
+Each index is on exactly the expression search/engine.py filters on, SearchVector's
+``to_tsvector('english'::regconfig, COALESCE(a, '') || ' ' || COALESCE(b, '') ...)`` over the
+fields of its source in search/sources.py, so that the planner can use it.
+"""
+
+from django.db import migrations
+
+# (index, table, fields): the sources' fields, in the sources' order.
+INDEXES = [
+    ("search_agendaitem_document", "meetings_agendaitem", ("number", "heading", "question")),
+    ("search_finding_document", "meetings_finding", ("text",)),
+    ("search_action_document", "actions_action", ("reference", "text")),
+    # Only updates are searched: a partial index would not serve a query that does not repeat
+    # its condition word for word, so the whole table is indexed.
+    ("search_actionevent_document", "actions_actionevent", ("text",)),
+]
+
+
+def document(fields):
+    joined = " || ' ' || ".join(f"COALESCE({field}, '')" for field in fields)
+    return f"to_tsvector('english'::regconfig, {joined})"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, table, fields in INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({document(fields)})"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, _table, _fields in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("meetings", "0015_post_holdings_data"),
+        ("actions", "0010_review_outcome_changes"),
+    ]
+
+    operations = [migrations.RunPython(create, drop)]
