@@ -2,7 +2,7 @@
 
 A source names the model's text fields, the rows the user may see (from the same querysets
 the pages use, so a restriction hides a row here as it does there), and how a hit is titled
-and linked. Adding a kind of text (assurance statements, decisions) is one more `Source`.
+and linked. Adding a kind of text is one more `Source`, and its index in a migration.
 """
 
 from collections.abc import Callable
@@ -13,7 +13,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from actions.models import Action, ActionEvent
-from meetings.models import AgendaItem, Finding, Meeting
+from meetings.models import AgendaItem, AssuranceStatement, Decision, Finding, Meeting
 from meetings.roles import sees_all_minutes
 
 
@@ -112,5 +112,31 @@ SOURCES = [
         target="action_id",
         anchor="pk",
         link=lambda action_pk, pk: f"{reverse('actions:detail', args=[action_pk])}#trail-heading",
+    ),
+    Source(
+        kind="assurance",
+        label="Assurance statement",
+        model=AssuranceStatement,
+        fields=("narrative",),
+        visible=lambda user: AssuranceStatement.objects.filter(item__in=_items_visible_to(user)),
+        title=lambda: Concat(
+            Value("Assurance at item "), _item_label("item__"), Value(": "), "item__heading"
+        ),
+        context=lambda: F("item__meeting__title"),
+        target="item__meeting_id",
+        anchor="item_id",
+        link=_item_link,
+    ),
+    Source(
+        kind="decision",
+        label="Decision",
+        model=Decision,
+        fields=("reference", "text"),
+        visible=lambda user: Decision.objects.visible_to(user),
+        title=lambda: Concat(Value("Decision "), "reference"),
+        context=lambda: F("item__meeting__title"),
+        target="item__meeting_id",
+        anchor="item_id",
+        link=_item_link,
     ),
 ]

@@ -23,20 +23,26 @@ def document(fields):
     return f"to_tsvector('english'::regconfig, {joined})"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, fields in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({document(fields)})"
-        )
+def creator(indexes):
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, table, fields in indexes:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({document(fields)})"
+            )
+
+    return create
 
 
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _fields in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+def dropper(indexes):
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, _table, _fields in indexes:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return drop
 
 
 class Migration(migrations.Migration):
@@ -45,4 +51,4 @@ class Migration(migrations.Migration):
         ("actions", "0010_review_outcome_changes"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunPython(creator(INDEXES), dropper(INDEXES))]

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import roles
+from meetings.models import AssuranceStatement, Decision
 from search.engine import search
 from search.sources import SOURCES
 from tests.factories import (
@@ -75,6 +76,26 @@ def minutes():
         text="Brief the PCC on covert fund controls.",
         owners=[post],
     )
+    assurance = AssuranceStatement.objects.create(
+        item=item, level="partially_assured", narrative="Partially assured: triage delays persist."
+    )
+    decision = Decision.objects.create(
+        item=item,
+        series=agreed.series,
+        reference="D2017/01",
+        text="Commission an independent helpline review.",
+        by_chair=True,
+    )
+    secret_assurance = AssuranceStatement.objects.create(
+        item=secret, level="not_assured", narrative="Not assured on covert oversight."
+    )
+    secret_decision = Decision.objects.create(
+        item=secret,
+        series=agreed.series,
+        reference="D2017/02",
+        text="Covert fund capped.",
+        by_chair=True,
+    )
     draft = MeetingFactory(date=datetime.date(2017, 11, 29), status="draft")
     draft_item = ItemFactory(meeting=draft, number="3", heading="Covert firearms licensing")
     draft_finding = FindingFactory(item=draft_item, text="Covert firearms backlog halved.")
@@ -103,6 +124,8 @@ def found(user, query):
         ("rollout", ("action", "Action 2017/10-04")),
         ("2017/10-04", ("action", "Action 2017/10-04")),
         ("tablets", ("update", "Update on action 2017/10-04")),
+        ("triage", ("assurance", "Assurance at item 5a: Domestic abuse referrals")),
+        ("helpline", ("decision", "Decision D2017/01")),
     ],
 )
 def test_a_word_from_each_kind_of_text_is_found(minutes, query, expected):
@@ -165,6 +188,8 @@ ALL_COVERT = sorted(
     [
         ("action", "Action 2017/10-09"),
         ("action", "Action 2017/10-08"),
+        ("assurance", "Assurance at item 8: Covert surveillance authorities"),
+        ("decision", "Decision D2017/02"),
         ("finding", "Finding at item 3: Covert firearms licensing"),
         ("finding", "Finding at item 8: Covert surveillance authorities"),
         ("item", "Item 3: Covert firearms licensing"),
@@ -266,9 +291,12 @@ def test_a_search_costs_the_same_queries_for_one_hit_and_twenty(
 
 
 def test_the_migration_indexes_the_fields_each_source_searches():
-    migration = importlib.import_module("search.migrations.0001_full_text_indexes")
+    indexes = [
+        *importlib.import_module("search.migrations.0001_full_text_indexes").INDEXES,
+        *importlib.import_module("search.migrations.0002_assurance_and_decisions").INDEXES,
+    ]
     tables = {source.model._meta.db_table: source.fields for source in SOURCES}
-    assert {table: fields for _name, table, fields in migration.INDEXES} == tables
+    assert {table: fields for _name, table, fields in indexes} == tables
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
