@@ -79,9 +79,10 @@ def assurance_edit(request, pk):
 @require_POST
 def assurance_confirm(request, pk):
     """The Commissioner confirms the statement as minuted."""
+    # Not found before not allowed, as for every other object of the site.
+    statement = get_object_or_404(AssuranceStatement.objects.select_related("item__meeting"), pk=pk)
     if not roles.can_confirm_assurance(request.user):
         raise PermissionDenied("Only the Commissioner confirms assurance statements.")
-    statement = get_object_or_404(AssuranceStatement.objects.select_related("item__meeting"), pk=pk)
     services.confirm_assurance(statement, by=request.user)
     messages.success(request, f"Assurance statement of item {statement.item.number} confirmed.")
     return redirect(statement.item.meeting)
