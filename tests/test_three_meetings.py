@@ -1,0 +1,94 @@
+"""Three meetings in a row, through what later issues added to a meeting: assurance
+statements, decisions, the public site and search. At the end, the first meeting's agreed
+minutes are exactly what was agreed, in every version, and its restricted text reaches only
+those who may see it, whatever was changed since."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meetings import roles
+from meetings.models import AssuranceStatement, Decision, Finding, MinutesStatus
+from meetings.services import record_assurance, record_decision, set_minutes_status
+from search.engine import search
+from tests.factories import PersonFactory, user_with_role
+from tests.meetings.test_record import open_next, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def october(demo):
+    from meetings.models import Meeting
+
+    return Meeting.objects.get(date="2017-10-31")
+
+
+REASON = "Operationally sensitive"
+SECRET_HEADING = "Covert tasking review"
+SECRET_FINDING = "Kestrel informant handling was audited by the surveillance commissioner."
+SECRET_ASSURANCE = "Not assured: Kestrel informant handling records were incomplete."
+SECRET_DECISION = "Commission an independent Kestrel informant handling inspection."
+OPEN_ASSURANCE = "Partially assured: burglary response times are improving."
+OPEN_DECISION = "Publish the burglary response figures monthly."
+SECRETS = [SECRET_HEADING, SECRET_FINDING, SECRET_ASSURANCE, SECRET_DECISION]
+
+
+def test_three_meetings_leave_the_first_agreed_minutes_and_their_restricted_text_as_minuted(
+    october,
+):
+    # November: an open item and a restricted one, each with a statement and a decision.
+    november = open_next(october, datetime.date(2017, 11, 29))
+    open_item, secret = november.items.filter(parent=None).order_by("position")[1:3]
+    record_assurance(open_item, level="partially_assured", narrative=OPEN_ASSURANCE)
+    record_decision(open_item, text=OPEN_DECISION, by_chair=True)
+    secret.heading = SECRET_HEADING
+    secret.restricted = True
+    secret.restriction_reason = REASON
+    secret.save()
+    Finding.objects.create(item=secret, text=SECRET_FINDING, position=0)
+    record_assurance(secret, level="not_assured", narrative=SECRET_ASSURANCE)
+    record_decision(secret, text=SECRET_DECISION, by_chair=True)
+    set_minutes_status(november, MinutesStatus.AGREED, by=None)
+    set_minutes_status(november, MinutesStatus.PUBLISHED, by=None)
+    agreed = snapshot(november)
+    full, public, _docx = agreed
+    full_text = "\n".join(full.text_lines())
+    for text in [*SECRETS, OPEN_ASSURANCE, OPEN_DECISION]:
+        assert text in full_text
+    public_text = "\n".join(public.text_lines())
+    assert [text for text in SECRETS if text in public_text] == []
+    assert OPEN_ASSURANCE in public_text and REASON in public_text
+
+    # December and January move on; November's rows are changed behind the app's back.
+    december = open_next(november, datetime.date(2017, 12, 20))
+    AssuranceStatement.objects.filter(item=open_item).update(narrative="Rewritten later.")
+    Decision.objects.filter(item=open_item).update(text="Rewritten later too.")
+    Finding.objects.filter(item=secret).update(text="A finding rewritten later.")
+    set_minutes_status(december, MinutesStatus.AGREED, by=None)
+    january = open_next(december, datetime.date(2018, 1, 31))
+    set_minutes_status(january, MinutesStatus.AGREED, by=None)
+
+    # November's agreed minutes, full, public and in Word, are exactly as agreed.
+    assert snapshot(november) == agreed
+
+    # The public site shows the agreed public version, the reason and nothing restricted.
+    page = Client().get(reverse("public:minutes", args=[november.pk])).content.decode()
+    assert OPEN_ASSURANCE in page and OPEN_DECISION in page and REASON in page
+    assert [text for text in SECRETS if text in page] == []
+    assert "Rewritten later" not in page
+
+    # Search and the decisions register: the restricted text for those who may see it only.
+    force = user_with_role(roles.FORCE_OFFICER, username="outsider", person=PersonFactory())
+    staff = user_with_role(roles.OPCC_STAFF, username="staff")
+    assert search(force, "kestrel").paginator.count == 0
+    # Search reads the rows as they stand: the finding rewritten behind the app's back is gone.
+    found = search(staff, "kestrel")
+    assert sorted(result.kind for result in found.results) == ["assurance", "decision"]
+    client = Client()
+    client.force_login(force)
+    register = client.get(reverse("meetings:decisions")).content.decode()
+    assert "Rewritten later too." in register  # the register is the live log of decisions
+    assert SECRET_DECISION not in register
