@@ -37,3 +37,7 @@ def commissioner_user(db):
 @pytest.fixture
 def force_user(db):
     return user_with_role(roles.FORCE_OFFICER)
+
+
+# A real SMTP server for the tests that send email (tests/mail.py).
+from tests.mail import smtp  # noqa: E402, F401

@@ -10,7 +10,6 @@ for updates refuses a deadline in the past, and updates may not be dated in the 
 
 import datetime
 import io
-import logging
 import re
 import xml.etree.ElementTree as ET
 import zoneinfo
@@ -18,8 +17,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
-from django.test import override_settings
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -43,7 +40,7 @@ from tests.browser.test_record import (
     raise_action,
     record_outcome,
 )
-from tests.circulation.conftest import Inbox, free_port, html_of, text_of
+from tests.mail import html_of, text_of
 from tests.papers.samples import text_pdf
 
 pytestmark = pytest.mark.browser
@@ -73,31 +70,6 @@ DCC_UPDATE = "The interim analysis went to the Principal Analyst on 10 November.
 COMMENT = "The rural crime figure was a tenth for the quarter, not the year."
 WITHHELD = f"This item is withheld from this version of the minutes. Reason: {SECRET_REASON}"
 SECRETS = [SECRET_HEADING, SECRET_PAPER, SECRET_PAPER_TEXT, SECRET_FINDING, SECRET_ACTION]
-
-
-@pytest.fixture
-def smtp(caplog):
-    """Django's SMTP backend, for the live server too (it runs in this process), sending to
-    an aiosmtpd server on 127.0.0.1."""
-    caplog.set_level(logging.WARNING, logger="mail.log")
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_TIMEOUT=10,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

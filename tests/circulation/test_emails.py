@@ -11,8 +11,8 @@ from icalendar import Calendar
 
 from circulation import services
 from circulation.models import EmailLog
-from tests.circulation.conftest import BASE, free_port, html_of, text_of
 from tests.factories import ActionFactory
+from tests.mail import BASE, free_port, html_of, text_of
 
 pytestmark = pytest.mark.django_db
 

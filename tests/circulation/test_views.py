@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from circulation import services
 from circulation.models import Comment, EmailLog
-from tests.circulation.conftest import BASE, text_of
 from tests.factories import PersonFactory
+from tests.mail import BASE, text_of
 
 pytestmark = pytest.mark.django_db
 
