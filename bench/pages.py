@@ -26,6 +26,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
     args = parser.parse_args()
 
+    with_test_database(run, args)
+
+
+def with_test_database(run, args):
+    """``run(args)`` in a test database made for it (SQLite in a temporary folder unless
+    DATABASE_URL names one), destroyed afterwards."""
     # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
     warnings.filterwarnings("ignore", "No directory at")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assurance.test_settings")

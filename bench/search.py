@@ -8,11 +8,8 @@ shows the GIN index of search/migrations in use.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,24 +25,7 @@ def main():
     parser.add_argument("--actions", type=int, default=5000, help="actions to add (default 5000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per search")
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", "No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assurance.test_settings")
-    os.environ["DEBUG"] = "true"
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    from django.db import connection
-
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
-        run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    pages.with_test_database(run, args)
 
 
 def run(args):
