@@ -188,7 +188,8 @@ def agenda_attachments(meeting, person):
     ``CIRCULATION_AGENDA_ATTACHMENTS`` lists dotted paths of callables
     ``provider(meeting, user)`` returning (filename, bytes, mimetype) triples or None,
     such as the meeting's pack built for that user. ``user`` is the recipient's login (or an
-    anonymous user), so a provider leaves out what that recipient may not see.
+    anonymous user), so a provider leaves out what that recipient may not see; what it
+    gives may differ only by whether the user sees restricted items, as the agenda does.
     """
     files = []
     for path in getattr(settings, "CIRCULATION_AGENDA_ATTACHMENTS", []):
@@ -206,8 +207,14 @@ def issue_agenda(meeting, *, by, base_url):
     when = date_format(meeting.date, "j F Y")
     subject = f"Agenda: {meeting.title}, {when}"
     link = _absolute(base_url, reverse("circulation:read", args=[meeting.pk]))
+    # What a recipient may see is one of two versions, as the agenda's body is: each
+    # attachment (a pack is a PDF of many pages) is built once per version, not per person.
+    attachments = {}
     with _Batch() as connection:
         for person in expected_attendees(meeting):
+            sees = sees_restricted(person)
+            if sees not in attachments:
+                attachments[sees] = agenda_attachments(meeting, person)
             send_once(
                 kind=Kind.AGENDA,
                 meeting=meeting,
@@ -215,11 +222,11 @@ def issue_agenda(meeting, *, by, base_url):
                 person=person,
                 subject=subject,
                 template="agenda",
-                context={"rows": rows[sees_restricted(person)], "link": link, "when": when},
+                context={"rows": rows[sees], "link": link, "when": when},
                 by=by,
                 outcome=outcome,
                 connection=connection,
-                attachments=agenda_attachments(meeting, person),
+                attachments=attachments[sees],
             )
     return outcome
 
