@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "publication",
     "circulation",
     "search",
+    "themes",
 ]
 
 MIDDLEWARE = [

@@ -29,5 +29,6 @@ urlpatterns = [
     path("public/", include("publication.urls")),
     path("circulation/", include("circulation.urls")),
     path("search/", include("search.urls")),
+    path("themes/", include("themes.urls")),
     path("admin/", admin.site.urls),
 ]

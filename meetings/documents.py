@@ -147,16 +147,22 @@ NO_ACTIONS = "No actions arose at this meeting."
 def minutes_pdf(context, base_url):
     """The minutes as PDF: the screen's template over the same document, with its own A4
     stylesheet."""
+    return pdf("meetings/minutes_document.html", context, base_url, what="of the minutes")
+
+
+def pdf(template, context, base_url, *, what):
+    """``template`` rendered as a tagged A4 PDF with the minutes' print stylesheet; ``what``
+    names it in the message when this server cannot make PDFs."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:  # Pango or HarfBuzz missing from the system
         raise PdfUnavailable(
-            "The PDF of the minutes cannot be made on this server because its PDF libraries "
-            "(Pango) are not installed. The Word version and the browser's print both work; "
+            f"The PDF {what} cannot be made on this server because its PDF libraries "
+            "(Pango) are not installed. The other formats and the browser's print both work; "
             "ask your administrator to install libpango-1.0-0, libpangoft2-1.0-0 and "
             "libharfbuzz-subset0."
         ) from error
-    html = render_to_string("meetings/minutes_document.html", context)
+    html = render_to_string(template, context)
     stylesheet = CSS(filename=finders.find("css/minutes-pdf.css"))
     # PDF/UA: tagged, so that screen readers follow the structure, with every font embedded
     # and the document declaring itself accessible; lang and title come from the page.

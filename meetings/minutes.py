@@ -257,6 +257,19 @@ class SummaryLine:
 
 
 @dataclass(frozen=True)
+class ThemedItem:
+    """What the yearly theme report needs of an item, as the meeting minuted it: its theme,
+    the assurance reached, and the actions raised at it (``themes.report``)."""
+
+    item_id: int
+    number: str
+    heading: str
+    theme: str = ""
+    level: str = ""  # an AssuranceLevel value, "" when no statement was recorded
+    action_ids: tuple = ()
+
+
+@dataclass(frozen=True)
 class GlossaryEntry:
     initials: str
     meaning: str
@@ -277,6 +290,9 @@ class MinutesDocument:
     # The initials used, and whom they stood for on the day (minutes frozen before the
     # glossary existed have none).
     glossary: tuple = ()
+    # Each item with a theme or an assurance statement (None for minutes frozen before these
+    # were kept): the public version leaves out what it withholds.
+    themed: tuple | None = ()
 
     def to_dict(self):
         return asdict(self)
@@ -294,6 +310,14 @@ class MinutesDocument:
             public=data["public"],
             status_note=data.get("status_note", ""),
             glossary=tuple(GlossaryEntry(**entry) for entry in data.get("glossary", ())),
+            themed=(
+                tuple(
+                    ThemedItem(**{**entry, "action_ids": tuple(entry["action_ids"])})
+                    for entry in data["themed"]
+                )
+                if "themed" in data
+                else None
+            ),
         )
 
     @cached_property
@@ -423,6 +447,18 @@ def _document_row(row):
     )
 
 
+def _themed_item(row):
+    item = row.item
+    return ThemedItem(
+        item_id=item.pk,
+        number=item.label,
+        heading=item.heading,
+        theme=item.theme.name if item.theme_id else "",
+        level=row.assurance.level if row.assurance else "",
+        action_ids=tuple(action.pk for action in row.actions),
+    )
+
+
 def _summary_line(action):
     return SummaryLine(
         reference=action.reference,
@@ -486,4 +522,9 @@ def build_document(meeting, *, public=False):
         public=public,
         status_note=STATUS_NOTES.get(meeting.status, ""),
         glossary=tuple(GlossaryEntry(*entry) for entry in glossary),
+        themed=tuple(
+            _themed_item(row)
+            for row in rows
+            if not row.withheld and (row.item.theme_id or row.assurance)
+        ),
     )

@@ -222,6 +222,11 @@ EXPECTED_GET = {
     "circulation:comments": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     # Search: everyone signed in; each finds only what they may see (tests/search).
     "search:search": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    # Each reader's report counts only what they may see (tests/themes/test_report.py).
+    "themes:overview": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "themes:year": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "themes:pdf": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "themes:xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -373,6 +378,10 @@ EXPECTED_POST = {
     "circulation:read": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
     "circulation:comments": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "search:search": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "themes:overview": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "themes:year": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "themes:pdf": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "themes:xlsx": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where
@@ -584,6 +593,9 @@ def make_world():
         "circulation:new_actions": {"pk": november.pk},
         "circulation:read": {"pk": november.pk},
         "circulation:comments": {"pk": november.pk},
+        "themes:year": {"year": 2017},
+        "themes:pdf": {"year": 2017},
+        "themes:xlsx": {"year": 2017},
     }
     return World(users=users, url_kwargs=url_kwargs)
 

@@ -42,6 +42,8 @@ NOT_PAGES = {
     "papers:pack",
     "public:pdf",
     "public:feed",
+    "themes:pdf",
+    "themes:xlsx",
 }
 NARROW = {"width": 320, "height": 640}
 # OPCC staff without the logins permission see a subset of OPCC staff's pages.
