@@ -1,10 +1,13 @@
-"""How search scales: time and queries with a large action log, as the benchmark of pages.
+"""How search and the theme report scale: time and queries with a large action log, as the
+benchmark of pages.
 
 Run with `python bench/search.py --actions 5000` (DATABASE_URL=postgres://... for PostgreSQL's
 full-text search; SQLite's fallback otherwise). It builds the throwaway database of
 bench/pages.py, then times searches that hit a few rows and thousands, as the Commissioner
 and as the DCC; on PostgreSQL it prints the plan of a selective match on actions, which
-shows the GIN index of search/migrations in use.
+shows the GIN index of search/migrations in use. Then it gives every benchmark item a theme
+and an assurance statement, freezes the agreed minutes as agreeing them would, and times the
+busiest year's theme report on screen, as a workbook and as PDF.
 """
 
 import argparse
@@ -58,6 +61,66 @@ def run(args):
         terms = SearchQuery("2017/10-04", config="english", search_type="websearch")
         matching = source.model.objects.annotate(document=document(source)).filter(document=terms)
         print(matching.explain())
+    theme_report(args)
+
+
+def theme_report(args):
+    """The year with the most agreed meetings, as the Commissioner and the DCC see it."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+
+    from meetings.models import (
+        IN_PROGRESS,
+        AgendaItem,
+        AssuranceLevel,
+        AssuranceStatement,
+        Meeting,
+        Theme,
+    )
+    from meetings.services import freeze_unfrozen_minutes
+    from themes.report import Year
+
+    start = time.perf_counter()
+    themes = list(Theme.objects.all())
+    levels = AssuranceLevel.values
+    bench_items = AgendaItem.objects.filter(heading="Risks", theme=None)
+    for index, theme in enumerate(themes):
+        bench_items.filter(meeting__date__month__in=range(index + 1, 13, len(themes))).update(
+            theme=theme
+        )
+    AssuranceStatement.objects.bulk_create(
+        AssuranceStatement(item=item, level=levels[n % len(levels)], narrative="Benchmark.")
+        for n, item in enumerate(AgendaItem.objects.filter(heading="Risks", assurance=None))
+    )
+    freeze_unfrozen_minutes()
+    print(f"themes and frozen minutes for the report in {time.perf_counter() - start:.1f} s")
+
+    agreed = Meeting.objects.exclude(status__in=IN_PROGRESS)
+    years = {}
+    for meeting in agreed.only("date"):
+        year = Year.containing(meeting.date).start
+        years[year] = years.get(year, 0) + 1
+    year = max(years, key=lambda start: (years[start], start))
+    actions = agreed.filter(
+        date__gte=Year(year).first_day, date__lte=Year(year).last_day
+    ).aggregate(total=Count("actions_arising"))["total"]
+    print(
+        f"theme report {Year(year).label}: {years[year]} meetings, {actions} actions raised "
+        f"({connection.vendor})"
+    )
+    print(f"{'user':<13} {'page':<28} {'median ms':>10} {'queries':>8} {'KiB':>8}")
+    for username in ("commissioner", "dcc"):
+        client = Client()
+        client.login(username=username, password="assurance-demo")
+        for url in (
+            f"/themes/{year}/",
+            f"/themes/{year}/report.xlsx",
+            f"/themes/{year}/report.pdf",
+        ):
+            repeat = 1 if url.endswith(".pdf") else args.repeat
+            ms, queries, size = pages.timed(client, url, repeat)
+            print(f"{username:<13} {url:<28} {ms:>10.1f} {queries:>8} {size / 1024:>8.1f}")
 
 
 def pages_user(username):
