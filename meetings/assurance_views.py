@@ -80,11 +80,13 @@ def assurance_edit(request, pk):
 def assurance_confirm(request, pk):
     """The Commissioner confirms the statement as minuted."""
     # Not found before not allowed, as for every other object of the site.
-    statement = get_object_or_404(AssuranceStatement.objects.select_related("item__meeting"), pk=pk)
+    statement = get_object_or_404(
+        AssuranceStatement.objects.select_related("item__meeting", "item__parent"), pk=pk
+    )
     if not roles.can_confirm_assurance(request.user):
         raise PermissionDenied("Only the Commissioner confirms assurance statements.")
     services.confirm_assurance(statement, by=request.user)
-    messages.success(request, f"Assurance statement of item {statement.item.number} confirmed.")
+    messages.success(request, f"Assurance statement of item {statement.item.label} confirmed.")
     return redirect(statement.item.meeting)
 
 

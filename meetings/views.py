@@ -96,7 +96,7 @@ def assurance_to_confirm(user, meeting):
         return []
     return list(
         AssuranceStatement.objects.filter(item__meeting=meeting, confirmed_at__isnull=True)
-        .select_related("item")
+        .select_related("item__parent")
         .order_by("item__position", "item__pk")
     )
 

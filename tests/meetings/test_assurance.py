@@ -247,3 +247,16 @@ def test_the_pdf_minutes_print_the_statement(client, opcc_user, item, tmp_path):
         "Use of stop and search is falling. Assurance: Partially assured: Not yet explained."
         in (text.replace("• ", ""))
     )
+
+
+def test_a_question_under_a_section_is_named_by_its_label_when_confirmed(client, commissioner_user):
+    """Questions 1 to 5 under 5a: "item 1" would not say which, "item 5a/1" does."""
+    section = ItemFactory(number="5a", heading="Performance", meeting=MeetingFactory())
+    question = ItemFactory(number="1", heading="DVPNs", meeting=section.meeting, parent=section)
+    statement = services.record_assurance(question, level="assured", narrative="")
+    client.force_login(commissioner_user)
+    page = client.get(section.meeting.get_absolute_url()).content.decode()
+    assert "Item 5a/1: Assured." in page
+    assert "the assurance statement of item 5a/1</span>" in page
+    response = client.post(reverse("meetings:assurance_confirm", args=[statement.pk]), follow=True)
+    assert "Assurance statement of item 5a/1 confirmed." in response.content.decode()
