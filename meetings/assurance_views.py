@@ -15,7 +15,13 @@ from django.views.generic import ListView
 
 from meetings import roles, services
 from meetings.filters import DecisionFilter
-from meetings.forms import ALREADY_SAVED, AssuranceForm, DecisionForm, first_submission
+from meetings.forms import (
+    ALREADY_SAVED,
+    AssuranceForm,
+    DecisionForm,
+    WithdrawDecisionForm,
+    first_submission,
+)
 from meetings.models import AgendaItem, AssuranceStatement, Decision
 
 
@@ -96,7 +102,9 @@ def render_decisions(request, item, form=None, status=200):
         "meetings/_item_decisions.html",
         {
             "item": item,
-            "decisions": item.decisions.select_related("decided_by").order_by("position", "pk"),
+            "decisions": item.decisions.standing()
+            .select_related("decided_by")
+            .order_by("position", "pk"),
             "decision_form": form or DecisionForm(),
         },
         status=status,
@@ -133,21 +141,54 @@ def decision_add(request, pk):
     )
 
 
-def decision_edit(request, pk):
+def _decision_for_change(request, pk):
     roles.require_recorder(request.user)
-    decision = get_object_or_404(Decision.objects.select_related("item__meeting"), pk=pk)
+    decision = get_object_or_404(
+        Decision.objects.standing().select_related("item__meeting", "item__parent"), pk=pk
+    )
+    services.ensure_in_progress(decision.item.meeting)
+    return decision
+
+
+def _decision_page(request, decision, form=None, withdraw_form=None, status=200):
     item = decision.item
-    services.ensure_in_progress(item.meeting)
+    return render(
+        request,
+        "meetings/decision_form.html",
+        {
+            "form": form or DecisionForm(instance=decision),
+            "withdraw_form": withdraw_form or WithdrawDecisionForm(),
+            "item": item,
+            "meeting": item.meeting,
+            "decision": decision,
+        },
+        status=status,
+    )
+
+
+def decision_edit(request, pk):
+    decision = _decision_for_change(request, pk)
     form = DecisionForm(request.POST or None, instance=decision)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Decision {decision.reference} saved.")
-        return redirect(item.meeting.get_record_url(item))
-    return render(
-        request,
-        "meetings/decision_form.html",
-        {"form": form, "item": item, "meeting": item.meeting, "decision": decision},
+        return redirect(decision.item.meeting.get_record_url(decision.item))
+    return _decision_page(request, decision, form=form)
+
+
+@require_POST
+def decision_withdraw(request, pk):
+    """Withdraw a decision minuted in error: it leaves the minutes, and is kept with who,
+    when and why; its number is not used again."""
+    decision = _decision_for_change(request, pk)
+    form = WithdrawDecisionForm(request.POST)
+    if not form.is_valid():
+        return _decision_page(request, decision, withdraw_form=form)
+    services.withdraw_decision(decision, reason=form.cleaned_data["reason"], by=request.user)
+    messages.success(
+        request, f"Decision {decision.reference} withdrawn; its number is not used again."
     )
+    return redirect(decision.item.meeting.get_record_url(decision.item))
 
 
 # The register of decisions, and its exports: what each user may see, filtered alike.

@@ -812,3 +812,12 @@ class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     def save(self, commit=True):
         self.instance.by_chair = self.cleaned_data["decided_by"] is None
         return super().save(commit)
+
+
+class WithdrawDecisionForm(CrispyMixin, forms.Form):
+    reason = PlainTextField(
+        label="Why is it withdrawn?",
+        max_length=300,
+        error_messages={"required": "Say why the decision is withdrawn."},
+        help_text="For example: minuted in error; the meeting decided nothing here.",
+    )

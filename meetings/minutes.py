@@ -122,7 +122,9 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
             "actions",
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.select_related("decided_by").order_by("position", "pk"),
+                queryset=Decision.objects.standing()
+                .select_related("decided_by")
+                .order_by("position", "pk"),
             ),
             # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",

@@ -800,11 +800,20 @@ class AssuranceStatement(models.Model):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def standing(self):
+        """Not withdrawn: what the minutes, the register and search show."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def visible_to(self, user):
-        """The force sees decisions of agreed minutes, never those of a withheld item."""
+        """Standing decisions; the force sees those of agreed minutes, never those of a
+        withheld item."""
         if sees_all_minutes(user):
-            return self
-        return self.exclude(item__meeting__status__in=IN_PROGRESS).filter(item__withheld_reason="")
+            return self.standing()
+        return (
+            self.standing()
+            .exclude(item__meeting__status__in=IN_PROGRESS)
+            .filter(item__withheld_reason="")
+        )
 
     def for_listing(self):
         return self.select_related(
@@ -830,6 +839,10 @@ class Decision(models.Model):
     )
     by_chair = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    # Minuted in error while the minutes were open: kept, with its number never used again,
+    # and left out of the minutes, the register and search.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from meetings.minutes import MinutesDocument, build_document
 from meetings.models import (
@@ -393,8 +394,6 @@ def record_assurance(item, *, level, narrative, version=None, by=None):
 def confirm_assurance(statement, *, by):
     """The Commissioner confirms the statement as minuted; only while the minutes are being
     written, since agreed minutes are the record."""
-    from django.utils import timezone
-
     from meetings.roles import can_confirm_assurance
 
     if not can_confirm_assurance(by):
@@ -422,6 +421,21 @@ def next_decision_reference(meeting):
     ).values_list("reference", flat=True)
     numbers = [int(ref[len(start) :]) for ref in taken if ref[len(start) :].isdigit()]
     return f"{start}{max(numbers, default=0) + 1:02d}"
+
+
+def withdraw_decision(decision, *, reason, by=None):
+    """Take a decision minuted in error out of minutes still being written. It is kept, with
+    who, when and why, and its reference is never given again (``next_decision_reference``
+    counts withdrawn ones)."""
+    ensure_in_progress(decision.item.meeting)
+    if not reason.strip():
+        raise ValidationError("Say why the decision is withdrawn.", code="reason_required")
+    decision.withdrawn_at = timezone.now()
+    decision.withdrawn_reason = reason.strip()
+    decision.version += 1
+    decision._history_user = by
+    decision.save(update_fields=["withdrawn_at", "withdrawn_reason", "version"])
+    return decision
 
 
 def record_decision(item, *, text, decided_by=None, by_chair=False, by=None):

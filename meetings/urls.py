@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("items/<int:pk>/decisions/add/", assurance_views.decision_add, name="decision_add"),
     path("decisions/<int:pk>/edit/", assurance_views.decision_edit, name="decision_edit"),
+    path(
+        "decisions/<int:pk>/withdraw/",
+        assurance_views.decision_withdraw,
+        name="decision_withdraw",
+    ),
     path("decisions/", assurance_views.DecisionRegisterView.as_view(), name="decisions"),
     path("decisions/export.csv", assurance_views.export_csv, name="decisions_csv"),
     path("decisions/export.xlsx", assurance_views.export_xlsx, name="decisions_xlsx"),

@@ -315,3 +315,50 @@ def test_the_register_costs_the_same_queries_for_one_decision_or_many(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("meetings:decisions"))
     assert len(response.context["decisions"]) == 13
+
+
+def test_a_decision_minuted_in_error_is_withdrawn_and_kept(client, opcc_user, hta):
+    from meetings.models import MinutesStatus
+    from search.engine import search
+
+    item = ItemFactory(meeting=meeting_on(hta, datetime.date(2017, 11, 29)), number="4")
+    kept = services.record_decision(item, text="Publish the figures monthly.", by_chair=True)
+    wrong = services.record_decision(item, text="Quokka decision minuted in error.", by_chair=True)
+    client.force_login(opcc_user)
+    url = reverse("meetings:decision_withdraw", args=[wrong.pk])
+
+    # No reason: told beside the field, and nothing changes.
+    page = client.post(url, {"reason": "  "}).content.decode()
+    assert "Say why the decision is withdrawn." in page
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_at is None
+
+    response = client.post(url, {"reason": "Minuted in error."}, follow=True)
+    assert "Decision D2017/02 withdrawn; its number is not used again." in (
+        response.content.decode()
+    )
+    wrong.refresh_from_db()
+    assert (wrong.withdrawn_reason, wrong.withdrawn_at is not None) == ("Minuted in error.", True)
+    assert wrong.history.first().history_user == opcc_user
+
+    # Gone from the minutes, the record page, the register and search; the number stays used.
+    lines = "\n".join(build_document(item.meeting).text_lines())
+    assert "Publish the figures monthly. (decided by the chair) (D2017/01)" in lines
+    assert "Quokka" not in lines
+    assert "Quokka" not in client.get(item.meeting.get_record_url(item)).content.decode()
+    assert "Quokka" not in client.get(reverse("meetings:decisions")).content.decode()
+    assert "Quokka" not in client.get(reverse("meetings:decisions_csv")).content.decode()
+    assert search(opcc_user, "quokka").paginator.count == 0
+    assert services.record_decision(item, text="Next.", by_chair=True).reference == "D2017/03"
+    # A withdrawn decision is not edited or withdrawn again.
+    assert client.get(reverse("meetings:decision_edit", args=[wrong.pk])).status_code == 404
+    assert client.post(url, {"reason": "Again."}).status_code == 404
+    assert Decision.objects.get(pk=kept.pk).withdrawn_at is None
+
+    # Agreed minutes are the record: nothing is withdrawn from them.
+    services.set_minutes_status(item.meeting, MinutesStatus.AGREED, by=None)
+    response = client.post(
+        reverse("meetings:decision_withdraw", args=[kept.pk]), {"reason": "Later."}
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get(pk=kept.pk).withdrawn_at is None
