@@ -15,6 +15,7 @@ from meetings.services import record_assurance, record_decision, set_minutes_sta
 from search.engine import search
 from tests.factories import PersonFactory, user_with_role
 from tests.meetings.test_record import open_next, snapshot
+from themes.report import Year, theme_report
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,9 @@ def test_three_meetings_leave_the_first_agreed_minutes_and_their_restricted_text
 
     # December and January move on; November's rows are changed behind the app's back.
     december = open_next(november, datetime.date(2017, 12, 20))
-    AssuranceStatement.objects.filter(item=open_item).update(narrative="Rewritten later.")
+    AssuranceStatement.objects.filter(item=open_item).update(
+        narrative="Rewritten later.", level="assured"
+    )
     Decision.objects.filter(item=open_item).update(text="Rewritten later too.")
     Finding.objects.filter(item=secret).update(text="A finding rewritten later.")
     set_minutes_status(december, MinutesStatus.AGREED, by=None)
@@ -92,3 +95,20 @@ def test_three_meetings_leave_the_first_agreed_minutes_and_their_restricted_text
     register = client.get(reverse("meetings:decisions")).content.decode()
     assert "Rewritten later too." in register  # the register is the live log of decisions
     assert SECRET_DECISION not in register
+
+    # The theme report counts November's statements as agreed, the restricted one only for
+    # those who may see it.
+    def november_levels(user):
+        return [
+            (item.number, item.level_label)
+            for theme in theme_report(user, Year(2017)).themes
+            for item in theme.items
+            if item.meeting.pk == november.pk and item.number in (open_number, secret_number)
+        ]
+
+    open_number, secret_number = open_item.label, secret.label
+    assert november_levels(staff) == [
+        (open_number, "Partially assured"),
+        (secret_number, "Not assured"),
+    ]
+    assert november_levels(force) == [(open_number, "Partially assured")]
