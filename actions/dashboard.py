@@ -1,10 +1,13 @@
 """What the Commissioner's dashboard shows, worked out in a fixed number of queries."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, Greatest, Lag
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -21,6 +24,9 @@ from actions.models import (
 from meetings.models import IN_PROGRESS, Meeting, Person, Post
 
 CHART_MONTHS = 12
+# The most rows each of the dashboard's lists shows: the page costs what it shows, however
+# long the log. Each list says how many there are and links to them all in the action log.
+DASHBOARD_ROWS = 25
 # The chart's geometry, in SVG user units. The left margin holds the y axis's values.
 CHART_HEIGHT = 160
 CHART_TOP = 20
@@ -133,33 +139,29 @@ def _group_by_owner(actions):
     return [groups[key] for key in sorted(groups)]
 
 
+def _closed_in_year(today):
+    """The actions closed this calendar year (a status change to closed dated this year)."""
+    return ActionEvent.objects.filter(
+        kind=ActionEvent.Kind.STATUS,
+        to_status=Status.CLOSED,
+        on_date__gte=today.replace(month=1, day=1),
+    ).values("action_id")
+
+
 def _owner_counts(today):
-    year_start = today.replace(month=1, day=1)
-
-    def counted(prefix):
-        closed_this_year = Q(
-            **{
-                f"{prefix}__status": Status.CLOSED,
-                f"{prefix}__events__kind": ActionEvent.Kind.STATUS,
-                f"{prefix}__events__to_status": Status.CLOSED,
-                f"{prefix}__events__on_date__gte": year_start,
-            }
-        )
-        return {
-            "n_open": Count(prefix, filter=Q(**{f"{prefix}__status": Status.OPEN}), distinct=True),
-            "n_overdue": Count(
-                prefix,
-                filter=overdue_q(today, prefix=f"{prefix}__"),
-                distinct=True,
-            ),
-            "n_awaiting": Count(
-                prefix,
-                filter=Q(**{f"{prefix}__status": Status.AWAITING_CLOSURE}),
-                distinct=True,
-            ),
-            "n_closed": Count(prefix, filter=closed_this_year, distinct=True),
-        }
-
+    """Counts per owner, in the database: one grouped query per kind of owner, joining only
+    the actions it counts (outstanding, or closed this year), never the whole log."""
+    counted = Q(actions__status__in=[Status.OPEN, Status.AWAITING_CLOSURE]) | Q(
+        actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today)
+    )
+    # The filter's join to the actions is the one the counts read: one row per owner and
+    # action, so no DISTINCT.
+    counts = {
+        "n_open": Count("actions", filter=Q(actions__status=Status.OPEN)),
+        "n_overdue": Count("actions", filter=overdue_q(today, prefix="actions__")),
+        "n_awaiting": Count("actions", filter=Q(actions__status=Status.AWAITING_CLOSURE)),
+        "n_closed": Count("actions", filter=Q(actions__status=Status.CLOSED)),
+    }
     rows = []
     owners = [
         (Post.objects.select_related("holder"), lambda p: p.abbreviation),
@@ -167,70 +169,73 @@ def _owner_counts(today):
         (Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
     for queryset, label in owners:
-        for owner in queryset.annotate(**counted("actions")):
-            if owner.n_open or owner.n_awaiting or owner.n_closed:
-                rows.append(
-                    OwnerCounts(
-                        label(owner),
-                        owner.n_open,
-                        owner.n_overdue,
-                        owner.n_awaiting,
-                        owner.n_closed,
-                    )
+        for owner in queryset.filter(counted).annotate(**counts):
+            rows.append(
+                OwnerCounts(
+                    label(owner), owner.n_open, owner.n_overdue, owner.n_awaiting, owner.n_closed
                 )
+            )
     return rows
 
 
-def _totals(queryset, today):
-    year_start = today.replace(month=1, day=1)
-    closed_ids = ActionEvent.objects.filter(
-        kind=ActionEvent.Kind.STATUS, to_status=Status.CLOSED, on_date__gte=year_start
-    ).values("action_id")
-    counts = queryset.aggregate(
+def _totals(today):
+    """The counts at a glance, over only the actions they count (outstanding, or closed
+    this year): the status index finds them without reading the whole log."""
+    counts = Action.objects.filter(
+        Q(status__in=[Status.OPEN, Status.AWAITING_CLOSURE])
+        | Q(status=Status.CLOSED, pk__in=_closed_in_year(today))
+    ).aggregate(
         outstanding=Count("pk", filter=~Q(status=Status.CLOSED)),
         open=Count("pk", filter=Q(status=Status.OPEN)),
         overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
-        closed_this_year=Count("pk", filter=Q(status=Status.CLOSED, pk__in=closed_ids)),
+        closed_this_year=Count("pk", filter=Q(status=Status.CLOSED)),
     )
     return OwnerCounts("All actions", **counts)
 
 
 def monthly_chart(today, months=CHART_MONTHS):
     """Open at the end of each month (raised by then and not closed by then, read from the
-    status trail) and closed within it, for the last ``months`` months including this one."""
+    status trail) and closed within it, for the last ``months`` months including this one.
+
+    Read from small per-month aggregates, never the actions themselves: how many were raised
+    each month, and how many each month's status changes made owed or no longer owed (a
+    change counts from the later of its date and the action's raising). The count open at a
+    month's end is the running sum of both up to that month.
+    """
     month_starts = _last_months(today, months)
-    raised = dict(Action.objects.values_list("pk", "meeting__date"))
-    status_events = ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS).order_by(
-        "on_date", "at", "pk"
+    change = defaultdict(int)
+    raised = (
+        Action.objects.annotate(y=ExtractYear("meeting__date"), m=ExtractMonth("meeting__date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    trail = {}
-    for action_id, to_status, on_date in status_events.values_list(
-        "action_id", "to_status", "on_date"
-    ):
-        trail.setdefault(action_id, []).append((on_date, to_status))
+    for row in raised:
+        change[row["y"], row["m"]] += row["n"]
+    for year, month, delta in _status_changes_by_month():
+        change[year, month] += delta
+    window_end = _month_end(month_starts[-1])
+    closed = dict.fromkeys(month_starts, 0)
+    closed_events = (
+        ActionEvent.objects.filter(
+            kind=ActionEvent.Kind.STATUS,
+            to_status=Status.CLOSED,
+            on_date__gte=month_starts[0],
+            on_date__lte=window_end,
+        )
+        .annotate(y=ExtractYear("on_date"), m=ExtractMonth("on_date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in closed_events:
+        closed[datetime.date(row["y"], row["m"], 1)] = row["n"]
 
     bars = []
     for month in month_starts:
-        end = _month_end(month)
-        open_count = 0
-        for action_id, raised_on in raised.items():
-            if raised_on > end:
-                continue
-            status = Status.OPEN
-            for on_date, to_status in trail.get(action_id, []):
-                if on_date > end:
-                    break
-                status = to_status
-            # A withdrawn action (the replacement of a changed outcome) was never owed.
-            open_count += status not in (Status.CLOSED, Status.WITHDRAWN)
-        closed_count = sum(
-            1
-            for events in trail.values()
-            for on_date, to_status in events
-            if to_status == Status.CLOSED and month <= on_date <= end
-        )
-        bars.append(MonthBar(month, open_count, closed_count))
+        open_count = sum(n for (y, m), n in change.items() if (y, m) <= (month.year, month.month))
+        bars.append(MonthBar(month, open_count, closed[month]))
 
     top = chart_scale(max([bar.open for bar in bars] + [bar.closed for bar in bars]))[-1]
     for index, bar in enumerate(bars):
@@ -240,6 +245,39 @@ def monthly_chart(today, months=CHART_MONTHS):
         bar.open_y = CHART_TOP + CHART_HEIGHT - bar.open_height
         bar.closed_y = CHART_TOP + CHART_HEIGHT - bar.closed_height
     return bars
+
+
+# A withdrawn action (the replacement of a changed outcome) was never owed.
+NOT_OWED = (Status.CLOSED, Status.WITHDRAWN)
+
+
+def _status_changes_by_month():
+    """(year, month, change in the number owed) for each month in which a status change took
+    effect: each change compared with the status before it (open before the first), in
+    the trail's order, dated the later of its own date and the action's raising."""
+    trail = ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS)
+    effective = Greatest("on_date", "action__meeting__date")
+    rows = trail.annotate(
+        was=Window(
+            Lag("to_status", default=Value(Status.OPEN)),
+            partition_by=[F("action_id")],
+            order_by=[F("on_date").asc(), F("at").asc(), F("pk").asc()],
+        ),
+        y=ExtractYear(effective),
+        m=ExtractMonth(effective),
+    ).values("y", "m", "to_status", "was")
+    sql, params = rows.order_by().query.sql_with_params()
+    not_owed = ", ".join(["%s"] * len(NOT_OWED))
+    # Grouping over a window function's result needs the window computed first, in a
+    # subquery; the ORM aggregates over windows no further than that.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT y, m, SUM(CASE WHEN to_status IN ({not_owed}) THEN 0 ELSE 1 END"
+            f" - CASE WHEN was IN ({not_owed}) THEN 0 ELSE 1 END)"
+            f" FROM ({sql}) trail GROUP BY y, m",
+            [*NOT_OWED, *NOT_OWED, *params],
+        )
+        return [(y, m, delta) for y, m, delta in cursor.fetchall() if delta]
 
 
 def chart_scale(tallest):
@@ -302,13 +340,15 @@ def minutes_awaiting_agreement(today):
 
 
 def dashboard(today):
-    """Everything the dashboard shows, as of ``today``."""
+    """Everything the dashboard shows, as of ``today``: counts worked out in the database,
+    and the first DASHBOARD_ROWS of each list, the rest a click away in the action log."""
     coming = next_meeting(today)
     due_date = coming.date if coming else today
+    due_by = Action.objects.due_by(due_date)
     due = list(
-        Action.objects.due_by(due_date)
-        .for_listing()
-        .order_by(F("due_date").asc(nulls_last=True), "reference")
+        due_by.for_listing().order_by(F("due_date").asc(nulls_last=True), "reference", "pk")[
+            :DASHBOARD_ROWS
+        ]
     )
     for action in due:
         # The templates' shared due cell reads this.
@@ -323,20 +363,24 @@ def dashboard(today):
             completed_on=Subquery(completion.values("on_date")[:1]),
             completion_note=Subquery(completion.values("text")[:1]),
         )
-        .order_by("reference")
+        .order_by("reference", "pk")[:DASHBOARD_ROWS]
     )
     bars = monthly_chart(today)
-    totals = _totals(Action.objects.all(), today)
-    totals.coming = len(due)
+    totals = _totals(today)
+    totals.coming = due_by.count()
     # Flagged until each has an owner: giving one is a reassignment.
     unowned = Action.objects.outstanding().filter(unowned_q()).count()
+    tiles = _tiles(totals, unowned, coming, due_date)
     return {
         "unowned": unowned,
-        "tiles": _tiles(totals, unowned, coming, due_date),
+        "tiles": tiles,
         "minutes_to_agree": minutes_awaiting_agreement(today),
         "today": today,
         "next_meeting": coming,
         "due": due,
+        # The lists show their first rows; the tile's link lists them all.
+        "due_url": tiles[3].url,
+        "awaiting_url": tiles[4].url,
         "groups": _group_by_owner(due),
         "awaiting": awaiting,
         "totals": totals,

@@ -122,7 +122,8 @@ def unowned_q(prefix=""):
 class ActionQuerySet(models.QuerySet):
     def outstanding(self):
         """Not yet closed: open, or marked complete and awaiting the Commissioner."""
-        return self.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
+        # Named rather than excluded, so that the status indexes find them.
+        return self.filter(status__in=[Status.OPEN, Status.AWAITING_CLOSURE])
 
     def overdue(self, today):
         return self.filter(overdue_q(today))
@@ -316,6 +317,14 @@ class Action(models.Model):
         indexes = [
             # Dashboard and reminders: outstanding actions by due date.
             models.Index(fields=["status", "due_date"], name="actions_action_status_due"),
+            # The action log in its default order (meeting date, then id): the meetings are
+            # walked by date (meetings_meeting_date_id) and each one's actions read in order.
+            models.Index(fields=["meeting", "id"], name="actions_action_meeting_id"),
+            # The action log sorted by reference, by due (nulls last, as the log sorts), and
+            # by status, each page found by keyset (actions.keyset) rather than OFFSET.
+            models.Index(fields=["reference", "id"], name="actions_action_reference_id"),
+            models.Index(fields=["due_date", "id"], name="actions_action_due_id"),
+            models.Index(fields=["status", "id"], name="actions_action_status_id"),
         ]
 
     def __str__(self):
@@ -528,8 +537,24 @@ class ActionEvent(models.Model):
             ),
         ]
         indexes = [
-            # Latest update per action on the dashboard and the log.
-            models.Index(fields=["action", "kind", "-at"], name="actions_actionevent_latest"),
+            # Latest update per action on the dashboard and the log (for_listing orders an
+            # action's updates by date, then time, then id: the index in that order).
+            models.Index(
+                fields=["action", "kind", "-on_date", "-at", "-id"],
+                name="actions_event_latest_update",
+            ),
+            # The dashboard chart reads each action's status trail in order (a window over
+            # action, date, time, id) and the counts closed this year find closures by date.
+            models.Index(
+                fields=["action", "on_date", "at", "id"],
+                condition=Q(kind="status"),
+                name="actions_event_status_trail",
+            ),
+            models.Index(
+                fields=["on_date"],
+                condition=Q(kind="status", to_status="closed"),
+                name="actions_event_closed_on",
+            ),
         ]
 
     def __str__(self):
