@@ -1,10 +1,12 @@
 """What the Commissioner's dashboard shows, worked out in a fixed number of queries."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import ExtractMonth, ExtractYear, Greatest, Lag
@@ -21,7 +23,7 @@ from actions.models import (
     overdue_q,
     unowned_q,
 )
-from meetings.models import IN_PROGRESS, Meeting, Person, Post
+from meetings.models import IN_PROGRESS, Meeting, MeetingSeries, Person, Post
 
 CHART_MONTHS = 12
 # The most rows each of the dashboard's lists shows: the page costs what it shows, however
@@ -148,20 +150,19 @@ def _closed_in_year(today):
     ).values("action_id")
 
 
+OUTSTANDING_STATUSES = [Status.OPEN, Status.AWAITING_CLOSURE]
+
+
 def _owner_counts(today):
-    """Counts per owner, in the database: one grouped query per kind of owner, joining only
-    the actions it counts (outstanding, or closed this year), never the whole log."""
-    counted = Q(actions__status__in=[Status.OPEN, Status.AWAITING_CLOSURE]) | Q(
-        actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today)
-    )
-    # The filter's join to the actions is the one the counts read: one row per owner and
-    # action, so no DISTINCT.
-    counts = {
+    """Counts per owner, in the database: for each kind of owner, one grouped query over the
+    outstanding actions (found by the status index) and one over those closed this year
+    (found by the index of closures by date), never the whole log."""
+    outstanding = {
         "n_open": Count("actions", filter=Q(actions__status=Status.OPEN)),
         "n_overdue": Count("actions", filter=overdue_q(today, prefix="actions__")),
         "n_awaiting": Count("actions", filter=Q(actions__status=Status.AWAITING_CLOSURE)),
-        "n_closed": Count("actions", filter=Q(actions__status=Status.CLOSED)),
     }
+    closed = Q(actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today))
     rows = []
     owners = [
         (Post.objects.select_related("holder"), lambda p: p.abbreviation),
@@ -169,28 +170,52 @@ def _owner_counts(today):
         (Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
     for queryset, label in owners:
-        for owner in queryset.filter(counted).annotate(**counts):
+        # The filter's join to the actions is the one the counts read: one row per owner
+        # and action, so no DISTINCT.
+        counted = {
+            owner.pk: owner
+            for owner in queryset.filter(actions__status__in=OUTSTANDING_STATUSES).annotate(
+                **outstanding
+            )
+        }
+        closed_counts = dict(
+            queryset.filter(closed)
+            .values("pk")
+            .annotate(n=Count("actions"))
+            .values_list("pk", "n")
+            .order_by()
+        )
+        ordered = list(counted.values())
+        if set(closed_counts) - set(counted):
+            # Owners with closures this year and nothing outstanding (rare): all of them
+            # again, in the owners' own order.
+            ordered = list(queryset.filter(pk__in={*counted, *closed_counts}))
+        for owner in ordered:
+            owner = counted.get(owner.pk, owner)
             rows.append(
                 OwnerCounts(
-                    label(owner), owner.n_open, owner.n_overdue, owner.n_awaiting, owner.n_closed
+                    label(owner),
+                    getattr(owner, "n_open", 0),
+                    getattr(owner, "n_overdue", 0),
+                    getattr(owner, "n_awaiting", 0),
+                    closed_counts.get(owner.pk, 0),
                 )
             )
     return rows
 
 
 def _totals(today):
-    """The counts at a glance, over only the actions they count (outstanding, or closed
-    this year): the status index finds them without reading the whole log."""
-    counts = Action.objects.filter(
-        Q(status__in=[Status.OPEN, Status.AWAITING_CLOSURE])
-        | Q(status=Status.CLOSED, pk__in=_closed_in_year(today))
-    ).aggregate(
-        outstanding=Count("pk", filter=~Q(status=Status.CLOSED)),
+    """The counts at a glance: the outstanding actions, found by the status index, and
+    those closed this year, found by the index of closures by date."""
+    counts = Action.objects.filter(status__in=OUTSTANDING_STATUSES).aggregate(
+        outstanding=Count("pk"),
         open=Count("pk", filter=Q(status=Status.OPEN)),
         overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
-        closed_this_year=Count("pk", filter=Q(status=Status.CLOSED)),
     )
+    counts["closed_this_year"] = Action.objects.filter(
+        status=Status.CLOSED, pk__in=_closed_in_year(today)
+    ).count()
     return OwnerCounts("All actions", **counts)
 
 
@@ -204,17 +229,7 @@ def monthly_chart(today, months=CHART_MONTHS):
     month's end is the running sum of both up to that month.
     """
     month_starts = _last_months(today, months)
-    change = defaultdict(int)
-    raised = (
-        Action.objects.annotate(y=ExtractYear("meeting__date"), m=ExtractMonth("meeting__date"))
-        .values("y", "m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in raised:
-        change[row["y"], row["m"]] += row["n"]
-    for year, month, delta in _status_changes_by_month():
-        change[year, month] += delta
+    change = monthly_changes()
     window_end = _month_end(month_starts[-1])
     closed = dict.fromkeys(month_starts, 0)
     closed_events = (
@@ -249,6 +264,60 @@ def monthly_chart(today, months=CHART_MONTHS):
 
 # A withdrawn action (the replacement of a changed outcome) was never owed.
 NOT_OWED = (Status.CLOSED, Status.WITHDRAWN)
+
+
+def monthly_changes():
+    """{(year, month): change in the number of actions owed}: those raised in the month, plus
+    what the month's status changes made owed or no longer owed.
+
+    Worked out from the whole log, so kept in the cache under the log's version (the latest
+    change to any action, meeting or status trail) and worked out again when that moves."""
+    version = hashlib.sha256(_log_version().encode()).hexdigest()
+    key = f"actions:monthly-changes:{version}"
+    changes = cache.get(key)
+    if changes is None:
+        changes = defaultdict(int)
+        raised = (
+            Action.objects.annotate(y=ExtractYear("meeting__date"), m=ExtractMonth("meeting__date"))
+            .values("y", "m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in raised:
+            changes[row["y"], row["m"]] += row["n"]
+        for year, month, delta in _status_changes_by_month():
+            changes[year, month] += delta
+        changes = dict(changes)
+        cache.set(key, changes, CHART_CACHE_SECONDS)
+    return changes
+
+
+# How long the per-month changes are kept at most, should a change escape the version (an
+# event's date corrected in the admin, which keeps no history of events).
+CHART_CACHE_SECONDS = 60 * 60
+
+
+def _log_version():
+    """What changes whenever an action, a meeting or a status trail does: the latest history
+    row of actions and of meetings (every save and delete through the ORM writes one) and
+    the latest event, each with its time, so that a database rolled back and written again
+    (as tests do) does not meet an old version. One query of index look-ups."""
+    latest = []
+    for model, order, when in (
+        (Action.history.model, "-history_id", "history_date"),
+        (Meeting.history.model, "-history_id", "history_date"),
+        (ActionEvent, "-pk", "at"),
+    ):
+        rows = model.objects.order_by(order).values("pk", when)[:1]
+        latest += [Subquery(rows.values("pk")), Subquery(rows.values(when))]
+    # Any one row to hang the look-ups on: a series exists wherever an action does.
+    values = (
+        MeetingSeries.objects.annotate(**{f"v{n}": v for n, v in enumerate(latest)})
+        .values_list(*[f"v{n}" for n in range(len(latest))])
+        .order_by()[:1]
+    )
+    found = list(values)
+    return "-".join(str(v) for v in found[0]) if found else "empty"
 
 
 def _status_changes_by_month():

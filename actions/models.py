@@ -176,13 +176,19 @@ class ActionQuerySet(models.QuerySet):
     def owned_by(self, person):
         if person is None:
             return self.none()
-        # A subquery rather than joins: joins repeat an action once per matching owner.
-        owned = Action.objects.filter(
-            Q(owner_posts__holder=person)
-            | Q(owner_people=person)
-            | Q(owner_bodies__members=person, item__withheld_reason="")
+        # Subqueries rather than joins: joins repeat an action once per matching owner. One
+        # per kind of owner, each read from its link table by the owner's index, rather than
+        # one over every action joined to every kind of owner.
+        posts = Action.owner_posts.through.objects.filter(post__holder=person)
+        people = Action.owner_people.through.objects.filter(person=person)
+        bodies = Action.owner_bodies.through.objects.filter(
+            body__members=person, action__item__withheld_reason=""
         )
-        return self.filter(pk__in=owned.values("pk"))
+        return self.filter(
+            Q(pk__in=posts.values("action_id"))
+            | Q(pk__in=people.values("action_id"))
+            | Q(pk__in=bodies.values("action_id"))
+        )
 
     def for_listing(self):
         """What a row of any action table shows, in a constant number of queries."""
