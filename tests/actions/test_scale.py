@@ -200,16 +200,16 @@ def owned(item, dcc, acc, owner_user, opcc_user):
     }
     mark_complete(made["acc awaiting"], note="Done", by=owner_user)
     set_action_status(made["acc closed this year"], "closed", by=opcc_user, on_date=D(2017, 6, 1))
-    set_action_status(
-        made["acc closed last year"], "closed", by=opcc_user, on_date=D(2016, 12, 31)
-    )
+    set_action_status(made["acc closed last year"], "closed", by=opcc_user, on_date=D(2016, 12, 31))
     set_action_status(made["person withdrawn"], "withdrawn", by=opcc_user)
     return made
 
 
 def test_the_counts_by_owner_and_status_are_those_counted_by_hand(owned):
     data = dashboard(D(2017, 11, 22))
-    rows = [(r.label, r.open, r.overdue, r.awaiting, r.closed_this_year) for r in data["owner_counts"]]
+    rows = [
+        (r.label, r.open, r.overdue, r.awaiting, r.closed_this_year) for r in data["owner_counts"]
+    ]
     assert rows == [
         ("DCC", 3, 1, 0, 0),
         ("ACC", 0, 0, 1, 1),
@@ -302,9 +302,7 @@ def _sqlite_extra_batches(count):
     return extra
 
 
-def test_bringing_forward_5_or_50_actions_takes_the_same_queries(
-    series_with_actions, item, dcc
-):
+def test_bringing_forward_5_or_50_actions_takes_the_same_queries(series_with_actions, item, dcc):
     five = _bring_forward_queries(series_with_actions, 5, item, dcc, D(2017, 11, 29))
     Action.objects.update(status="closed")
     fifty = _bring_forward_queries(series_with_actions, 50, item, dcc, D(2017, 12, 20))
