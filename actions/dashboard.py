@@ -153,23 +153,48 @@ def _closed_in_year(today):
 OUTSTANDING_STATUSES = [Status.OPEN, Status.AWAITING_CLOSURE]
 
 
-def _owner_counts(today):
+def closures_this_year(today, version=None):
+    """How many actions were closed this calendar year: in all, and by each post, person and
+    body. Read by the index of closures by date, and kept in the cache under the log's
+    version, like the chart's changes: a year's closures grow with the log."""
+    version = version or log_version()
+    key = f"actions:closures:{today.year}:{version}"
+    found = cache.get(key)
+    if found is None:
+        closed = Q(actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today))
+        found = {
+            "total": Action.objects.filter(
+                status=Status.CLOSED, pk__in=_closed_in_year(today)
+            ).count()
+        }
+        for kind, model in (("post", Post), ("person", Person), ("body", Body)):
+            found[kind] = dict(
+                model.objects.filter(closed)
+                .values("pk")
+                .annotate(n=Count("actions"))
+                .values_list("pk", "n")
+                .order_by()
+            )
+        cache.set(key, found, CHART_CACHE_SECONDS)
+    return found
+
+
+def _owner_counts(today, closures):
     """Counts per owner, in the database: for each kind of owner, one grouped query over the
-    outstanding actions (found by the status index) and one over those closed this year
-    (found by the index of closures by date), never the whole log."""
+    outstanding actions (found by the status index), with the closures this year
+    (``closures_this_year``), never the whole log."""
     outstanding = {
         "n_open": Count("actions", filter=Q(actions__status=Status.OPEN)),
         "n_overdue": Count("actions", filter=overdue_q(today, prefix="actions__")),
         "n_awaiting": Count("actions", filter=Q(actions__status=Status.AWAITING_CLOSURE)),
     }
-    closed = Q(actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today))
     rows = []
     owners = [
-        (Post.objects.select_related("holder"), lambda p: p.abbreviation),
-        (Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
-        (Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
+        ("post", Post.objects.select_related("holder"), lambda p: p.abbreviation),
+        ("person", Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
+        ("body", Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
-    for queryset, label in owners:
+    for kind, queryset, label in owners:
         # The filter's join to the actions is the one the counts read: one row per owner
         # and action, so no DISTINCT.
         counted = {
@@ -178,13 +203,7 @@ def _owner_counts(today):
                 **outstanding
             )
         }
-        closed_counts = dict(
-            queryset.filter(closed)
-            .values("pk")
-            .annotate(n=Count("actions"))
-            .values_list("pk", "n")
-            .order_by()
-        )
+        closed_counts = closures[kind]
         ordered = list(counted.values())
         if set(closed_counts) - set(counted):
             # Owners with closures this year and nothing outstanding (rare): all of them
@@ -204,7 +223,7 @@ def _owner_counts(today):
     return rows
 
 
-def _totals(today):
+def _totals(today, closures):
     """The counts at a glance: the outstanding actions, found by the status index, and
     those closed this year, found by the index of closures by date."""
     counts = Action.objects.filter(status__in=OUTSTANDING_STATUSES).aggregate(
@@ -213,13 +232,11 @@ def _totals(today):
         overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
     )
-    counts["closed_this_year"] = Action.objects.filter(
-        status=Status.CLOSED, pk__in=_closed_in_year(today)
-    ).count()
+    counts["closed_this_year"] = closures["total"]
     return OwnerCounts("All actions", **counts)
 
 
-def monthly_chart(today, months=CHART_MONTHS):
+def monthly_chart(today, months=CHART_MONTHS, version=None):
     """Open at the end of each month (raised by then and not closed by then, read from the
     status trail) and closed within it, for the last ``months`` months including this one.
 
@@ -229,7 +246,7 @@ def monthly_chart(today, months=CHART_MONTHS):
     month's end is the running sum of both up to that month.
     """
     month_starts = _last_months(today, months)
-    change = monthly_changes()
+    change = monthly_changes(version)
     window_end = _month_end(month_starts[-1])
     closed = dict.fromkeys(month_starts, 0)
     closed_events = (
@@ -266,14 +283,13 @@ def monthly_chart(today, months=CHART_MONTHS):
 NOT_OWED = (Status.CLOSED, Status.WITHDRAWN)
 
 
-def monthly_changes():
+def monthly_changes(version=None):
     """{(year, month): change in the number of actions owed}: those raised in the month, plus
     what the month's status changes made owed or no longer owed.
 
     Worked out from the whole log, so kept in the cache under the log's version (the latest
     change to any action, meeting or status trail) and worked out again when that moves."""
-    version = hashlib.sha256(_log_version().encode()).hexdigest()
-    key = f"actions:monthly-changes:{version}"
+    key = f"actions:monthly-changes:{version or log_version()}"
     changes = cache.get(key)
     if changes is None:
         changes = defaultdict(int)
@@ -297,7 +313,7 @@ def monthly_changes():
 CHART_CACHE_SECONDS = 60 * 60
 
 
-def _log_version():
+def log_version():
     """What changes whenever an action, a meeting or a status trail does: the latest history
     row of actions and of meetings (every save and delete through the ORM writes one) and
     the latest event, each with its time, so that a database rolled back and written again
@@ -317,7 +333,8 @@ def _log_version():
         .order_by()[:1]
     )
     found = list(values)
-    return "-".join(str(v) for v in found[0]) if found else "empty"
+    text = "-".join(str(v) for v in found[0]) if found else "empty"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _status_changes_by_month():
@@ -434,8 +451,11 @@ def dashboard(today):
         )
         .order_by("reference", "pk")[:DASHBOARD_ROWS]
     )
-    bars = monthly_chart(today)
-    totals = _totals(today)
+    # One look-up of the log's version for everything the cache keeps.
+    version = log_version()
+    bars = monthly_chart(today, version=version)
+    closures = closures_this_year(today, version)
+    totals = _totals(today, closures)
     totals.coming = due_by.count()
     # Flagged until each has an owner: giving one is a reassignment.
     unowned = Action.objects.outstanding().filter(unowned_q()).count()
@@ -453,7 +473,7 @@ def dashboard(today):
         "groups": _group_by_owner(due),
         "awaiting": awaiting,
         "totals": totals,
-        "owner_counts": _owner_counts(today),
+        "owner_counts": _owner_counts(today, closures),
         "chart": bars,
         "chart_ticks": axis_ticks(bars),
         "chart_left": CHART_LEFT,
