@@ -20,10 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='action',
-            index=models.Index(fields=['meeting', 'id'], name='actions_action_meeting_id'),
-        ),
-        migrations.AddIndex(
-            model_name='action',
             index=models.Index(fields=['reference', 'id'], name='actions_action_reference_id'),
         ),
         migrations.AddIndex(
