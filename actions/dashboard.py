@@ -1,10 +1,15 @@
 """What the Commissioner's dashboard shows, worked out in a fixed number of queries."""
 
 import datetime
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, Greatest, Lag
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -18,9 +23,12 @@ from actions.models import (
     overdue_q,
     unowned_q,
 )
-from meetings.models import IN_PROGRESS, Meeting, Person, Post
+from meetings.models import IN_PROGRESS, Meeting, MeetingSeries, Person, Post
 
 CHART_MONTHS = 12
+# The most rows each of the dashboard's lists shows: the page costs what it shows, however
+# long the log. Each list says how many there are and links to them all in the action log.
+DASHBOARD_ROWS = 25
 # The chart's geometry, in SVG user units. The left margin holds the y axis's values.
 CHART_HEIGHT = 160
 CHART_TOP = 20
@@ -133,104 +141,133 @@ def _group_by_owner(actions):
     return [groups[key] for key in sorted(groups)]
 
 
-def _owner_counts(today):
-    year_start = today.replace(month=1, day=1)
+def _closed_in_year(today):
+    """The actions closed this calendar year (a status change to closed dated this year)."""
+    return ActionEvent.objects.filter(
+        kind=ActionEvent.Kind.STATUS,
+        to_status=Status.CLOSED,
+        on_date__gte=today.replace(month=1, day=1),
+    ).values("action_id")
 
-    def counted(prefix):
-        closed_this_year = Q(
-            **{
-                f"{prefix}__status": Status.CLOSED,
-                f"{prefix}__events__kind": ActionEvent.Kind.STATUS,
-                f"{prefix}__events__to_status": Status.CLOSED,
-                f"{prefix}__events__on_date__gte": year_start,
-            }
-        )
-        return {
-            "n_open": Count(prefix, filter=Q(**{f"{prefix}__status": Status.OPEN}), distinct=True),
-            "n_overdue": Count(
-                prefix,
-                filter=overdue_q(today, prefix=f"{prefix}__"),
-                distinct=True,
-            ),
-            "n_awaiting": Count(
-                prefix,
-                filter=Q(**{f"{prefix}__status": Status.AWAITING_CLOSURE}),
-                distinct=True,
-            ),
-            "n_closed": Count(prefix, filter=closed_this_year, distinct=True),
+
+OUTSTANDING_STATUSES = [Status.OPEN, Status.AWAITING_CLOSURE]
+
+
+def closures_this_year(today, version=None):
+    """How many actions were closed this calendar year: in all, and by each post, person and
+    body. Read by the index of closures by date, and kept in the cache under the log's
+    version, like the chart's changes: a year's closures grow with the log."""
+    version = version or log_version()
+    key = f"actions:closures:{today.year}:{version}"
+    found = cache.get(key)
+    if found is None:
+        closed = Q(actions__status=Status.CLOSED, actions__pk__in=_closed_in_year(today))
+        found = {
+            "total": Action.objects.filter(
+                status=Status.CLOSED, pk__in=_closed_in_year(today)
+            ).count()
         }
+        for kind, model in (("post", Post), ("person", Person), ("body", Body)):
+            found[kind] = dict(
+                model.objects.filter(closed)
+                .values("pk")
+                .annotate(n=Count("actions"))
+                .values_list("pk", "n")
+                .order_by()
+            )
+        cache.set(key, found, CHART_CACHE_SECONDS)
+    return found
 
+
+def _owner_counts(today, closures):
+    """Counts per owner, in the database: for each kind of owner, one grouped query over the
+    outstanding actions (found by the status index), with the closures this year
+    (``closures_this_year``), never the whole log."""
+    outstanding = {
+        "n_open": Count("actions", filter=Q(actions__status=Status.OPEN)),
+        "n_overdue": Count("actions", filter=overdue_q(today, prefix="actions__")),
+        "n_awaiting": Count("actions", filter=Q(actions__status=Status.AWAITING_CLOSURE)),
+    }
     rows = []
     owners = [
-        (Post.objects.select_related("holder"), lambda p: p.abbreviation),
-        (Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
-        (Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
+        ("post", Post.objects.select_related("holder"), lambda p: p.abbreviation),
+        ("person", Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
+        ("body", Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
-    for queryset, label in owners:
-        for owner in queryset.annotate(**counted("actions")):
-            if owner.n_open or owner.n_awaiting or owner.n_closed:
-                rows.append(
-                    OwnerCounts(
-                        label(owner),
-                        owner.n_open,
-                        owner.n_overdue,
-                        owner.n_awaiting,
-                        owner.n_closed,
-                    )
+    for kind, queryset, label in owners:
+        # The filter's join to the actions is the one the counts read: one row per owner
+        # and action, so no DISTINCT.
+        counted = {
+            owner.pk: owner
+            for owner in queryset.filter(actions__status__in=OUTSTANDING_STATUSES).annotate(
+                **outstanding
+            )
+        }
+        closed_counts = closures[kind]
+        ordered = list(counted.values())
+        if set(closed_counts) - set(counted):
+            # Owners with closures this year and nothing outstanding (rare): all of them
+            # again, in the owners' own order.
+            ordered = list(queryset.filter(pk__in={*counted, *closed_counts}))
+        for owner in ordered:
+            owner = counted.get(owner.pk, owner)
+            rows.append(
+                OwnerCounts(
+                    label(owner),
+                    getattr(owner, "n_open", 0),
+                    getattr(owner, "n_overdue", 0),
+                    getattr(owner, "n_awaiting", 0),
+                    closed_counts.get(owner.pk, 0),
                 )
+            )
     return rows
 
 
-def _totals(queryset, today):
-    year_start = today.replace(month=1, day=1)
-    closed_ids = ActionEvent.objects.filter(
-        kind=ActionEvent.Kind.STATUS, to_status=Status.CLOSED, on_date__gte=year_start
-    ).values("action_id")
-    counts = queryset.aggregate(
-        outstanding=Count("pk", filter=~Q(status=Status.CLOSED)),
+def _totals(today, closures):
+    """The counts at a glance: the outstanding actions, found by the status index, and
+    those closed this year, found by the index of closures by date."""
+    counts = Action.objects.filter(status__in=OUTSTANDING_STATUSES).aggregate(
+        outstanding=Count("pk"),
         open=Count("pk", filter=Q(status=Status.OPEN)),
         overdue=Count("pk", filter=overdue_q(today)),
         awaiting=Count("pk", filter=Q(status=Status.AWAITING_CLOSURE)),
-        closed_this_year=Count("pk", filter=Q(status=Status.CLOSED, pk__in=closed_ids)),
     )
+    counts["closed_this_year"] = closures["total"]
     return OwnerCounts("All actions", **counts)
 
 
-def monthly_chart(today, months=CHART_MONTHS):
+def monthly_chart(today, months=CHART_MONTHS, version=None):
     """Open at the end of each month (raised by then and not closed by then, read from the
-    status trail) and closed within it, for the last ``months`` months including this one."""
+    status trail) and closed within it, for the last ``months`` months including this one.
+
+    Read from small per-month aggregates, never the actions themselves: how many were raised
+    each month, and how many each month's status changes made owed or no longer owed (a
+    change counts from the later of its date and the action's raising). The count open at a
+    month's end is the running sum of both up to that month.
+    """
     month_starts = _last_months(today, months)
-    raised = dict(Action.objects.values_list("pk", "meeting__date"))
-    status_events = ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS).order_by(
-        "on_date", "at", "pk"
+    change = monthly_changes(version)
+    window_end = _month_end(month_starts[-1])
+    closed = dict.fromkeys(month_starts, 0)
+    closed_events = (
+        ActionEvent.objects.filter(
+            kind=ActionEvent.Kind.STATUS,
+            to_status=Status.CLOSED,
+            on_date__gte=month_starts[0],
+            on_date__lte=window_end,
+        )
+        .annotate(y=ExtractYear("on_date"), m=ExtractMonth("on_date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    trail = {}
-    for action_id, to_status, on_date in status_events.values_list(
-        "action_id", "to_status", "on_date"
-    ):
-        trail.setdefault(action_id, []).append((on_date, to_status))
+    for row in closed_events:
+        closed[datetime.date(row["y"], row["m"], 1)] = row["n"]
 
     bars = []
     for month in month_starts:
-        end = _month_end(month)
-        open_count = 0
-        for action_id, raised_on in raised.items():
-            if raised_on > end:
-                continue
-            status = Status.OPEN
-            for on_date, to_status in trail.get(action_id, []):
-                if on_date > end:
-                    break
-                status = to_status
-            # A withdrawn action (the replacement of a changed outcome) was never owed.
-            open_count += status not in (Status.CLOSED, Status.WITHDRAWN)
-        closed_count = sum(
-            1
-            for events in trail.values()
-            for on_date, to_status in events
-            if to_status == Status.CLOSED and month <= on_date <= end
-        )
-        bars.append(MonthBar(month, open_count, closed_count))
+        open_count = sum(n for (y, m), n in change.items() if (y, m) <= (month.year, month.month))
+        bars.append(MonthBar(month, open_count, closed[month]))
 
     top = chart_scale(max([bar.open for bar in bars] + [bar.closed for bar in bars]))[-1]
     for index, bar in enumerate(bars):
@@ -240,6 +277,93 @@ def monthly_chart(today, months=CHART_MONTHS):
         bar.open_y = CHART_TOP + CHART_HEIGHT - bar.open_height
         bar.closed_y = CHART_TOP + CHART_HEIGHT - bar.closed_height
     return bars
+
+
+# A withdrawn action (the replacement of a changed outcome) was never owed.
+NOT_OWED = (Status.CLOSED, Status.WITHDRAWN)
+
+
+def monthly_changes(version=None):
+    """{(year, month): change in the number of actions owed}: those raised in the month, plus
+    what the month's status changes made owed or no longer owed.
+
+    Worked out from the whole log, so kept in the cache under the log's version (the latest
+    change to any action, meeting or status trail) and worked out again when that moves."""
+    key = f"actions:monthly-changes:{version or log_version()}"
+    changes = cache.get(key)
+    if changes is None:
+        changes = defaultdict(int)
+        raised = (
+            Action.objects.annotate(y=ExtractYear("meeting__date"), m=ExtractMonth("meeting__date"))
+            .values("y", "m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in raised:
+            changes[row["y"], row["m"]] += row["n"]
+        for year, month, delta in _status_changes_by_month():
+            changes[year, month] += delta
+        changes = dict(changes)
+        cache.set(key, changes, CHART_CACHE_SECONDS)
+    return changes
+
+
+# How long the per-month changes are kept at most, should a change escape the version (an
+# event's date corrected in the admin, which keeps no history of events).
+CHART_CACHE_SECONDS = 60 * 60
+
+
+def log_version():
+    """What changes whenever an action, a meeting or a status trail does: the latest history
+    row of actions and of meetings (every save and delete through the ORM writes one) and
+    the latest event, each with its time, so that a database rolled back and written again
+    (as tests do) does not meet an old version. One query of index look-ups."""
+    latest = []
+    for model, order, when in (
+        (Action.history.model, "-history_id", "history_date"),
+        (Meeting.history.model, "-history_id", "history_date"),
+        (ActionEvent, "-pk", "at"),
+    ):
+        rows = model.objects.order_by(order).values("pk", when)[:1]
+        latest += [Subquery(rows.values("pk")), Subquery(rows.values(when))]
+    # Any one row to hang the look-ups on: a series exists wherever an action does.
+    values = (
+        MeetingSeries.objects.annotate(**{f"v{n}": v for n, v in enumerate(latest)})
+        .values_list(*[f"v{n}" for n in range(len(latest))])
+        .order_by()[:1]
+    )
+    found = list(values)
+    text = "-".join(str(v) for v in found[0]) if found else "empty"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _status_changes_by_month():
+    """(year, month, change in the number owed) for each month in which a status change took
+    effect: each change compared with the status before it (open before the first), in
+    the trail's order, dated the later of its own date and the action's raising."""
+    trail = ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS)
+    effective = Greatest("on_date", "action__meeting__date")
+    rows = trail.annotate(
+        was=Window(
+            Lag("to_status", default=Value(Status.OPEN)),
+            partition_by=[F("action_id")],
+            order_by=[F("on_date").asc(), F("at").asc(), F("pk").asc()],
+        ),
+        y=ExtractYear(effective),
+        m=ExtractMonth(effective),
+    ).values("y", "m", "to_status", "was")
+    sql, params = rows.order_by().query.sql_with_params()
+    not_owed = ", ".join(["%s"] * len(NOT_OWED))
+    # Grouping over a window function's result needs the window computed first, in a
+    # subquery; the ORM aggregates over windows no further than that.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT y, m, SUM(CASE WHEN to_status IN ({not_owed}) THEN 0 ELSE 1 END"
+            f" - CASE WHEN was IN ({not_owed}) THEN 0 ELSE 1 END)"
+            f" FROM ({sql}) trail GROUP BY y, m",
+            [*NOT_OWED, *NOT_OWED, *params],
+        )
+        return [(y, m, delta) for y, m, delta in cursor.fetchall() if delta]
 
 
 def chart_scale(tallest):
@@ -302,13 +426,15 @@ def minutes_awaiting_agreement(today):
 
 
 def dashboard(today):
-    """Everything the dashboard shows, as of ``today``."""
+    """Everything the dashboard shows, as of ``today``: counts worked out in the database,
+    and the first DASHBOARD_ROWS of each list, the rest a click away in the action log."""
     coming = next_meeting(today)
     due_date = coming.date if coming else today
+    due_by = Action.objects.due_by(due_date)
     due = list(
-        Action.objects.due_by(due_date)
-        .for_listing()
-        .order_by(F("due_date").asc(nulls_last=True), "reference")
+        due_by.for_listing().order_by(F("due_date").asc(nulls_last=True), "reference", "pk")[
+            :DASHBOARD_ROWS
+        ]
     )
     for action in due:
         # The templates' shared due cell reads this.
@@ -323,24 +449,31 @@ def dashboard(today):
             completed_on=Subquery(completion.values("on_date")[:1]),
             completion_note=Subquery(completion.values("text")[:1]),
         )
-        .order_by("reference")
+        .order_by("reference", "pk")[:DASHBOARD_ROWS]
     )
-    bars = monthly_chart(today)
-    totals = _totals(Action.objects.all(), today)
-    totals.coming = len(due)
+    # One look-up of the log's version for everything the cache keeps.
+    version = log_version()
+    bars = monthly_chart(today, version=version)
+    closures = closures_this_year(today, version)
+    totals = _totals(today, closures)
+    totals.coming = due_by.count()
     # Flagged until each has an owner: giving one is a reassignment.
     unowned = Action.objects.outstanding().filter(unowned_q()).count()
+    tiles = _tiles(totals, unowned, coming, due_date)
     return {
         "unowned": unowned,
-        "tiles": _tiles(totals, unowned, coming, due_date),
+        "tiles": tiles,
         "minutes_to_agree": minutes_awaiting_agreement(today),
         "today": today,
         "next_meeting": coming,
         "due": due,
+        # The lists show their first rows; the tile's link lists them all.
+        "due_url": tiles[3].url,
+        "awaiting_url": tiles[4].url,
         "groups": _group_by_owner(due),
         "awaiting": awaiting,
         "totals": totals,
-        "owner_counts": _owner_counts(today),
+        "owner_counts": _owner_counts(today, closures),
         "chart": bars,
         "chart_ticks": axis_ticks(bars),
         "chart_left": CHART_LEFT,

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from actions.models import Action, Body, Status, unowned_q
@@ -19,6 +20,35 @@ class BritishDateFilter(django_filters.DateFilter):
 
 def _meetings(request):
     return Meeting.objects.visible_to(request.user).select_related("series")
+
+
+# The "Raised at" list offers the latest meetings only: ten years of monthly meetings in
+# several series would be thousands of options on every page of the log. Any meeting the
+# user may see is still accepted (a meeting's own page links to its actions this way).
+RECENT_MEETINGS = 36
+
+
+class RecentMeetingIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.field.queryset.order_by("-date", "-pk")
+        recent = list(queryset[:RECENT_MEETINGS])
+        chosen = self.field.chosen
+        if chosen and str(chosen).isdigit() and all(str(m.pk) != str(chosen) for m in recent):
+            recent += list(queryset.filter(pk=chosen))
+        for meeting in recent:
+            yield self.choice(meeting)
+
+
+class RecentMeetingField(forms.ModelChoiceField):
+    iterator = RecentMeetingIterator
+    # The meeting chosen in the query string, offered even when it is not a recent one.
+    chosen = None
+
+
+class RecentMeetingFilter(django_filters.ModelChoiceFilter):
+    field_class = RecentMeetingField
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -40,8 +70,11 @@ class ActionFilter(django_filters.FilterSet):
     series = django_filters.ModelChoiceFilter(
         queryset=MeetingSeries.objects.all(), label="Series", empty_label="Any series"
     )
-    meeting = django_filters.ModelChoiceFilter(
-        queryset=_meetings, label="Raised at", empty_label="Any meeting"
+    meeting = RecentMeetingFilter(
+        queryset=_meetings,
+        label="Raised at",
+        empty_label="Any meeting",
+        help_text=f"The {RECENT_MEETINGS} latest meetings.",
     )
     theme = django_filters.ModelChoiceFilter(
         field_name="item__theme",
@@ -96,6 +129,7 @@ class ActionFilter(django_filters.FilterSet):
             ("People", people),
             ("Bodies", bodies),
         ]
+        self.form.fields["meeting"].chosen = self.data.get("meeting") if self.data else None
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(text__icontains=value))

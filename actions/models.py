@@ -122,7 +122,8 @@ def unowned_q(prefix=""):
 class ActionQuerySet(models.QuerySet):
     def outstanding(self):
         """Not yet closed: open, or marked complete and awaiting the Commissioner."""
-        return self.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
+        # Named rather than excluded, so that the status indexes find them.
+        return self.filter(status__in=[Status.OPEN, Status.AWAITING_CLOSURE])
 
     def overdue(self, today):
         return self.filter(overdue_q(today))
@@ -175,13 +176,19 @@ class ActionQuerySet(models.QuerySet):
     def owned_by(self, person):
         if person is None:
             return self.none()
-        # A subquery rather than joins: joins repeat an action once per matching owner.
-        owned = Action.objects.filter(
-            Q(owner_posts__holder=person)
-            | Q(owner_people=person)
-            | Q(owner_bodies__members=person, item__withheld_reason="")
+        # Subqueries rather than joins: joins repeat an action once per matching owner. One
+        # per kind of owner, each read from its link table by the owner's index, rather than
+        # one over every action joined to every kind of owner.
+        posts = Action.owner_posts.through.objects.filter(post__holder=person)
+        people = Action.owner_people.through.objects.filter(person=person)
+        bodies = Action.owner_bodies.through.objects.filter(
+            body__members=person, action__item__withheld_reason=""
         )
-        return self.filter(pk__in=owned.values("pk"))
+        return self.filter(
+            Q(pk__in=posts.values("action_id"))
+            | Q(pk__in=people.values("action_id"))
+            | Q(pk__in=bodies.values("action_id"))
+        )
 
     def for_listing(self):
         """What a row of any action table shows, in a constant number of queries."""
@@ -316,6 +323,14 @@ class Action(models.Model):
         indexes = [
             # Dashboard and reminders: outstanding actions by due date.
             models.Index(fields=["status", "due_date"], name="actions_action_status_due"),
+            # The action log in its default order (meeting date, then id) walks the meetings
+            # by date (meetings_meeting_date_id) and reads each one's actions by the meeting's
+            # own foreign-key index: an index on (meeting, id) went unused at 100k actions.
+            # The action log sorted by reference, by due (nulls last, as the log sorts), and
+            # by status, each page found by keyset (actions.keyset) rather than OFFSET.
+            models.Index(fields=["reference", "id"], name="actions_action_reference_id"),
+            models.Index(fields=["due_date", "id"], name="actions_action_due_id"),
+            models.Index(fields=["status", "id"], name="actions_action_status_id"),
         ]
 
     def __str__(self):
@@ -528,8 +543,24 @@ class ActionEvent(models.Model):
             ),
         ]
         indexes = [
-            # Latest update per action on the dashboard and the log.
-            models.Index(fields=["action", "kind", "-at"], name="actions_actionevent_latest"),
+            # Latest update per action on the dashboard and the log (for_listing orders an
+            # action's updates by date, then time, then id: the index in that order).
+            models.Index(
+                fields=["action", "kind", "-on_date", "-at", "-id"],
+                name="actions_event_latest_update",
+            ),
+            # The dashboard chart reads each action's status trail in order (a window over
+            # action, date, time, id) and the counts closed this year find closures by date.
+            models.Index(
+                fields=["action", "on_date", "at", "id"],
+                condition=Q(kind="status"),
+                name="actions_event_status_trail",
+            ),
+            models.Index(
+                fields=["on_date"],
+                condition=Q(kind="status", to_status="closed"),
+                name="actions_event_closed_on",
+            ),
         ]
 
     def __str__(self):

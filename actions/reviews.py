@@ -6,10 +6,11 @@ These are the services of the review; the status changes themselves go through
 
 from django.db import transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import DUE_FIELDS, Action, ActionReview, DueKind, Status
 from meetings.models import AgendaItem, ItemKind
-from meetings.services import next_position, suggest_number
+from meetings.services import number_after
 
 
 def for_series_q(series):
@@ -61,28 +62,55 @@ def bring_forward(meeting):
     Each item quotes the action through its review; returns the reviews created. Running it
     again adds only actions that have since become due. The review of an action raised under
     a restricted item is restricted with the same reason: the restriction follows the text.
+
+    In a fixed number of queries however many actions come: the items and reviews are
+    inserted in bulk, with their history, and numbered here rather than one query each.
     """
     section = brought_forward_section(meeting)
     if section is None:
         return []
-    reviews = []
-    for action in actions_to_bring_forward(meeting):
-        if action.due_kind == DueKind.MEETING and action.due_at_id is None:
-            # Its due meeting is now known: from here on its date is this meeting's.
-            Action.objects.filter(pk=action.pk).update(due_at=meeting)
-        item = AgendaItem.objects.create(
-            meeting=meeting,
-            parent=section,
-            number=suggest_number(meeting, section),
-            position=next_position(meeting, section),
-            kind=ItemKind.BROUGHT_FORWARD,
-            heading=action.item.heading,
-            theme=action.item.theme,
-            restricted=bool(action.item.withheld_reason),
-            restriction_reason=action.item.withheld_reason,
+    actions = list(actions_to_bring_forward(meeting))
+    if not actions:
+        return []
+    # Its due meeting is now known: from here on its date is this meeting's.
+    awaited = [a.pk for a in actions if a.due_kind == DueKind.MEETING and a.due_at_id is None]
+    if awaited:
+        Action.objects.filter(pk__in=awaited).update(due_at=meeting)
+    siblings = list(
+        AgendaItem.objects.filter(meeting=meeting, parent=section).values_list("number", "position")
+    )
+    numbers = [number for number, _ in siblings]
+    taken = set(numbers)
+    position = max((p for _, p in siblings), default=-1)
+    items = []
+    for action in actions:
+        number = number_after(numbers, section, taken)
+        numbers.append(number)
+        taken.add(number)
+        position += 1
+        reason = action.item.withheld_reason
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                parent=section,
+                number=number,
+                position=position,
+                kind=ItemKind.BROUGHT_FORWARD,
+                heading=action.item.heading,
+                theme=action.item.theme,
+                restricted=bool(reason),
+                restriction_reason=reason,
+                # What AgendaItem.save derives, which a bulk insert does not call: its own
+                # restriction, else the section's.
+                withheld_reason=reason or section.withheld_reason,
+            )
         )
-        reviews.append(ActionReview.objects.create(item=item, action=action))
-    return reviews
+    # One INSERT each on PostgreSQL; SQLite's limit on parameters splits them into batches.
+    items = bulk_create_with_history(items, AgendaItem)
+    reviews = [
+        ActionReview(item=item, action=action) for item, action in zip(items, actions, strict=True)
+    ]
+    return bulk_create_with_history(reviews, ActionReview)
 
 
 # What a review card shows, on the record page and on its own page. The card is the action

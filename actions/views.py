@@ -1,8 +1,11 @@
+import datetime
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +26,7 @@ from actions.forms import (
     ReviewForm,
     UpdateForm,
 )
+from actions.keyset import Key, KeysetPage, query_without_paging
 from actions.models import (
     DUE_FIELDS,
     Action,
@@ -68,10 +72,17 @@ def _mark_overdue(actions, today=None):
 
 
 class MyActionsView(ListView):
-    """What the posts I hold and I own: open first, then those awaiting agreement."""
+    """What the posts I hold and I own: open first, then those awaiting agreement, a page at
+    a time by keyset."""
 
     template_name = "actions/my_actions.html"
     context_object_name = "actions"
+    keys = [
+        Key("status_order"),
+        Key("due_date", datetime.date, nullable=True),
+        Key("reference", str),
+        Key("pk"),
+    ]
 
     def get_queryset(self):
         return (
@@ -85,12 +96,18 @@ class MyActionsView(ListView):
                     output_field=IntegerField(),
                 )
             )
-            .order_by("status_order", F("due_date").asc(nulls_last=True), "reference")
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        _mark_overdue(context["object_list"])
+        page = KeysetPage(self.object_list, self.keys, self.request.GET)
+        _mark_overdue(page.object_list)
+        context = super().get_context_data(object_list=page.object_list, **kwargs)
+        context.update(
+            paginator=page,
+            page_obj=page,
+            is_paginated=page.is_paginated,
+            query_string=query_without_paging(self.request.GET),
+        )
         return context
 
 
@@ -244,10 +261,32 @@ def _filtered(request):
     )
 
 
+# The action log's orders, by the filter's "sort" value: each ends with the id so that every
+# row has its own place, which keyset paging needs; "-" reverses every key.
+LOG_ORDERS = {
+    "meeting": [Key("meeting__date", datetime.date), Key("pk")],
+    "reference": [Key("reference", str), Key("pk")],
+    "due": [Key("due_date", datetime.date, nullable=True), Key("pk")],
+    "status": [Key("status", str), Key("pk")],
+}
+
+
+def log_keys(sort):
+    """The keys of the order the user chose (``sort`` as the filter cleaned it), by default
+    the raising meeting's date, then the order the actions were raised."""
+    name = (sort or ["meeting"])[0]
+    keys = LOG_ORDERS.get(name.lstrip("-"), LOG_ORDERS["meeting"])
+    if name.startswith("-"):
+        keys = [replace(key, descending=True) for key in keys]
+    return keys
+
+
 class ActionLogView(ListView):
+    """The log, a page at a time by keyset (``actions.keyset``): the last page costs what
+    the first does."""
+
     template_name = "actions/action_log.html"
     context_object_name = "actions"
-    paginate_by = 50
 
     def get_queryset(self):
         self.filterset = _filtered(self.request)
@@ -259,11 +298,17 @@ class ActionLogView(ListView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        _mark_overdue(context["object_list"])
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter=self.filterset, query_string=query.urlencode())
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        page = KeysetPage(self.object_list, log_keys(cleaned.get("sort")), self.request.GET)
+        _mark_overdue(page.object_list)
+        context = super().get_context_data(object_list=page.object_list, **kwargs)
+        context.update(
+            filter=self.filterset,
+            paginator=page,
+            page_obj=page,
+            is_paginated=page.is_paginated,
+            query_string=query_without_paging(self.request.GET),
+        )
         return context
 
 

@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
 from assurance.auth import SignInForm
+from assurance.health import healthz
 from meetings.accounts_urls import password_reset_urlpatterns
 from meetings.keep_typed import keep_alive
 from meetings.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # For the proxy's health checks, and the benchmark's trivial view (bench/pages.py).
+    path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -1,92 +1,241 @@
-"""How the busiest pages scale: time and queries with a large action log.
+"""How the busiest pages scale: time, queries, memory and requests/s with a large action log.
 
-Run with `make bench` (or `python bench/pages.py --actions 5000`). It builds a throwaway
-database of its own (SQLite in a temporary file, or a test database beside DATABASE_URL's),
-never the real one, loads the October 2017 demo, adds many meetings and actions, then times
-each page as the Commissioner and the DCC see it.
+Run with `make bench` (or `python bench/pages.py --sizes 1000,10000,100000`). For each size it
+builds a throwaway database of its own (SQLite in a temporary file, or a test database beside
+DATABASE_URL's), never the real one: the October 2017 demo, then monthly meetings over ten
+years (120 per series, one series per thousand actions: an OPCC with several series, or a
+host for several offices), each raising about eight actions, of which ``--open-fraction`` are
+open, 1% awaiting agreement of closure and the rest closed, each with an update and its
+status trail. It then:
+
+- times each page as the Commissioner and the DCC see it (median of ``--repeat``) and counts
+  its queries;
+- runs each export in a fresh process and measures its peak memory growth (the resident
+  set's high-water mark, reset before the request, less the resident set before it) while
+  reading the whole response;
+- brings forward every action due at a new meeting of the demo series and opens its record
+  page (both rolled back);
+- starts gunicorn (2 sync workers) on the same database and drives each page with concurrent
+  signed-in clients, printing its requests/s as a ratio to /healthz served by the same
+  processes in the same run.
+
+``--json FILE`` writes the figures as a list of {"page", "size", "ms", "queries",
+"rps_ratio", "peak_mb"} objects, one per page and size asked for (the demo's own ten actions
+come on top of it).
 """
 
 import argparse
 import datetime
+import json
 import os
+import random
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+# bench/ itself is on the path (the script's folder), after the project: bench/search.py must
+# not hide the search app.
+
+PASSWORD = "assurance-demo"
+MEETINGS_PER_SERIES = 120
+ACTIONS_PER_SERIES = 1000
+FIRST_MONTH = datetime.date(2016, 12, 15)
+# The pages the issue measures, by the names the JSON gives them; (user, url) is filled in
+# once the database is built.
+PAGES = ["dashboard", "action_log_last_page", "my_actions", "minutes_latest"]
+EXPORTS = ["export_csv", "export_xlsx"]
+# Measured beside them, for the table only.
+EXTRA = ["action_log_first_page", "minutes_pdf"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actions", type=int, default=5000, help="actions to add (default 5000)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="numbers of actions, comma-separated (default 1000,10000,100000)",
+    )
+    parser.add_argument("--actions", type=int, help="one size only (the old option)")
+    parser.add_argument(
+        "--open-fraction", type=float, default=0.05, help="share of actions open (default 0.05)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed requests per page")
+    parser.add_argument("--json", help="write the figures to this file as JSON")
+    parser.add_argument(
+        "--load-seconds", type=float, default=5, help="seconds of load per page (0: no load run)"
+    )
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients in the load")
+    parser.add_argument("--export-probe", nargs=2, metavar=("USER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-
+    if args.export_probe:
+        export_probe(*args.export_probe)
+        return
+    args.sizes = [args.actions] if args.actions else [int(s) for s in args.sizes.split(",")]
     with_test_database(run, args)
+
+
+def setup_django():
+    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+    warnings.filterwarnings("ignore", "No directory at")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assurance.test_settings")
+    os.environ["DEBUG"] = "true"
+    import django
+
+    django.setup()
 
 
 def with_test_database(run, args):
     """``run(args)`` in a test database made for it (SQLite in a temporary folder unless
     DATABASE_URL names one), destroyed afterwards."""
-    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
-    warnings.filterwarnings("ignore", "No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assurance.test_settings")
-    os.environ["DEBUG"] = "true"
+    folder = tempfile.mkdtemp()
     if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
-
-    django.setup()
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    setup_django()
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        # A file, not memory: the export probes and gunicorn open it too.
+        connection.settings_dict["TEST"]["NAME"] = f"{folder}/test_bench.sqlite3"
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         run(args)
     finally:
+        connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def build(count):
-    from django.db import transaction
+def database_url():
+    """DATABASE_URL naming the test database the benchmark made, for other processes."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def build(count, open_fraction=0.05):
+    """The demo, then ``count`` actions over 120 monthly meetings per series, in bulk."""
+    from django.db import connection, transaction
 
     from actions.management.commands.load_demo import load_demo
-    from actions.models import Action, ActionEvent
+    from actions.models import Action, ActionEvent, Status
     from meetings.models import AgendaItem, Meeting, MeetingSeries, Post
+    from meetings.services import freeze_minutes
 
     load_demo()
-    series = MeetingSeries.objects.get()
+    demo = MeetingSeries.objects.get()
     posts = list(Post.objects.all())
-    per_meeting = 25
+    rng = random.Random(15)
+    series_count = max(1, round(count / ACTIONS_PER_SERIES))
+    batch = 2000 if connection.vendor == "postgresql" else None
     with transaction.atomic():
-        for m in range(count // per_meeting):
-            date = datetime.date(2018, 1, 15) + datetime.timedelta(days=30 * m)
-            meeting = Meeting.objects.create(series=series, date=date, status="agreed")
-            item = AgendaItem.objects.create(meeting=meeting, number="2", heading="Risks")
-            actions = Action.objects.bulk_create(
-                Action(
-                    reference=f"B{m:04d}-{n:02d}",
-                    text=f"Benchmark action {n} of meeting {m}",
-                    meeting=meeting,
-                    series=series,
-                    item=item,
-                    due_date=date + datetime.timedelta(days=60),
-                    status=["open", "open", "awaiting_closure", "closed"][n % 4],
+        series = [demo] + MeetingSeries.objects.bulk_create(
+            MeetingSeries(name=f"Benchmark series {n}", short_name=f"BS{n}")
+            for n in range(1, series_count)
+        )
+        dates = [_months_after(FIRST_MONTH, m) for m in range(MEETINGS_PER_SERIES)]
+        meetings = Meeting.objects.bulk_create(
+            (
+                Meeting(
+                    series=s,
+                    date=date,
+                    title=f"{s.name} {date.isoformat()}",
+                    status="agreed",
                 )
-                for n in range(per_meeting)
+                for s in series
+                for date in dates
+            ),
+            batch_size=batch,
+        )
+        items = AgendaItem.objects.bulk_create(
+            (AgendaItem(meeting=m, number="2", heading="Risks") for m in meetings),
+            batch_size=batch,
+        )
+        slots = len(meetings)
+        actions = []
+        for n in range(count):
+            index = n % slots
+            meeting, item = meetings[index], items[index]
+            chance = rng.random()
+            status = (
+                Status.OPEN
+                if chance < open_fraction
+                else Status.AWAITING_CLOSURE
+                if chance < open_fraction + 0.01
+                else Status.CLOSED
             )
-            for n, action in enumerate(actions):
-                action.owner_posts.add(posts[n % len(posts)])
-            ActionEvent.objects.bulk_create(
-                ActionEvent(action=a, kind="update", on_date=date, text="Progress") for a in actions
+            actions.append(
+                Action(
+                    reference=f"B{index:05d}-{n // slots:03d}",
+                    text=f"Benchmark action {n} of {meeting.title}",
+                    meeting=meeting,
+                    series_id=meeting.series_id,
+                    item=item,
+                    due_date=meeting.date + datetime.timedelta(days=60),
+                    status=status,
+                )
             )
+        actions = Action.objects.bulk_create(actions, batch_size=batch)
+        Action.owner_posts.through.objects.bulk_create(
+            (
+                Action.owner_posts.through(action_id=a.pk, post_id=posts[n % len(posts)].pk)
+                for n, a in enumerate(actions)
+                # One in twenty left to be allocated (TBA).
+                if n % 20
+            ),
+            batch_size=batch,
+        )
+        ActionEvent.objects.bulk_create(
+            _events(actions, ActionEvent, Status), batch_size=batch or 5000
+        )
+        latest = demo.meetings.order_by("-date").first()
+        freeze_minutes(latest)
     return Action.objects.count()
+
+
+def _events(actions, ActionEvent, Status):
+    for action in actions:
+        raised = action.meeting.date
+        yield ActionEvent(
+            action=action, kind="update", on_date=raised + datetime.timedelta(days=14), text="Ok"
+        )
+        if action.status == Status.OPEN:
+            continue
+        yield ActionEvent(
+            action=action,
+            kind="status",
+            on_date=raised + datetime.timedelta(days=20),
+            from_status=Status.OPEN,
+            to_status=Status.AWAITING_CLOSURE,
+            text="Done",
+        )
+        if action.status == Status.CLOSED:
+            yield ActionEvent(
+                action=action,
+                kind="status",
+                on_date=raised + datetime.timedelta(days=30),
+                from_status=Status.AWAITING_CLOSURE,
+                to_status=Status.CLOSED,
+            )
+
+
+def _months_after(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1)
 
 
 def timed(client, url, repeat):
@@ -98,38 +247,311 @@ def timed(client, url, repeat):
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             response = client.get(url)
+            size = sum(len(chunk) for chunk in _body(response))
             timings.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings) * 1000, len(queries), len(response.content)
+    return statistics.median(timings) * 1000, len(queries), size
+
+
+def _body(response):
+    if getattr(response, "streaming", False):
+        return response.streaming_content
+    return [response.content]
+
+
+def page_urls():
+    from meetings.models import Meeting, MeetingSeries
+
+    demo = MeetingSeries.objects.order_by("pk").first()
+    latest = Meeting.objects.filter(series=demo).order_by("-date").first()
+    return {
+        "dashboard": ("commissioner", "/dashboard/"),
+        "action_log_first_page": ("commissioner", "/actions/"),
+        "action_log_last_page": ("commissioner", "/actions/?page=last"),
+        "my_actions": ("dcc", "/actions/mine/"),
+        "minutes_latest": ("commissioner", latest.get_absolute_url()),
+        "minutes_pdf": ("commissioner", f"/meetings/{latest.pk}/minutes.pdf"),
+        "export_csv": ("commissioner", "/actions/export.csv"),
+        "export_xlsx": ("commissioner", "/actions/export.xlsx"),
+    }
+
+
+def export_probe(username, url):
+    """In a process of its own: one export, read to its end, with the peak memory growth."""
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    # Warm up (imports, templates, the session) on an export of nothing.
+    warm = client.get(url + "?q=no-such-action-anywhere")
+    sum(len(chunk) for chunk in _body(warm))
+    clear = Path("/proc/self/clear_refs")
+    try:
+        clear.write_text("5")  # resets the high-water mark to the resident set now
+        reset = True
+    except OSError:
+        reset = False
+    before = _status_kib("VmRSS")
+    high_before = _status_kib("VmHWM")
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in _body(response))
+        ms = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, response.status_code
+    high = _status_kib("VmHWM")
+    peak = high - before if reset or high > high_before else 0
+    print(json.dumps({"ms": ms, "queries": len(queries), "bytes": size, "peak_mb": peak / 1024}))
+
+
+def _status_kib(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure_export(username, url):
+    result = subprocess.run(
+        [sys.executable, __file__, "--export-probe", username, url],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url()},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode:
+        raise SystemExit(f"the export probe of {url} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bring_forward_figures(repeat=1):
+    """A new meeting of the demo series today: how long bringing forward takes, in how many
+    queries, and its record page; rolled back."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from actions.reviews import bring_forward
+    from meetings.models import MeetingSeries, StandingSection
+    from meetings.services import open_meeting
+
+    demo = MeetingSeries.objects.order_by("pk").first()
+    figures = {}
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            if not StandingSection.objects.filter(series=demo, brings_forward=True).exists():
+                StandingSection.objects.create(
+                    series=demo, number="1", heading="Actions", brings_forward=True
+                )
+            meeting = open_meeting(demo, date=timezone.localdate(), title="Benchmark meeting")
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                brought = bring_forward(meeting)
+                figures["bring_forward"] = (
+                    (time.perf_counter() - start) * 1000,
+                    len(queries),
+                    len(brought),
+                )
+            client = Client()
+            client.login(username="officer", password=PASSWORD)
+            ms, count, size = timed(client, meeting.get_record_url(), repeat)
+            figures["record_page"] = (ms, count, size)
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
+
+
+# The load run.
+
+
+def load_run(args, pages):
+    """Each page's requests/s under gunicorn (2 sync workers), and /healthz's, in one run."""
+    from writers import Browser, free_port, wait_for
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        # The production configuration with the test suite's fast password hashing, which
+        # the benchmark's users were made with.
+        "DJANGO_SETTINGS_MODULE": "assurance.test_settings",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "assurance.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "2", "--timeout", "300", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(port)
+        browsers = {}
+        for username in {user for user, _ in pages.values()}:
+            browsers[username] = []
+            for _ in range(args.clients):
+                browser = Browser(port)
+                browser.sign_in(username, PASSWORD)
+                browsers[username].append(browser)
+        trivial = _rate(browsers["commissioner"], "/healthz", args.load_seconds)
+        rates = {
+            name: _rate(browsers[user], url, args.load_seconds)
+            for name, (user, url) in pages.items()
+        }
+        trivial = (trivial + _rate(browsers["commissioner"], "/healthz", args.load_seconds)) / 2
+        return trivial, rates
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _rate(browsers, url, seconds):
+    """Requests/s answered 200 with one thread per signed-in browser, for ``seconds``."""
+    done, failures, lock = [0], [], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def drive(browser):
+        while time.monotonic() < deadline:
+            status, _ = browser.request("GET", url)
+            with lock:
+                if status == 200:
+                    done[0] += 1
+                else:
+                    failures.append(status)
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=drive, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"{url} answered {sorted(set(failures))} under load")
+    return done[0] / (time.monotonic() - start)
 
 
 def run(args):
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    from meetings.models import Meeting
+    results = []
+    for number, size in enumerate(args.sizes):
+        if number:
+            call_command("flush", interactive=False, verbosity=0)
+        start = time.perf_counter()
+        total = build(size, args.open_fraction)
+        print(
+            f"\n{connection.vendor}: {total} actions ({args.open_fraction:.0%} open) built in"
+            f" {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
+        pages = page_urls()
+        rows = {}
+        for name in [*PAGES, *EXTRA]:
+            username, url = pages[name]
+            client = Client()
+            client.login(username=username, password=PASSWORD)
+            ms, queries, size_bytes = timed(client, url, args.repeat)
+            rows[name] = {"ms": ms, "queries": queries, "kib": size_bytes / 1024}
+        for name in EXPORTS:
+            username, url = pages[name]
+            probe = measure_export(username, url)
+            rows[name] = {
+                "ms": probe["ms"],
+                "queries": probe["queries"],
+                "kib": probe["bytes"] / 1024,
+                "peak_mb": probe["peak_mb"],
+            }
+        for name, (ms, queries, extra) in bring_forward_figures(args.repeat).items():
+            rows[name] = {"ms": ms, "queries": queries}
+            rows[name]["brought" if name == "bring_forward" else "kib"] = (
+                extra if name == "bring_forward" else extra / 1024
+            )
+        if args.load_seconds:
+            trivial, rates = load_run(
+                args, {name: pages[name] for name in [*PAGES, "action_log_first_page"]}
+            )
+            rows["healthz"] = {"rps": trivial}
+            for name, rate in rates.items():
+                rows[name]["rps"] = rate
+                rows[name]["rps_ratio"] = rate / trivial
+        print_table(size, rows)
+        for name, row in rows.items():
+            if name in PAGES or name in EXPORTS:
+                results.append(
+                    {
+                        "page": name,
+                        "size": size,
+                        "ms": round(row["ms"], 1),
+                        "queries": row["queries"],
+                        "rps_ratio": _rounded(row.get("rps_ratio"), 3),
+                        "peak_mb": _rounded(row.get("peak_mb"), 1),
+                    }
+                )
+    print_summary(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nWritten to {args.json}")
 
-    start = time.perf_counter()
-    total = build(args.actions)
-    print(f"{connection.vendor}: {total} actions built in {time.perf_counter() - start:.1f} s")
-    october = Meeting.objects.get(date="2017-10-31")
-    pages = [
-        ("commissioner", "/dashboard/"),
-        ("commissioner", "/actions/"),
-        ("commissioner", "/actions/?status=open&sort=-due"),
-        ("commissioner", "/actions/export.csv?status=open"),
-        ("commissioner", "/actions/export.xlsx?status=open"),
-        ("commissioner", october.get_absolute_url()),
-        ("commissioner", f"/meetings/{october.pk}/minutes.docx"),
-        ("dcc", "/actions/mine/"),
-        ("officer", "/meetings/"),
-    ]
-    print(f"{'user':<13} {'page':<40} {'median ms':>10} {'queries':>8} {'KiB':>8}")
-    for username, url in pages:
-        client = Client()
-        client.login(username=username, password="assurance-demo")
-        ms, queries, size = timed(client, url, args.repeat)
-        print(f"{username:<13} {url:<40} {ms:>10.1f} {queries:>8} {size / 1024:>8.1f}")
+
+def _rounded(value, digits):
+    return None if value is None else round(value, digits)
+
+
+def print_table(size, rows):
+    print(
+        f"{'page':<24} {'ms':>10} {'queries':>8} {'KiB':>9} {'peak MB':>8} {'req/s':>7}"
+        f" {'vs /healthz':>11}"
+    )
+    for name, row in rows.items():
+        ms = f"{row['ms']:.1f}" if "ms" in row else ""
+        queries = str(row.get("queries", ""))
+        kib = f"{row['kib']:.1f}" if "kib" in row else ""
+        peak = f"{row['peak_mb']:.1f}" if "peak_mb" in row else ""
+        rps = f"{row['rps']:.1f}" if "rps" in row else ""
+        ratio = f"{row['rps_ratio']:.0%}" if "rps_ratio" in row else ""
+        note = f"  ({row['brought']} brought forward)" if "brought" in row else ""
+        print(
+            f"{name:<24} {ms:>10} {queries:>8} {kib:>9} {peak:>8} {rps:>7} {ratio:>11}{note}",
+            flush=True,
+        )
+
+
+def print_summary(results):
+    """The issue's targets, against the smallest and largest sizes measured."""
+    sizes = sorted({r["size"] for r in results})
+    if len(sizes) < 2:
+        return
+    small, large = sizes[0], sizes[-1]
+    by = {(r["page"], r["size"]): r for r in results}
+    print(f"\nTargets, {large} against {small} actions:")
+    for page in PAGES + EXPORTS:
+        first, last = by.get((page, small)), by.get((page, large))
+        if not (first and last):
+            continue
+        line = f"  {page:<22} time {last['ms'] / first['ms']:.2f}x (target 1.5x)"
+        if page in EXPORTS:
+            per_row = (last["ms"] / large) / (by[(page, sizes[-2])]["ms"] / sizes[-2])
+            line += f", per row {per_row:.2f}x of {sizes[-2]} (target 1.2x)"
+            line += f", peak {last['peak_mb']:.1f} MB (target < 100)"
+        elif last["rps_ratio"] is not None:
+            line += (
+                f", {first['rps_ratio']:.0%} and {last['rps_ratio']:.0%} of /healthz (target 25%)"
+            )
+        print(line)
 
 
 if __name__ == "__main__":

@@ -477,6 +477,12 @@ class Meeting(models.Model):
             ),
             models.UniqueConstraint(fields=["series", "date"], name="meetings_meeting_date_unique"),
         ]
+        indexes = [
+            # The action log's default order (raising meeting's date, then the action) walks
+            # the meetings by date, and the meeting list pages by it; the unique constraint
+            # above leads with the series, so it cannot serve an order by date alone.
+            models.Index(fields=["date", "id"], name="meetings_meeting_date_id"),
+        ]
 
     def __str__(self):
         return self.title

@@ -73,6 +73,8 @@ EXPECTED_GET = {
     "logout": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     # The page asks to stay signed in: nothing to refuse anyone signed in, 401 once signed out.
     "keep_alive": {ANON: 401, OPCC: 204, PCC: 204, OWNER: 204, OTHER: 204},
+    # The proxy's health check: says only that the process is up.
+    "healthz": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "dashboard": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
@@ -238,6 +240,7 @@ EXPECTED_POST = {
     "login": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "logout": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
     "keep_alive": {ANON: 401, OPCC: 204, PCC: 204, OWNER: 204, OTHER: 204},
+    "healthz": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "dashboard": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
     "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},

@@ -308,6 +308,7 @@ def test_only_the_public_views_are_exempt_from_signing_in():
     # Nothing else was opened: the pages that were open before the public site.
     assert sorted(name for name in exempt if not name.startswith("public:")) == [
         "calendar_feed",
+        "healthz",
         "keep_alive",
         "login",
         "password_reset",
