@@ -2,9 +2,8 @@
 marked with the assurance reached. Server-rendered SVG; the page gives the same figures as a
 table, so the chart itself is hidden from screen readers."""
 
+from collections import Counter
 from dataclasses import dataclass
-
-from django.utils.formats import date_format
 
 from meetings.models import AssuranceLevel
 from themes.report import NO_STATEMENT
@@ -15,6 +14,9 @@ LABEL_WIDTH = 230
 TOP = 40
 ROW_PADDING = 8
 MIN_COLUMN = 56
+# More items than this in one cell are counted by level instead of drawn one by one.
+MAX_SQUARES = 6
+COUNTED_WIDTH = 40
 # About as many characters of 11-point text as LABEL_WIDTH holds.
 LABEL_CHARACTERS = 36
 # Each level has a letter as well as a fill, so the chart does not rely on colour alone.
@@ -36,10 +38,11 @@ class Square:
     fill: str
     ink: str
     dashed: bool
+    width: int = SQUARE
 
     @property
     def text_x(self):
-        return self.x + SQUARE // 2
+        return self.x + self.width // 2
 
     @property
     def text_y(self):
@@ -82,43 +85,46 @@ class Chart:
 
 def theme_chart(report):
     """The chart's geometry for ``report`` (themes.report.ThemeReport), or None when the year
-    has no item with a theme."""
+    has no item with a theme. A cell with more items than MAX_SQUARES shows one mark per
+    level with its count ("A12"), so that a year of many series stays readable."""
     if not report.themes or not report.meetings:
         return None
-    widest = {
-        meeting.pk: max(len(theme.levels_at(meeting)) for theme in report.themes)
-        for meeting in report.meetings
+    slots = report.slots
+    marks = {
+        (t, s): _marks(theme.items_in(slot))
+        for t, theme in enumerate(report.themes)
+        for s, slot in enumerate(slots)
     }
-    columns, x = [], LABEL_WIDTH
-    column_x = {}
-    for meeting in report.meetings:
-        width = max(MIN_COLUMN, widest[meeting.pk] * (SQUARE + GAP) + GAP * 2)
-        column_x[meeting.pk] = x
-        columns.append(
-            Column(
-                x,
-                x + width // 2,
-                date_format(meeting.date, "j M"),
-                str(meeting.date.year),
-            )
-        )
+    columns, x, column_x = [], LABEL_WIDTH, []
+    for s, slot in enumerate(slots):
+        widest = max(sum(w + GAP for w, *_ in marks[t, s]) for t in range(len(report.themes)))
+        width = max(MIN_COLUMN, widest + GAP * 3)
+        column_x.append(x)
+        columns.append(Column(x, x + width // 2, slot.short_label, str(slot.day.year)))
         x += width
     bands, squares, y = [], [], TOP
-    for theme in report.themes:
+    for t, theme in enumerate(report.themes):
         height = SQUARE + ROW_PADDING * 2
         bands.append(Band(y, height, y + height // 2 + 4, theme.name))
-        for meeting in report.meetings:
-            for index, item in enumerate(theme.levels_at(meeting)):
-                letter, fill, ink = MARKS[item.level]
+        for s in range(len(slots)):
+            left = column_x[s] + GAP * 2
+            for width, text, level in marks[t, s]:
+                _letter, fill, ink = MARKS[level]
                 squares.append(
-                    Square(
-                        column_x[meeting.pk] + GAP * 2 + index * (SQUARE + GAP),
-                        y + ROW_PADDING,
-                        letter,
-                        fill,
-                        ink,
-                        dashed=item.level == NO_STATEMENT,
-                    )
+                    Square(left, y + ROW_PADDING, text, fill, ink, level == NO_STATEMENT, width)
                 )
+                left += width + GAP
         y += height
     return Chart(x + GAP, y + GAP, tuple(columns), tuple(bands), tuple(squares))
+
+
+def _marks(items):
+    """(width, text, level) of each mark in a cell: one per item, or one per level counted."""
+    if len(items) <= MAX_SQUARES:
+        return [(SQUARE, MARKS[item.level][0], item.level) for item in items]
+    counts = Counter(item.level for item in items)
+    return [
+        (COUNTED_WIDTH, f"{MARKS[level][0]}{counts[level]}", level)
+        for level in MARKS
+        if counts[level]
+    ]

@@ -137,9 +137,36 @@ class ThemeSummary:
         days = [action.days_to_close for action in self.actions if action.days_to_close is not None]
         return statistics.median(days) if days else None
 
-    def levels_at(self, meeting):
-        """The items of ``meeting`` under this theme, for the meeting-by-meeting chart."""
-        return [item for item in self.items if item.meeting.pk == meeting.pk]
+    def items_in(self, slot):
+        """The items under this theme in ``slot`` (a meeting, or a month)."""
+        return [item for item in self.items if item.meeting.pk in slot.meeting_ids]
+
+    def level_counts_in(self, slot):
+        """(label, count) of each level reached in ``slot``, in the report's order."""
+        counts = Counter(item.level for item in self.items_in(slot))
+        return [(LEVEL_LABELS[level], counts[level]) for level in LEVELS if counts[level]]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A column of the meeting-by-meeting view: one meeting, or, when the year has more
+    meetings than a page can show side by side (many series), one month."""
+
+    day: datetime.date
+    meeting_ids: frozenset
+    by_month: bool
+
+    @property
+    def short_label(self):
+        return date_format(self.day, "M" if self.by_month else "j M")
+
+    @property
+    def long_label(self):
+        return date_format(self.day, "F Y" if self.by_month else "j F Y")
+
+
+# More meetings than this in a year (several series) are shown month by month.
+MEETING_COLUMNS = 24
 
 
 @dataclass
@@ -148,6 +175,19 @@ class ThemeReport:
     meetings: list
     themes: list
     waiting: int  # meetings in the year whose minutes are not yet agreed
+
+    @property
+    def by_month(self):
+        return len(self.meetings) > MEETING_COLUMNS
+
+    @property
+    def slots(self):
+        if not self.by_month:
+            return [Slot(m.date, frozenset([m.pk]), False) for m in self.meetings]
+        months = {}
+        for meeting in self.meetings:
+            months.setdefault(meeting.date.replace(day=1), set()).add(meeting.pk)
+        return [Slot(day, frozenset(ids), True) for day, ids in sorted(months.items())]
 
     @property
     def totals(self):

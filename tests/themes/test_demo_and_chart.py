@@ -66,3 +66,42 @@ def test_a_year_without_themed_items_has_no_chart_and_says_so(demo, client):
     page = client.get(reverse("themes:year", args=[2016])).content.decode()
     assert '<svg class="action-chart"' not in page
     assert "No item with a theme or an assurance statement came to an agreed meeting" in page
+
+
+def test_a_year_of_many_series_is_shown_month_by_month_with_counts(db):
+    """25 meetings in a year (five series) are too many columns: the chart and its table go
+    month by month, and a cell of more than six items counts them by level."""
+    import datetime
+
+    from meetings.models import MinutesStatus, Theme
+    from meetings.services import record_assurance, set_minutes_status
+    from tests.factories import ItemFactory, MeetingFactory, SeriesFactory
+
+    theme = Theme.objects.create(name=VICTIMS)
+    for n in range(5):
+        series = SeriesFactory(name=f"Series {n}")
+        for month in (4, 5, 6, 7, 8):
+            meeting = MeetingFactory(series=series, date=datetime.date(2017, month, 10 + n))
+            for number in ("1", "2") if month == 4 else ("1",):
+                item = ItemFactory(meeting=meeting, number=number, theme=theme)
+                record_assurance(
+                    item, level="assured" if number == "1" else "not_assured", narrative=""
+                )
+            set_minutes_status(meeting, MinutesStatus.AGREED, by=None)
+    staff = user_with_role(roles.OPCC_STAFF, username="staff")
+    report = theme_report(staff, Year(2017))
+    assert (len(report.meetings), report.by_month) == (25, True)
+    assert [slot.long_label for slot in report.slots] == [
+        "April 2017",
+        "May 2017",
+        "June 2017",
+        "July 2017",
+        "August 2017",
+    ]
+    victims = report.themes[0]
+    assert victims.level_counts_in(report.slots[0]) == [("Assured", 5), ("Not assured", 5)]
+    chart = theme_chart(report)
+    # April: ten items, counted by level; May: five items, one square each.
+    april = [s.letter for s in chart.squares if chart.columns[0].x <= s.x < chart.columns[1].x]
+    may = [s.letter for s in chart.squares if chart.columns[1].x <= s.x < chart.columns[2].x]
+    assert (april, may) == (["A5", "N5"], ["A"] * 5)

@@ -4,6 +4,11 @@ register = template.Library()
 
 
 @register.filter
-def levels_at(theme, meeting):
-    """The items of ``meeting`` under ``theme`` (themes.report.ThemeSummary)."""
-    return theme.levels_at(meeting)
+def items_in(theme, slot):
+    """The items under ``theme`` (themes.report.ThemeSummary) in ``slot``."""
+    return theme.items_in(slot)
+
+
+@register.filter
+def level_counts_in(theme, slot):
+    return theme.level_counts_in(slot)
