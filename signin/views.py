@@ -20,6 +20,10 @@ from signin.forms import CodeForm, RoleMappingForm, SetupForm
 from signin.models import RoleMapping
 
 PENDING = "signin_pending"
+WAIT = (
+    "After a wrong code, each try must wait a little longer: wait a few seconds, then give "
+    "the code the app shows then."
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -131,8 +135,11 @@ def two_factor_setup(request):
     device = two_factor.pending_device(user)
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm(user, device, form.cleaned_data["code"])
-        if codes is None:
+        allowed, _ = device.verify_is_allowed()
+        codes = two_factor.confirm(user, device, form.cleaned_data["code"]) if allowed else None
+        if not allowed:
+            form.add_error("code", WAIT)
+        elif codes is None:
             form.add_error(
                 "code",
                 "That code is not right: give the six digits the app shows now for this site.",
