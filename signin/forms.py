@@ -40,9 +40,11 @@ class RoleMappingForm(forms.ModelForm):
     def clean_group(self):
         return self.cleaned_data["group"].strip()
 
-    def validate_unique(self):
-        try:
-            self.instance.validate_unique()
-            self.instance.validate_constraints()
-        except forms.ValidationError:
+    def clean(self):
+        data = super().clean()
+        if RoleMapping.objects.filter(
+            provider=data.get("provider"), group=data.get("group")
+        ).exists():
+            # With the error on the field, the model's own uniqueness check is not repeated.
             self.add_error("group", "This group is already mapped to a role.")
+        return data

@@ -60,9 +60,12 @@ def session_deleted(sender, instance, **kwargs):
 
 def cycle(request):
     """A new session key for the same session (a role changed): the old key stops working."""
-    old = request.session.session_key
+    row = SignInSession.objects.filter(session_key=request.session.session_key).first()
+    # Deletes the old session, and with it (session_deleted) the row, which is saved again.
     request.session.cycle_key()
-    SignInSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
+    if row is not None:
+        row.session_key = request.session.session_key
+        row.save()
 
 
 def live_sessions(user):

@@ -287,3 +287,17 @@ def test_an_unreachable_provider_is_a_message_not_an_error(client, settings):
         "Test Entra ID cannot be reached just now: please sign in with your password, or try "
         "again later."
     ]
+
+
+def test_the_providers_own_multi_factor_stands_in_for_two_factors_here(
+    client, oidc_settings, identity_provider
+):
+    oidc_settings.REQUIRE_TWO_FACTOR = True
+    known_person("pat.jones@opcc.example", role=roles.OPCC_STAFF)
+    account = identity_provider.add_user("pat.jones@opcc.example")
+    sign_in(client, identity_provider, account)
+    assert client.get("/dashboard/").status_code == 200
+    # The same login with its password is sent to set up two factors first.
+    client.logout()
+    client.post("/accounts/login/", {"username": "pat.jones@opcc.example", "password": "password"})
+    assert client.get("/dashboard/").url == "/accounts/two-factor/"
