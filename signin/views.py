@@ -248,6 +248,9 @@ def sessions_end_others(request):
 def role_mappings(request):
     """The provider groups whose members hold a role here, and a form to map another."""
     roles.require_role_mapping_manager(request.user)
+    if request.method == "POST" and not providers.configured():
+        messages.error(request, "No identity provider is configured, so no group can be mapped.")
+        return redirect("signin:role_mappings")
     form = RoleMappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mapping = form.save(commit=False)

@@ -417,9 +417,10 @@ EXPECTED_POST = {
     # Each ends only its own sessions; another's is "ended already".
     "signin:session_end": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
     "signin:sessions_end_others": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    # None is configured here: nothing to map, and back to the page.
     "signin:role_mappings": {
         ANON: 302,
-        OPCC: 200,
+        OPCC: 302,
         OPCC_PLAIN: 403,
         PCC: 403,
         OWNER: 403,

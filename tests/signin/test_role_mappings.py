@@ -112,5 +112,17 @@ def test_the_page_does_as_many_queries_for_many_mappings_as_for_one(manager_clie
         )
     with CaptureQueriesContext(connection) as many:
         page = manager_client.get(URL)
-    assert page.text.count("<code>g") == 20
+    assert page.text.count("<code class=\"text-break\">g") == 20
     assert len(many) == len(one)
+
+
+def test_with_no_provider_configured_nothing_can_be_mapped(manager_client, settings):
+    settings.OIDC_PROVIDERS = {}
+    page = manager_client.get(URL)
+    assert "No identity provider is configured (OIDC_PROVIDERS)" in page.text
+    assert "Map a group" not in page.text
+    response = manager_client.post(
+        URL, {"provider": "opcc", "group": "g1", "role": roles.OPCC_STAFF}, follow=True
+    )
+    assert "No identity provider is configured, so no group can be mapped." in response.text
+    assert not RoleMapping.objects.exists()
