@@ -12,6 +12,13 @@ from signin import sessions, two_factor
 OIDC_BACKEND = "signin.oidc.OrganisationBackend"
 
 
+def open_to_all(view_func):
+    """A page open to all is let through before the session is read (as
+    meetings.keep_typed.SignInRequiredMiddleware does), so that the public site's responses
+    do not vary by cookie."""
+    return not getattr(view_func, "login_required", True)
+
+
 class SessionRoleMiddleware:
     """Cycle the session key when the login's role is not the one it signed in with.
 
@@ -23,13 +30,18 @@ class SessionRoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if open_to_all(view_func):
+            return None
         user = request.user
         if user.is_authenticated and sessions.ROLE_SESSION_KEY in request.session:
             role = roles.role_of(user) or ""
             if request.session[sessions.ROLE_SESSION_KEY] != role:
                 sessions.cycle(request)
                 request.session[sessions.ROLE_SESSION_KEY] = role
-        return self.get_response(request)
+        return None
 
 
 class TwoFactorRequiredMiddleware:
@@ -44,6 +56,11 @@ class TwoFactorRequiredMiddleware:
         self.allowed = None
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if open_to_all(view_func):
+            return None
         user = request.user
         if (
             user.is_authenticated
@@ -60,4 +77,4 @@ class TwoFactorRequiredMiddleware:
                 }
             if request.path not in self.allowed:
                 return redirect("signin:two_factor")
-        return self.get_response(request)
+        return None

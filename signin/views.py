@@ -219,10 +219,9 @@ def session_list(request):
 
 @require_POST
 def session_end(request, pk):
-    row = request.user.sign_in_sessions.filter(pk=pk).first()
-    if row is None:
-        messages.info(request, "That session has ended already.")
-    elif row.session_key == request.session.session_key:
+    # Another login's session is not found, as an unknown one is.
+    row = get_object_or_404(request.user.sign_in_sessions, pk=pk)
+    if row.session_key == request.session.session_key:
         messages.info(request, "That is this session: sign out to end it.")
     else:
         sessions.end(request.user, row.session_key)
@@ -272,14 +271,11 @@ def role_mappings(request):
 @require_POST
 def role_mapping_delete(request, pk):
     roles.require_role_mapping_manager(request.user)
-    mapping = RoleMapping.objects.filter(pk=pk).first()
-    if mapping is None:
-        messages.info(request, "That mapping was removed already.")
-    else:
-        mapping.delete()
-        messages.success(
-            request,
-            f"{mapping.group} no longer gives a role. Those who have one keep it until it is "
-            "changed on their login's page.",
-        )
+    mapping = get_object_or_404(RoleMapping, pk=pk)
+    mapping.delete()
+    messages.success(
+        request,
+        f"{mapping.group} no longer gives a role. Those who have one keep it until it is "
+        "changed on their login's page.",
+    )
     return redirect("signin:role_mappings")

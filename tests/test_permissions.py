@@ -414,8 +414,8 @@ EXPECTED_POST = {
         OTHER: 403,
     },
     "signin:sessions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    # Each ends only its own sessions; another's is "ended already".
-    "signin:session_end": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    # Each ends only its own sessions (the row's is the other force officer's).
+    "signin:session_end": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 302},
     "signin:sessions_end_others": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
     # None is configured here: nothing to map, and back to the page.
     "signin:role_mappings": {
