@@ -95,8 +95,15 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user).count()
 
 
+class Throttled(Exception):
+    """A wrong code was given moments ago: django-otp makes each next try wait longer
+    (one second, two, four...). The code was not checked."""
+
+
 def verify(user, code):
-    """The device that ``code`` is good for (a recovery code is used up), or None."""
+    """The device that ``code`` is good for (a recovery code is used up), or None.
+
+    Raises Throttled if the code cannot be checked yet."""
     code = normalise(code)
     if not code:
         return None
@@ -104,9 +111,11 @@ def verify(user, code):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None and device.verify_token(code):
-        return device
-    return None
+    if device is None:
+        return None
+    if not device.verify_is_allowed()[0]:
+        raise Throttled
+    return device if device.verify_token(code) else None
 
 
 @transaction.atomic

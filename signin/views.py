@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from assurance.auth import SignInForm
 from meetings import accounts, roles
@@ -20,6 +21,9 @@ from signin.forms import CodeForm, RoleMappingForm, SetupForm
 from signin.models import RoleMapping
 
 PENDING = "signin_pending"
+WRONG_CODE = (
+    "That code is not right. Check the app shows this site, and give the code it shows now."
+)
 WAIT = (
     "After a wrong code, each try must wait a little longer: wait a few seconds, then give "
     "the code the app shows then."
@@ -46,6 +50,22 @@ class SignInView(auth_views.LoginView):
             }
             return redirect("signin:code")
         return super().form_valid(form)
+
+
+def _signed_in_with(request, user, pending, device):
+    del request.session[PENDING]
+    recovery = isinstance(device, StaticDevice)
+    request.signin_method = "Password and recovery code" if recovery else "Password and code"
+    auth.login(request, user, backend=pending["backend"])
+    django_otp.login(request, device)
+    if recovery:
+        left = two_factor.recovery_codes_left(user)
+        messages.warning(
+            request,
+            f"You used a recovery code: {left} left. Each works once; you can make new ones "
+            "on the two-factor page.",
+        )
+    return redirect(pending["next"])
 
 
 def _pending_user(request):
@@ -75,31 +95,17 @@ def code(request):
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify(user, form.cleaned_data["code"])
-        if device is None:
-            form.add_error(
-                "code",
-                "That code is not right. Check the app shows this site, and "
-                "give the code it shows now.",
-            )
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        try:
+            device = two_factor.verify(user, form.cleaned_data["code"])
+        except two_factor.Throttled:
+            # Not checked, so neither right nor a failed sign-in.
+            form.add_error("code", WAIT)
         else:
-            del request.session[PENDING]
-            request.signin_method = (
-                "Password and recovery code"
-                if device.__class__.__name__ == "StaticDevice"
-                else "Password and code"
-            )
-            auth.login(request, user, backend=pending["backend"])
-            django_otp.login(request, device)
-            if device.__class__.__name__ == "StaticDevice":
-                left = two_factor.recovery_codes_left(user)
-                messages.warning(
-                    request,
-                    f"You used a recovery code: {left} left. Each works once; you can make "
-                    "new ones on the two-factor page.",
-                )
-            return redirect(pending["next"])
+            if device is None:
+                form.add_error("code", WRONG_CODE)
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            else:
+                return _signed_in_with(request, user, pending, device)
     return render(request, "signin/code.html", {"form": form})
 
 

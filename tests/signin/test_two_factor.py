@@ -31,6 +31,13 @@ def password_step(client, username):
     return client.post("/accounts/login/", {"username": username, "password": PASSWORD})
 
 
+def give_wrong_code(client, attempt):
+    """A wrong code, late enough after the one before (attempt 0, 1, 2...) for django-otp's
+    throttle, which makes each next try wait twice as long (1, 2, 4, 8 seconds), to check it."""
+    with time_machine.travel(time.time() + 20 * attempt, tick=False):
+        return client.post("/accounts/code/", {"code": "000000"})
+
+
 def with_two_factors(role=roles.OPCC_STAFF, username="pat@opcc.example"):
     user = user_with_role(role, username=username)
     device = two_factor.pending_device(user)
@@ -97,13 +104,13 @@ def test_a_wrong_code_is_a_message_beside_the_field(client):
 def test_five_wrong_codes_lock_the_login_out_from_that_address(client, settings):
     user, device, _ = with_two_factors()
     password_step(client, user.username)
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post("/accounts/code/", {"code": "000000"}).status_code == 200
-    locked = client.post("/accounts/code/", {"code": "000000"})
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert "That code is not right." in give_wrong_code(client, attempt).text
+    locked = give_wrong_code(client, settings.AXES_FAILURE_LIMIT)
     assert locked.status_code == 429
     assert "Too many failed sign-in attempts" in locked.text
     # Neither the right code nor the right password gets in during the cool-off.
-    assert client.post("/accounts/code/", {"code": code_for(device, 1)}).status_code in (302, 429)
+    assert client.post("/accounts/code/", {"code": code_for(device, 1)}).status_code == 429
     assert SESSION_KEY not in client.session
     assert password_step(client, user.username).status_code == 429
     # From another address the login is not locked.
@@ -116,8 +123,8 @@ def test_wrong_passwords_and_wrong_codes_count_together(client, settings):
     for _ in range(3):
         client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
     password_step(client, user.username)
-    assert client.post("/accounts/code/", {"code": "000000"}).status_code == 200
-    assert client.post("/accounts/code/", {"code": "000000"}).status_code == 429
+    assert "That code is not right." in give_wrong_code(client, 0).text
+    assert give_wrong_code(client, 1).status_code == 429
 
 
 def test_a_recovery_code_signs_in_once_only(client):
@@ -216,3 +223,27 @@ def test_a_user_manager_resets_two_factors_and_signs_them_out(client, settings):
     settings.REQUIRE_TWO_FACTOR = True
     assert password_step(theirs, user.username).url == "/"
     assert theirs.get("/dashboard/").url == "/accounts/two-factor/"
+
+
+def test_a_right_code_moments_after_a_wrong_one_is_asked_again_not_refused(client):
+    """django-otp's throttle: the code is not checked, and it is not a failed sign-in."""
+    user, device, _ = with_two_factors()
+    password_step(client, user.username)
+    client.post("/accounts/code/", {"code": "000000"})
+    hasty = client.post("/accounts/code/", {"code": code_for(device, 1)})
+    assert hasty.status_code == 200
+    assert "wait a few seconds" in hasty.text
+    assert SESSION_KEY not in client.session
+    with time_machine.travel(time.time() + 2, tick=True):
+        response = client.post("/accounts/code/", {"code": code_for(device, 1)})
+    assert response.url == "/"
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_the_code_must_follow_the_password_within_five_minutes(client):
+    user, device, _ = with_two_factors()
+    password_step(client, user.username)
+    with time_machine.travel(time.time() + 5 * 60 + 5, tick=False):
+        response = client.post("/accounts/code/", {"code": code_for(device)})
+    assert response.url == "/accounts/login/"
+    assert SESSION_KEY not in client.session
