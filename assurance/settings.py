@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "meetings",
     "actions",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "circulation",
     "search",
     "themes",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # A new session key when a login's role changes; enrolment when two factors are required.
+    "signin.middleware.SessionRoleMiddleware",
+    "signin.middleware.TwoFactorRequiredMiddleware",
     # Django's LoginRequiredMiddleware, answering htmx without swapping in the sign-in page.
     "meetings.keep_typed.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,10 +123,50 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "assurance.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The organisation's identity provider (OpenID Connect, signin.oidc): only ever answers
+    # the callback from a provider configured below.
+    "signin.oidc.OrganisationBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two factors (signin.two_factor): a code from an authenticator app (TOTP, django-otp) after
+# the password, with one-time recovery codes. Required of OPCC staff and the Commissioner
+# signing in with a password when REQUIRE_TWO_FACTOR is on; anyone may turn it on.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=False)
+# The name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env("TWO_FACTOR_ISSUER", default="OPCC assurance")
+# How long, after the password, the code may be given.
+TWO_FACTOR_PENDING_SECONDS = 5 * 60
+
+# The organisation's identity provider (OpenID Connect, mozilla-django-oidc; README, "Signing
+# in with the organisation's identity provider"). OIDC_PROVIDERS names each one; each has its
+# own settings, OIDC_<NAME>_ISSUER and so on. None unless the deployment names some.
+OIDC_PROVIDERS = {}
+for _name in env.list("OIDC_PROVIDERS", default=[]):
+    _prefix = f"OIDC_{_name.upper()}_"
+    _domains = [d.strip().lower() for d in env.list(_prefix + "ALLOWED_DOMAINS", default=[])]
+    if not _domains:
+        raise ImproperlyConfigured(f"{_prefix}ALLOWED_DOMAINS must name at least one domain.")
+    OIDC_PROVIDERS[_name.lower()] = {
+        "label": env(_prefix + "LABEL", default=_name),
+        "issuer": env(_prefix + "ISSUER").rstrip("/"),
+        "client_id": env(_prefix + "CLIENT_ID"),
+        "client_secret": env(_prefix + "CLIENT_SECRET"),
+        "allowed_domains": _domains,
+        "groups_claim": env(_prefix + "GROUPS_CLAIM", default="groups"),
+        # Entra ID's ID token has no email_verified claim: its directory's administrators
+        # set the addresses, and a deployment that trusts them says so.
+        "trust_email": env.bool(_prefix + "TRUST_EMAIL", default=False),
+        "scopes": env(_prefix + "SCOPES", default="openid email profile"),
+    }
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "signin:oidc_callback"
+OIDC_RP_SIGN_ALGO = "RS256"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 
 # Failed sign-ins (django-axes): five for one user from one address, then a cool-off.
 AXES_FAILURE_LIMIT = 5

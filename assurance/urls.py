@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
-from assurance.auth import SignInForm
 from assurance.health import healthz
 from meetings.accounts_urls import password_reset_urlpatterns
 from meetings.keep_typed import keep_alive
 from meetings.views import home
+from signin.views import SignInView
 
 urlpatterns = [
     path("", home, name="home"),
@@ -15,12 +15,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        SignInView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include(password_reset_urlpatterns)),
+    path("accounts/", include("signin.urls")),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),

@@ -21,6 +21,7 @@ from meetings.accounts_forms import (
 )
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.models import LoginEventKind
+from signin.two_factor import has_two_factor
 
 
 class UserManagerRequiredMixin:
@@ -165,6 +166,7 @@ def _detail_page(request, user, role_form=None):
             "role_form": role_form,
             "events": user.login_events.select_related("by__person"),
             "invited_not_signed_in": user.is_active and not user.has_usable_password(),
+            "two_factor_on": has_two_factor(user),
         },
     )
 

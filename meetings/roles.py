@@ -171,3 +171,14 @@ def can_manage_directory(user):
 def require_directory_manager(user):
     if not can_manage_directory(user):
         raise PermissionDenied("Only OPCC staff manage the directory.")
+
+
+def can_manage_role_mappings(user):
+    """Map an identity provider's groups to roles (signin.RoleMapping): giving roles, so
+    only those who give logins and roles."""
+    return can_manage_users(user)
+
+
+def require_role_mapping_manager(user):
+    if not can_manage_role_mappings(user):
+        raise PermissionDenied("Only OPCC staff who manage users map groups to roles.")

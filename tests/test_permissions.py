@@ -22,6 +22,7 @@ from actions.reviews import bring_forward
 from actions.services import raise_action
 from meetings import roles, services
 from meetings.models import Attendance, Meeting, Person, Post
+from signin.models import RoleMapping, SignInSession
 from tests.factories import (
     ActionEventFactory,
     FindingFactory,
@@ -42,6 +43,8 @@ PCC = "Commissioner"
 OWNER = "owner (DCC)"
 OTHER = "other force officer"
 ROLES = (ANON, OPCC, OPCC_PLAIN, PCC, OWNER, OTHER)
+# A page open to anyone that sends them to the sign-in page itself, with no "next".
+TO_SIGN_IN = "302 to /accounts/login/"
 
 
 def url_names(patterns=None, namespace=""):
@@ -230,6 +233,28 @@ EXPECTED_GET = {
     "themes:year": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "themes:pdf": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "themes:xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    # Open to anyone: with no password given first, back to the sign-in page.
+    "signin:code": {ANON: TO_SIGN_IN, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "signin:two_factor": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "signin:two_factor_setup": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "signin:recovery_codes": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:two_factor_off": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:reset_two_factor": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:sessions": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "signin:session_end": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:sessions_end_others": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:role_mappings": {
+        ANON: 302,
+        OPCC: 200,
+        OPCC_PLAIN: 403,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "signin:role_mapping_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Signing in with an identity provider: none is configured here (tests/signin has one).
+    "signin:oidc_callback": {ANON: TO_SIGN_IN, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "signin:oidc_start": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
 }
 
 # An empty POST: 200 is a form shown again with its errors, 302 a change made (or refused
@@ -388,6 +413,44 @@ EXPECTED_POST = {
     "themes:year": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "themes:pdf": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "themes:xlsx": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Open to anyone: with no password given first, back to the sign-in page.
+    "signin:code": {ANON: TO_SIGN_IN, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "signin:two_factor": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:two_factor_setup": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    # Without two factors there are no recovery codes to make nor factors to turn off.
+    "signin:recovery_codes": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "signin:two_factor_off": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "signin:reset_two_factor": {
+        ANON: 302,
+        OPCC: 302,
+        OPCC_PLAIN: 403,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "signin:sessions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Each ends only its own sessions (the row's is the other force officer's).
+    "signin:session_end": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 302},
+    "signin:sessions_end_others": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    # None is configured here: nothing to map, and back to the page.
+    "signin:role_mappings": {
+        ANON: 302,
+        OPCC: 302,
+        OPCC_PLAIN: 403,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "signin:role_mapping_delete": {
+        ANON: 302,
+        OPCC: 302,
+        OPCC_PLAIN: 403,
+        PCC: 403,
+        OWNER: 403,
+        OTHER: 403,
+    },
+    "signin:oidc_callback": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "signin:oidc_start": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
 }
 
 # OPCC staff without the permission to manage users get what OPCC staff get, except where
@@ -496,6 +559,12 @@ def make_world():
     draft_paper = PaperFactory(item=november.items.get(number="4"))
     update = ActionEventFactory(action=action, text="Briefing shared with the PCC's office")
     update_paper = PaperFactory(item=None, update=update)
+    other_session = SignInSession.objects.create(
+        user=users[OTHER], session_key="s" * 32, method="Password"
+    )
+    mapping = RoleMapping.objects.create(
+        provider="opcc", group="opcc-policy-team", role=roles.OPCC_STAFF
+    )
     url_kwargs = {
         "calendar_feed": {"token": feed.token},
         "calendar_feed@unknown token": {"token": "no-such-calendar"},
@@ -559,6 +628,10 @@ def make_world():
         "logins:deactivate": {"pk": users[OTHER].pk},
         "logins:reactivate": {"pk": users[OTHER].pk},
         "logins:resend": {"pk": users[OTHER].pk},
+        "signin:reset_two_factor": {"pk": users[OTHER].pk},
+        "signin:session_end": {"pk": other_session.pk},
+        "signin:role_mapping_delete": {"pk": mapping.pk},
+        "signin:oidc_start": {"slug": "opcc"},
         "directory:person": {"pk": person.pk},
         "directory:person_edit": {"pk": person.pk},
         "directory:alias_add": {"pk": person.pk},
