@@ -3,6 +3,7 @@ prepared in the background and kept when they are not (``EXPORT_BACKGROUND_ROWS`
 
 import datetime
 import tempfile
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -23,8 +24,10 @@ SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
 def filtered_actions(user, query):
     """What the action log shows ``user`` with the filters ``query`` (a QueryDict): what
     they may see, and no more, however the export is made."""
+    # The filters offer only the meetings the user may see: they ask the request for them.
+    asking = SimpleNamespace(user=user)
     return ActionFilter(
-        query, queryset=Action.objects.visible_to(user).for_listing(), request=None
+        query, queryset=Action.objects.visible_to(user).for_listing(), request=asking
     ).qs
 
 

@@ -110,12 +110,11 @@ def visible_meeting(request, pk):
 def minutes_download(request, pk, kind):
     meeting = visible_meeting(request, pk)
     public = public_version(request)
-    context = document_context(meeting, public=public)
     suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
     filename = f"{meeting.title} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        body = minutes_docx(context["doc"])
+        body = minutes_docx(document_context(meeting, public=public)["doc"])
     else:
         try:
             # Agreed minutes never change: their PDF is made once per version, one for
@@ -123,7 +122,10 @@ def minutes_download(request, pk, kind):
             body = kept_minutes.minutes_pdf(
                 meeting,
                 MinutesVariant.PUBLIC if public else MinutesVariant.FULL,
-                lambda: minutes_pdf(context, base_url=request.build_absolute_uri("/")),
+                lambda: minutes_pdf(
+                    document_context(meeting, public=public),
+                    base_url=request.build_absolute_uri("/"),
+                ),
             )
         except PdfUnavailable as error:
             messages.error(request, str(error))
