@@ -30,6 +30,10 @@ def download(request, pk):
         raise Http404("This export is not ready.")
     content_type = CSV_TYPE if kept.kind == "csv" else XLSX_TYPE
     name = f"action-log-{kept.requested_at.date().isoformat()}.{kept.kind}"
-    return FileResponse(
-        kept.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    try:
+        file = kept.file.open("rb")
+    except FileNotFoundError:
+        # Deleted from the storage since (README, "The worker"): the person may ask again.
+        context = {"export": kept, "Status": ExportStatus, "gone": True}
+        return render(request, "kept/export.html", context, status=410)
+    return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)

@@ -249,3 +249,15 @@ def test_while_the_worker_has_not_run_the_page_says_so_and_checks_again(
     ready = client.get(reverse("kept:export", args=[export.pk]), headers={"HX-Request": "true"})
     assert "It is ready: 4 actions." in ready.text
     assert "hx-trigger" not in ready.text
+
+
+def test_a_kept_export_deleted_from_the_storage_is_gone_not_an_error(
+    client, log, opcc_user, small_threshold
+):
+    client.force_login(opcc_user)
+    client.get(reverse("actions:export_csv"))
+    export = KeptExport.objects.get()
+    export.file.storage.delete(export.file.name)
+    response = client.get(reverse("kept:download", args=[export.pk]))
+    assert response.status_code == 410
+    assert "Its file is no longer kept." in response.text
