@@ -1,10 +1,16 @@
 """The action log as OPCCs circulate it: the columns of the CSV and XLSX exports, which
-import_actions reads back."""
+import_actions reads back.
+
+Both are written a chunk of rows at a time, whatever the log's size: the CSV as a stream of
+text, the workbook with openpyxl's write-only mode (rows go to a temporary file as they come,
+not into a tree of cells), so an export of 100,000 actions takes no more memory than one of
+1,000. ``exports_kept`` produces the largest in the background and keeps them."""
 
 import csv
-import io
+import tempfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -18,6 +24,14 @@ COLUMNS = [
     "Latest update",
     "Status",
 ]
+WIDTHS = [12, 60, 14, 40, 8, 30, 60, 28]
+# Rows fetched at a time: each chunk is one query for the actions and one per prefetched
+# relation, so the queries grow with the log by a thousandth, and memory not at all.
+CHUNK_SIZE = 2000
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows written to the workbook's temporary file in memory before it spills to disk.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def row(action):
@@ -32,6 +46,11 @@ def row(action):
         action.latest_update,
         action.get_status_display(),
     ]
+
+
+def rows(actions):
+    """Every action's row, fetched ``CHUNK_SIZE`` at a time (prefetches included)."""
+    return (row(action) for action in actions.iterator(chunk_size=CHUNK_SIZE))
 
 
 # A spreadsheet opening the CSV runs a cell that starts with one of these as a formula
@@ -54,34 +73,81 @@ def read_back(value):
     return value.removeprefix(TEXT_MARK)
 
 
+class _Line:
+    """A file that hands back what csv.writer writes to it, one line at a time."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(columns, cells):
+    """The CSV, a line at a time: the heading, then each row of ``cells`` made inert."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(columns)
+    for cells_of_row in cells:
+        yield writer.writerow([neutralised(cell) for cell in cells_of_row])
+
+
+def csv_chunks(columns, cells, lines_per_chunk=500):
+    """The CSV as UTF-8 bytes in chunks of some hundred lines: one write to the client
+    for each, rather than one per line."""
+    batch = []
+    for line in csv_lines(columns, cells):
+        batch.append(line)
+        if len(batch) >= lines_per_chunk:
+            yield "".join(batch).encode()
+            batch = []
+    if batch:
+        yield "".join(batch).encode()
+
+
+def write_xlsx(out, columns, cells, *, title, widths):
+    """The workbook, written row by row into the binary file ``out``: a bold heading row
+    that stays in view, the columns ``widths`` wide, and every cell text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(ord("A") + number - 1)].width = width
+    heading = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        heading.append(cell)
+    sheet.append(heading)
+    for cells_of_row in cells:
+        sheet.append([_text_cell(sheet, value) for value in cells_of_row])
+    workbook.save(out)
+
+
+def _text_cell(sheet, value):
+    # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
+    # A worksheet cannot hold control characters (openpyxl refuses the whole file), and
+    # they show as nothing anyway.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_file(columns, cells, *, title, widths):
+    """The workbook in a temporary file, rewound, for a FileResponse or the storage to read;
+    in memory up to ``SPOOL_BYTES``, on disk beyond."""
+    # Closed by whoever reads it: the FileResponse when it is sent, or the caller.
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    write_xlsx(out, columns, cells, title=title, widths=widths)
+    out.seek(0)
+    return out
+
+
 def as_csv(actions):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows([neutralised(cell) for cell in row(action)] for action in actions)
-    return out.getvalue()
+    """The whole CSV as text (small logs and tests); the views stream ``csv_chunks``."""
+    return "".join(csv_lines(COLUMNS, rows(actions)))
 
 
 def as_xlsx(actions, title="Action log"):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, action in enumerate(actions, start=2):
-        for column, value in enumerate(row(action), start=1):
-            # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
-            # A worksheet cannot hold control characters (openpyxl refuses the whole file),
-            # and they show as nothing anyway.
-            cell = sheet.cell(row=number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", [12, 60, 14, 40, 8, 30, 60, 28], strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The whole workbook as bytes (small logs and tests); the views stream ``xlsx_file``."""
+    with xlsx_file(COLUMNS, rows(actions), title=title, widths=WIDTHS) as out:
+        return out.read()
 
 
 def filename(today, extension):

@@ -1,12 +1,13 @@
 import datetime
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,8 @@ from actions.models import (
     Status,
     new_calendar_token,
 )
+from kept.exports import request_export
+from kept.models import ExportKind
 from meetings import roles
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.history import describe_changes
@@ -313,22 +316,34 @@ class ActionLogView(ListView):
 
 
 def export_csv(request):
-    today = timezone.localdate()
-    response = HttpResponse(
-        exports.as_csv(_filtered(request).qs), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(today, "csv")}"'
-    return response
+    return _export(request, ExportKind.CSV)
 
 
 def export_xlsx(request):
-    today = timezone.localdate()
-    response = HttpResponse(
-        exports.as_xlsx(_filtered(request).qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _export(request, ExportKind.XLSX)
+
+
+def _export(request, kind):
+    """What the action log shows, filters and all, as a download: streamed while the browser
+    waits, a chunk of rows at a time, or, above ``EXPORT_BACKGROUND_ROWS`` rows, prepared in
+    the background and kept for the person who asked (``kept.views.export``)."""
+    actions = _filtered(request).qs
+    if actions.count() > settings.EXPORT_BACKGROUND_ROWS:
+        # The filters only: which page the log was on does not change what is exported.
+        export = request_export(request.user, kind, query_without_paging(request.GET))
+        return redirect("kept:export", pk=export.pk)
+    name = exports.filename(timezone.localdate(), kind)
+    if kind == ExportKind.CSV:
+        response = StreamingHttpResponse(
+            exports.csv_chunks(exports.COLUMNS, exports.rows(actions)),
+            content_type=exports.CSV_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    out = exports.xlsx_file(
+        exports.COLUMNS, exports.rows(actions), title="Action log", widths=exports.WIDTHS
     )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(today, "xlsx")}"'
-    return response
+    return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
 
 
 def calendar_page(request):

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "search",
     "themes",
     "signin",
+    "kept",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +266,40 @@ CIRCULATION_AGENDA_ATTACHMENTS = env.list(
 
 # The largest paper that may be attached to an item or an update, in bytes.
 PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Long work (a meeting's emails, large exports) goes to the task queue: django-tasks, the
+# backport of Django 6.0's django.tasks. By default each task runs at once, in the process
+# that asks for it, so `make run` needs nothing else; TASK_BACKEND=database keeps the queue in
+# the database (django-tasks-db) for `manage.py db_worker` processes to run (README).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASK_BACKEND = env("TASK_BACKEND", default="immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+
+# An export of the action log of more rows than this is prepared in the background and kept
+# for the person who asked; smaller ones stream to the browser at once.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
+
+# A cache shared by every application host (Redis): sessions are read from it (and written
+# through to the database), so several gunicorn hosts behind one proxy share them. Without
+# it, each process has its own small cache and sessions live in the database alone, which
+# every host shares too. Failed sign-ins (django-axes) are always counted in the database.
+CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis address: redis://host:6379/0.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="assurance"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),
     path("actions/", include("actions.urls")),
+    path("kept/", include("kept.urls")),
     path("papers/", include("papers.urls")),
     path("directory/", include("meetings.directory_urls")),
     path("logins/", include("meetings.accounts_urls")),

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -5,14 +7,20 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_tasks import TaskResultStatus
 
-from circulation import services
+from circulation import services, tasks
 from circulation.forms import CommentForm, UpdatesForm
 from circulation.models import Comment, EmailLog, Kind
 from meetings import roles
 from meetings.forms import ALREADY_SAVED, first_submission
 from meetings.minutes import minutes_rows
 from meetings.models import Meeting
+
+logger = logging.getLogger(__name__)
+
+SENDING = "Each email appears below once it has gone: refresh this page to see them."
+RESEND = "Those listed below were sent it; sending again sends only to the others."
 
 
 def _meeting_for_staff(request, pk):
@@ -56,22 +64,26 @@ def circulation_page(request, pk):
 @require_POST
 def send(request, pk, kind):
     meeting = _meeting_for_staff(request, pk)
-    base_url = _base_url(request)
-    if kind == Kind.AGENDA:
-        outcome = services.issue_agenda(meeting, by=request.user, base_url=base_url)
-    elif kind == Kind.UPDATES:
+    deadline = None
+    if kind == Kind.UPDATES:
         form = UpdatesForm(request.POST, meeting=meeting)
         if not form.is_valid():
             return _page(request, meeting, updates_form=form)
-        outcome = services.request_updates(
-            meeting, deadline=form.cleaned_data["deadline"], by=request.user, base_url=base_url
-        )
-    elif kind == Kind.DRAFT_MINUTES:
-        outcome = services.circulate_draft(meeting, by=request.user, base_url=base_url)
+        deadline = form.cleaned_data["deadline"].isoformat()
+    # Sent by the task queue: at once, in this process, by default (TASKS in the settings),
+    # or by the worker in production, while the officer watches the list of emails fill.
+    result = tasks.circulate.enqueue(
+        meeting.pk, kind, request.user.pk, _base_url(request), deadline
+    )
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        outcome = result.return_value
+        level = messages.warning if outcome["trouble"] else messages.success
+        level(request, f"{Kind(kind).label}. " + " ".join(outcome["lines"]))
+    elif result.status == TaskResultStatus.FAILED:
+        logger.error("Circulation %s of meeting %s failed:\n%s", kind, meeting.pk, result.errors)
+        messages.error(request, f"{Kind(kind).label}: sending stopped with an error. " + RESEND)
     else:
-        outcome = services.tell_owners(meeting, by=request.user, base_url=base_url)
-    level = messages.warning if outcome.failed or outcome.skipped else messages.success
-    level(request, f"{Kind(kind).label}. " + " ".join(outcome.lines()))
+        messages.info(request, f"{Kind(kind).label}: being sent. " + SENDING)
     return redirect("circulation:meeting", pk=meeting.pk)
 
 

@@ -10,6 +10,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from kept import minutes as kept_minutes
+from kept.models import MinutesVariant
 from meetings import roles, services
 from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
 from meetings.forms import (
@@ -108,15 +110,23 @@ def visible_meeting(request, pk):
 def minutes_download(request, pk, kind):
     meeting = visible_meeting(request, pk)
     public = public_version(request)
-    context = document_context(meeting, public=public)
     suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
     filename = f"{meeting.title} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        body = minutes_docx(context["doc"])
+        body = minutes_docx(document_context(meeting, public=public)["doc"])
     else:
         try:
-            body = minutes_pdf(context, base_url=request.build_absolute_uri("/"))
+            # Agreed minutes never change: their PDF is made once per version, one for
+            # those who see restricted items and one for those who do not, and kept.
+            body = kept_minutes.minutes_pdf(
+                meeting,
+                MinutesVariant.PUBLIC if public else MinutesVariant.FULL,
+                lambda: minutes_pdf(
+                    document_context(meeting, public=public),
+                    base_url=request.build_absolute_uri("/"),
+                ),
+            )
         except PdfUnavailable as error:
             messages.error(request, str(error))
             return redirect(meeting)

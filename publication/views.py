@@ -17,6 +17,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from kept import minutes as kept_minutes
+from kept.models import MinutesVariant
 from meetings.documents import PdfUnavailable, minutes_pdf
 from meetings.models import MeetingSeries
 from publication.published import (
@@ -109,7 +111,11 @@ def minutes_pdf_view(request, pk):
     meeting, doc = _published_or_404(pk)
     context = {"meeting": meeting, "doc": without_app_links(doc), "public": True}
     try:
-        body = minutes_pdf(context, base_url=request.build_absolute_uri("/"))
+        body = kept_minutes.minutes_pdf(
+            meeting,
+            MinutesVariant.PUBLISHED,
+            lambda: minutes_pdf(context, base_url=request.build_absolute_uri("/")),
+        )
     except PdfUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/pdf")

@@ -20,6 +20,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from actions.models import Action, ActionReview, Body, CalendarFeed
 from actions.reviews import bring_forward
 from actions.services import raise_action
+from kept.exports import prepare as prepare_export
+from kept.models import KeptExport
 from meetings import roles, services
 from meetings.models import Attendance, Meeting, Person, Post
 from signin.models import RoleMapping, SignInSession
@@ -135,6 +137,8 @@ EXPECTED_GET = {
     "actions:log": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:export": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 200, OTHER: 404},
+    "kept:download": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 200, OTHER: 404},
     "actions:mine": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "actions:review": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:calendar": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -323,6 +327,8 @@ EXPECTED_POST = {
     "actions:log": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:export": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "kept:download": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:mine": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:review": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "actions:calendar": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -565,7 +571,12 @@ def make_world():
     mapping = RoleMapping.objects.create(
         provider="opcc", group="opcc-policy-team", role=roles.OPCC_STAFF
     )
+    # A large export, prepared in the background for the DCC: theirs alone to download.
+    kept_export = KeptExport.objects.create(user=dcc, kind="csv", query="status=open")
+    prepare_export(kept_export.pk)
     url_kwargs = {
+        "kept:export": {"pk": kept_export.pk},
+        "kept:download": {"pk": kept_export.pk},
         "calendar_feed": {"token": feed.token},
         "calendar_feed@unknown token": {"token": "no-such-calendar"},
         "meetings:create": {"series_pk": november.series_id},

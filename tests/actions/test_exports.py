@@ -61,7 +61,7 @@ def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
     response = client.get(reverse("actions:export_csv"), {"status": "open"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="action-log-')
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     formula = EXPECTED_OPEN[1]
     assert rows == [COLUMNS, EXPECTED_OPEN[0], [formula[0], f"'{formula[1]}", *formula[2:]]]
     assert [row[0] for row in rows[1:]] == _page_refs(client, {"status": "open"})
@@ -70,7 +70,7 @@ def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
 def test_the_xlsx_export_is_the_filtered_list(client, log, opcc_user):
     client.force_login(opcc_user)
     response = client.get(reverse("actions:export_xlsx"), {"status": "open"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     assert rows == [COLUMNS, *EXPECTED_OPEN]
     assert sheet["B3"].data_type == "s"
@@ -79,7 +79,9 @@ def test_the_xlsx_export_is_the_filtered_list(client, log, opcc_user):
 def test_the_export_takes_every_page_not_just_the_first(client, item, opcc_user):
     ActionFactory.create_batch(51, item=item)
     client.force_login(opcc_user)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).getvalue().decode()))
+    )
     assert len(rows) == 52
     assert len(_page_refs(client, {})) == 50
 
@@ -90,7 +92,9 @@ def test_a_force_officer_exports_only_what_they_may_see(client, log, other_force
     )
     ActionFactory(item=draft_item, reference="2017/11-01", owners=[dcc])
     client.force_login(other_force_user)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).getvalue().decode()))
+    )
     assert [row[0] for row in rows[1:]] == ["2017/10-01", "2017/10-02", "2017/10-03"]
 
 
@@ -122,7 +126,7 @@ def formulas(item, dcc):
 def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, formulas, opcc_user):
     client.force_login(opcc_user)
     response = client.get(reverse("actions:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode(), newline="")))
     expected = [f"'{text}" for text in [*FORMULAS, "'Quoted as minuted"]]
     assert [row[1] for row in rows[1:]] == expected
     assert [row[5] for row in rows[1:]] == expected
@@ -139,7 +143,7 @@ def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, fo
 
 def test_the_xlsx_export_stores_formulas_as_text_without_an_apostrophe(client, formulas, opcc_user):
     client.force_login(opcc_user)
-    content = client.get(reverse("actions:export_xlsx")).content
+    content = client.get(reverse("actions:export_xlsx")).getvalue()
     sheet = load_workbook(io.BytesIO(content)).active
     texts = [*FORMULAS, "'Quoted as minuted"]
     assert [cell.value for cell in sheet["B"][1:]] == texts
@@ -158,4 +162,4 @@ def test_the_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
     client.force_login(opcc_user)
     response = client.get(reverse("actions:export_xlsx"))
     assert response.status_code == 200
-    assert load_workbook(io.BytesIO(response.content)).active["B2"].value == "Briefthe board"
+    assert load_workbook(io.BytesIO(response.getvalue())).active["B2"].value == "Briefthe board"

@@ -154,3 +154,26 @@ def test_a_bodys_action_reminds_each_of_its_members(item, dcc):
         (["ac@opcc.example"], "Actions due within 7 days or overdue", ["2017/10-09"]),
         (["ji@opcc.example"], "Actions due within 7 days or overdue", ["2017/10-09"]),
     ]
+
+
+def test_queued_reminders_run_at_once_by_default_and_report_the_same(crafted):
+    out = io.StringIO()
+    call_command("send_action_reminders", "--today", WEDNESDAY, "--queue", stdout=out)
+    assert out.getvalue().splitlines()[0] == (
+        "Sent Amanda Blakeman <dcc@force.example>: Actions due within 7 days or overdue"
+    )
+    assert len(mail.outbox) == 3
+
+
+def test_queued_reminders_wait_for_the_worker(crafted, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    out = io.StringIO()
+    call_command("send_action_reminders", "--today", WEDNESDAY, "--queue", stdout=out)
+    assert out.getvalue().startswith("Queued for the worker: task ")
+    assert mail.outbox == []
+    from actions.tasks import send_reminders_task
+
+    assert send_reminders_task.call(WEDNESDAY)[0] == (
+        "Sent Amanda Blakeman <dcc@force.example>: Actions due within 7 days or overdue"
+    )
+    assert len(mail.outbox) == 3

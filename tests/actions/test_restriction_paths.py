@@ -144,8 +144,8 @@ def test_no_restricted_action_reaches_a_force_officer_who_does_not_own_it(client
     search = client.get(reverse("actions:log"), {"q": "Athena"}, headers={"HX-Request": "true"})
     assert_no_secret(search.text)
     assert list(search.context["actions"]) == []
-    assert_no_secret(client.get(reverse("actions:export_csv")).content.decode())
-    workbook = load_workbook(io.BytesIO(client.get(reverse("actions:export_xlsx")).content))
+    assert_no_secret(client.get(reverse("actions:export_csv")).getvalue().decode())
+    workbook = load_workbook(io.BytesIO(client.get(reverse("actions:export_xlsx")).getvalue()))
     cells = [str(v) for row in workbook.active.iter_rows(values_only=True) for v in row if v]
     assert_no_secret("\n".join(cells))
     assert list(client.get(reverse("actions:mine")).context["actions"]) == []

@@ -39,6 +39,7 @@ NOT_PAGES = {
     "meetings:decisions_xlsx",
     "calendar_feed",
     "papers:download",
+    "kept:download",
     "papers:pack",
     "public:pdf",
     "public:feed",

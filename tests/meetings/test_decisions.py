@@ -242,9 +242,11 @@ def test_restricted_and_draft_decisions_are_hidden_from_the_force_everywhere(
         user = request.getfixturevalue("force_user")
     client.force_login(user)
     assert register_refs(client) == [("MAM", "D2018/01"), ("JAC", "D2017/01"), ("MAM", "D2017/01")]
-    csv_text = client.get(reverse("meetings:decisions_csv")).content.decode()
+    csv_text = client.get(reverse("meetings:decisions_csv")).getvalue().decode()
     assert "Covert" not in csv_text and "Draft decision." not in csv_text
-    sheet = load_workbook(io.BytesIO(client.get(reverse("meetings:decisions_xlsx")).content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("meetings:decisions_xlsx")).getvalue())
+    ).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "D2018/01",
         "D2017/01",
@@ -262,7 +264,8 @@ def test_the_exports_hold_what_the_register_shows_formulas_made_inert(
     client.force_login(opcc_user)
     response = client.get(reverse("meetings:decisions_csv"), {"series": hta.pk, "year": 2018})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows == [
         ["Reference", "Decision", "Decided by", "Meeting", "Date", "Item", "Theme"],
         [
@@ -285,7 +288,14 @@ def test_the_exports_hold_what_the_register_shows_formulas_made_inert(
         ],
     ]
     response = client.get(reverse("meetings:decisions_xlsx"), {"series": hta.pk, "year": 2018})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    assert (sheet.title, sheet.freeze_panes, sheet["A1"].font.b, sheet.max_row) == (
+        "Decisions",
+        "A2",
+        True,
+        3,
+    )
     assert [list(row) for row in sheet.iter_rows(values_only=True)][2] == [
         "D2018/01",
         '=HYPERLINK("x") speed cameras',
@@ -347,7 +357,7 @@ def test_a_decision_minuted_in_error_is_withdrawn_and_kept(client, opcc_user, ht
     assert "Quokka" not in lines
     assert "Quokka" not in client.get(item.meeting.get_record_url(item)).content.decode()
     assert "Quokka" not in client.get(reverse("meetings:decisions")).content.decode()
-    assert "Quokka" not in client.get(reverse("meetings:decisions_csv")).content.decode()
+    assert "Quokka" not in client.get(reverse("meetings:decisions_csv")).getvalue().decode()
     assert search(opcc_user, "quokka").paginator.count == 0
     assert services.record_decision(item, text="Next.", by_chair=True).reference == "D2017/03"
     # A withdrawn decision is not edited or withdrawn again.

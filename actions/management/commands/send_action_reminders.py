@@ -4,8 +4,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from actions.reminders import send_reminders
+from actions.tasks import send_reminders_task
 
 
 def _date(value):
@@ -23,9 +25,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=_date, help="Run as if on this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Hand the sending to the task queue's worker (TASK_BACKEND=database) and "
+            "return at once, rather than send from this process.",
+        )
 
-    def handle(self, *args, today=None, **options):
-        lines = send_reminders(today or timezone.localdate())
+    def handle(self, *args, today=None, queue=False, **options):
+        today = today or timezone.localdate()
+        if queue:
+            result = send_reminders_task.enqueue(today.isoformat())
+            if result.status != TaskResultStatus.SUCCESSFUL:
+                self.stdout.write(f"Queued for the worker: task {result.id}.")
+                return
+            lines = result.return_value
+        else:
+            lines = send_reminders(today)
         for line in lines:
             self.stdout.write(line)
         if not lines:

@@ -1,0 +1,84 @@
+"""Exports of the action log: streamed while the browser waits when they are small enough,
+prepared in the background and kept when they are not (``EXPORT_BACKGROUND_ROWS``)."""
+
+import datetime
+import tempfile
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.http import QueryDict
+from django.utils import timezone
+
+from actions import exports
+from actions.filters import ActionFilter
+from actions.models import Action
+from kept.models import ExportKind, ExportStatus, KeptExport
+
+CSV_TYPE = exports.CSV_TYPE
+XLSX_TYPE = exports.XLSX_TYPE
+# A request for the same export within this time finds the one already asked for.
+SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
+
+
+def filtered_actions(user, query):
+    """What the action log shows ``user`` with the filters ``query`` (a QueryDict): what
+    they may see, and no more, however the export is made."""
+    # The filters offer only the meetings the user may see: they ask the request for them.
+    asking = SimpleNamespace(user=user)
+    return ActionFilter(
+        query, queryset=Action.objects.visible_to(user).for_listing(), request=asking
+    ).qs
+
+
+def write_export(kind, actions, out):
+    """The export of ``actions`` written into the binary file ``out``."""
+    cells = exports.rows(actions)
+    if kind == ExportKind.CSV:
+        for chunk in exports.csv_chunks(exports.COLUMNS, cells):
+            out.write(chunk)
+    else:
+        exports.write_xlsx(out, exports.COLUMNS, cells, title="Action log", widths=exports.WIDTHS)
+
+
+def request_export(user, kind, query):
+    """The kept export ``user`` asked for: one being prepared or just made with the same
+    filters, else a new one, handed to the task queue."""
+    from kept.tasks import prepare_export
+
+    recent = KeptExport.objects.filter(
+        user=user,
+        kind=kind,
+        query=query,
+        requested_at__gte=timezone.now() - SAME_REQUEST_WITHIN,
+    ).exclude(status=ExportStatus.FAILED)
+    export = recent.first()
+    if export is None:
+        export = KeptExport.objects.create(user=user, kind=kind, query=query)
+        prepare_export.enqueue(str(export.pk))
+        export.refresh_from_db()
+    return export
+
+
+def prepare(export_id):
+    """Make the export ``export_id`` and keep it through the storage API."""
+    export = KeptExport.objects.select_related("user").get(pk=export_id)
+    if export.status != ExportStatus.PREPARING:
+        return export.status
+    user = get_user_model().objects.get(pk=export.user_id)
+    actions = filtered_actions(user, QueryDict(export.query))
+    try:
+        with tempfile.TemporaryFile() as out:
+            write_export(export.kind, actions, out)
+            out.seek(0)
+            today = timezone.localdate()
+            export.file.save(exports.filename(today, export.kind), File(out), save=False)
+        export.rows = actions.count()
+        export.status = ExportStatus.READY
+    except Exception:
+        export.status = ExportStatus.FAILED
+        raise
+    finally:
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "rows", "status", "finished_at"])
+    return export.status

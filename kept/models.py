@@ -1,0 +1,88 @@
+"""Files produced once and kept through the storage API (never a path on one host's disk,
+so that every application host behind the proxy finds them): large exports of the action
+log, prepared in the background for the person who asked, and the PDF of agreed minutes,
+which never change once agreed (a correction is a new version, with PDFs of its own)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from meetings.models import MinutesVersion
+
+
+class ExportStatus(models.TextChoices):
+    PREPARING = "preparing", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+
+
+class ExportKind(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class KeptExport(models.Model):
+    """An export of the action log too large to make while the browser waits: prepared by a
+    task for ``user``, with the filters ``query``, and downloaded by that user only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kept_exports"
+    )
+    kind = models.CharField(max_length=8, choices=ExportKind.choices)
+    query = models.TextField(blank=True, help_text="The action log's filters, as in its address.")
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PREPARING
+    )
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="kept/exports/", blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values),
+                name="kept_keptexport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ExportKind.values), name="kept_keptexport_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} export for {self.user}, {self.requested_at:%Y-%m-%d}"
+
+
+class MinutesVariant(models.TextChoices):
+    """Whose PDF: the full minutes (those who see restricted items), the public version as
+    the application shows it, and the public version as the public site publishes it."""
+
+    FULL = "full", "Full"
+    PUBLIC = "public", "Public"
+    PUBLISHED = "published", "Published"
+
+
+class KeptMinutesPdf(models.Model):
+    """The PDF of one frozen version of agreed minutes, in one variant, made once."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="+")
+    variant = models.CharField(max_length=16, choices=MinutesVariant.choices)
+    file = models.FileField(upload_to="kept/minutes/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "variant"], name="kept_keptminutespdf_one_per_variant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(variant__in=MinutesVariant.values),
+                name="kept_keptminutespdf_variant_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version} ({self.get_variant_display()})"
