@@ -5,6 +5,7 @@ before anything else."""
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 
 from meetings import roles
 from signin import sessions, two_factor
@@ -19,18 +20,12 @@ def open_to_all(view_func):
     return not getattr(view_func, "login_required", True)
 
 
-class SessionRoleMiddleware:
+class SessionRoleMiddleware(MiddlewareMixin):
     """Cycle the session key when the login's role is not the one it signed in with.
 
     A role given or withdrawn while signed in takes effect under a new key, so a key seen
     before the change (in a log, a shared machine's cookie jar) does not carry the new role.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if open_to_all(view_func):
@@ -44,19 +39,14 @@ class SessionRoleMiddleware:
         return None
 
 
-class TwoFactorRequiredMiddleware:
+class TwoFactorRequiredMiddleware(MiddlewareMixin):
     """With REQUIRE_TWO_FACTOR on, OPCC staff and the Commissioner signed in with a password
     go to set up two factors, or to sign in again with a code, before any other page.
 
     The organisation's identity provider does its own multi-factor authentication.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.allowed = None
-
-    def __call__(self, request):
-        return self.get_response(request)
+    allowed = None  # the paths open before the second factor, worked out on first use
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if open_to_all(view_func):
