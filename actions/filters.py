@@ -35,7 +35,8 @@ class RecentMeetingIterator(ModelChoiceIterator):
         queryset = self.field.queryset.order_by("-date", "-pk")
         recent = list(queryset[:RECENT_MEETINGS])
         chosen = self.field.chosen
-        if chosen and str(chosen).isdigit() and all(str(m.pk) != str(chosen) for m in recent):
+        # isdecimal, not isdigit: "²" is a digit that int() and the database refuse.
+        if chosen and str(chosen).isdecimal() and all(str(m.pk) != str(chosen) for m in recent):
             recent += list(queryset.filter(pk=chosen))
         for meeting in recent:
             yield self.choice(meeting)

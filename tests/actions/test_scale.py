@@ -362,3 +362,13 @@ def test_the_chart_follows_a_status_change_or_a_meeting_moved_at_once(item, opcc
     meeting.save()
     # Raised in November now: not open at the end of October.
     assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("meeting", ["²", "٣", "99999999999999999999"])
+def test_a_raised_at_choice_that_is_no_meeting_is_told_not_a_500(client, opcc_user, meeting):
+    """Found by the fuzzer: "²" passes str.isdigit() but is no number for int() or the
+    database."""
+    client.force_login(opcc_user)
+    response = client.get(reverse("actions:log"), {"meeting": meeting})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
