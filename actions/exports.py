@@ -7,12 +7,14 @@ not into a tree of cells), so an export of 100,000 actions takes no more memory 
 1,000. ``exports_kept`` produces the largest in the background and keeps them."""
 
 import csv
+import datetime
 import tempfile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 COLUMNS = [
     "Reference",
@@ -105,10 +107,18 @@ def write_xlsx(out, columns, cells, *, title, widths):
     """The workbook, written row by row into the binary file ``out``: a bold heading row
     that stays in view, the columns ``widths`` wide, and every cell text."""
     workbook = Workbook(write_only=True)
+    add_sheet(workbook, title, columns, cells, widths)
+    workbook.save(out)
+
+
+def add_sheet(workbook, title, columns, cells, widths):
+    """A sheet of the write-only ``workbook``: a bold heading row that stays in view, the
+    columns ``widths`` wide, then ``cells`` row by row. Text is always text, never a formula;
+    numbers stay numbers, dates show as 31/10/2017, None is an empty cell."""
     sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[chr(ord("A") + number - 1)].width = width
+        sheet.column_dimensions[get_column_letter(number)].width = width
     heading = []
     for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
@@ -116,11 +126,16 @@ def write_xlsx(out, columns, cells, *, title, widths):
         heading.append(cell)
     sheet.append(heading)
     for cells_of_row in cells:
-        sheet.append([_text_cell(sheet, value) for value in cells_of_row])
-    workbook.save(out)
+        sheet.append([_cell(sheet, value) for value in cells_of_row])
+    return sheet
 
 
-def _text_cell(sheet, value):
+def _cell(sheet, value):
+    if not isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, datetime.date):
+            cell.number_format = "dd/mm/yyyy"
+        return cell
     # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
     # A worksheet cannot hold control characters (openpyxl refuses the whole file), and
     # they show as nothing anyway.

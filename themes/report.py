@@ -11,6 +11,7 @@ import datetime
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.formats import date_format
@@ -107,8 +108,9 @@ class ThemeSummary:
     name: str
     items: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def actions(self):
+        # Read once the report is built: the counts below each walk it.
         return [outcome for item in self.items for outcome in item.actions]
 
     @property
@@ -189,7 +191,7 @@ class ThemeReport:
             months.setdefault(meeting.date.replace(day=1), set()).add(meeting.pk)
         return [Slot(day, frozenset(ids), True) for day, ids in sorted(months.items())]
 
-    @property
+    @cached_property
     def totals(self):
         """The whole year as one summary: every item of every theme."""
         return ThemeSummary("All themes", [item for theme in self.themes for item in theme.items])

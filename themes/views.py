@@ -1,7 +1,6 @@
 """Themes over time, and the yearly report by theme for the Commissioner's annual report:
 on screen, as PDF and as a workbook, each for what the reader may see."""
 
-import datetime
 import io
 
 from django import forms
@@ -12,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
+from openpyxl import Workbook
 
+from actions.exports import XLSX_TYPE, add_sheet
 from meetings.documents import PdfUnavailable, pdf
 from meetings.models import MeetingSeries
 from themes.chart import LEGEND, theme_chart
@@ -109,44 +110,11 @@ def report_pdf(request, year):
     return response
 
 
-def _cell(sheet, row, column, value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        # Text, never a formula; control characters would make openpyxl refuse the file.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-        if isinstance(value, datetime.date):
-            cell.number_format = "dd/mm/yyyy"
-    return cell
-
-
-def _sheet(workbook, title, columns, rows, widths):
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(title)
-    for column, heading in enumerate(columns, start=1):
-        _cell(sheet, 1, column, heading).font = Font(bold=True)
-    for number, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            _cell(sheet, number, column, value)
-    sheet.freeze_panes = "A2"
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
-
-
-@require_safe
 def report_xlsx(request, year):
-    from openpyxl import Workbook
-
     year = _year(year)
     context = _context(request, year)
     report = context["report"]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     level_columns = [label for _, label, _ in report.totals.level_counts]
     summary = [
         [
@@ -161,7 +129,7 @@ def report_xlsx(request, year):
         ]
         for theme in [*report.themes, report.totals]
     ]
-    _sheet(
+    add_sheet(
         workbook,
         "By theme",
         [
@@ -190,7 +158,7 @@ def report_xlsx(request, year):
         for theme in report.themes
         for item in theme.items
     ]
-    _sheet(
+    add_sheet(
         workbook,
         "Items",
         ["Theme", "Meeting", "Date", "Item", "Heading", "Assurance", "Actions raised"],
@@ -212,7 +180,7 @@ def report_xlsx(request, year):
         for item in theme.items
         for outcome in item.actions
     ]
-    _sheet(
+    add_sheet(
         workbook,
         "Actions",
         ["Theme", "Reference", "Action", "Raised at", "Raised on", "Outcome", "Closed on", "Days"],
@@ -221,10 +189,7 @@ def report_xlsx(request, year):
     )
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         True, _filename(year, context["series"], "xlsx")
     )
