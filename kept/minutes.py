@@ -9,14 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from kept.models import KeptMinutesPdf
-from meetings.models import IN_PROGRESS
-
-
-def frozen_version(meeting):
-    """The version every rendering of these minutes reads, or None while they are open."""
-    if meeting.status in IN_PROGRESS:
-        return None
-    return meeting.versions.order_by("-number").first()
+from meetings.services import frozen_version
 
 
 def minutes_pdf(meeting, variant, render):

@@ -167,12 +167,19 @@ def version_changes(meeting):
     return out
 
 
+def frozen_version(meeting):
+    """The version every rendering of agreed minutes reads (the latest), or None while the
+    minutes are being written (or were agreed before versions were kept)."""
+    if meeting.status in IN_PROGRESS:
+        return None
+    return meeting.versions.order_by("-number").first()
+
+
 def minutes_document(meeting, *, public=False):
     """The minutes to show: as frozen when agreed, or as they stand while being written."""
-    if meeting.status not in IN_PROGRESS:
-        version = meeting.versions.order_by("-number").first()
-        if version is not None:
-            return MinutesDocument.from_dict(version.content["public" if public else "full"])
+    version = frozen_version(meeting)
+    if version is not None:
+        return MinutesDocument.from_dict(version.content["public" if public else "full"])
     return build_document(meeting, public=public)
 
 
