@@ -110,6 +110,7 @@ def report_pdf(request, year):
     return response
 
 
+@require_safe
 def report_xlsx(request, year):
     year = _year(year)
     context = _context(request, year)
