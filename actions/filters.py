@@ -160,3 +160,11 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset
+
+
+def action_log_filter(data, request):
+    """The action log's filters over what ``request.user`` may see: the log's pages, its
+    exports and the exports kept for later all read this, so none shows more than another."""
+    return ActionFilter(
+        data, queryset=Action.objects.visible_to(request.user).for_listing(), request=request
+    )

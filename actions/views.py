@@ -17,7 +17,7 @@ from django.views.generic import ListView, TemplateView
 from actions import exports, services
 from actions.calendar import feed_for
 from actions.dashboard import dashboard
-from actions.filters import ActionFilter
+from actions.filters import action_log_filter
 from actions.forms import (
     ActionForm,
     BulkCloseForm,
@@ -257,11 +257,7 @@ def review(request):
 
 
 def _filtered(request):
-    return ActionFilter(
-        request.GET,
-        queryset=Action.objects.visible_to(request.user).for_listing(),
-        request=request,
-    )
+    return action_log_filter(request.GET, request)
 
 
 # The action log's orders, by the filter's "sort" value: each ends with the id so that every

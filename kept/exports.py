@@ -5,18 +5,14 @@ import datetime
 import tempfile
 from types import SimpleNamespace
 
-from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone
 
 from actions import exports
-from actions.filters import ActionFilter
-from actions.models import Action
+from actions.filters import action_log_filter
 from kept.models import ExportKind, ExportStatus, KeptExport
 
-CSV_TYPE = exports.CSV_TYPE
-XLSX_TYPE = exports.XLSX_TYPE
 # A request for the same export within this time finds the one already asked for.
 SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
 
@@ -25,10 +21,7 @@ def filtered_actions(user, query):
     """What the action log shows ``user`` with the filters ``query`` (a QueryDict): what
     they may see, and no more, however the export is made."""
     # The filters offer only the meetings the user may see: they ask the request for them.
-    asking = SimpleNamespace(user=user)
-    return ActionFilter(
-        query, queryset=Action.objects.visible_to(user).for_listing(), request=asking
-    ).qs
+    return action_log_filter(query, SimpleNamespace(user=user)).qs
 
 
 def write_export(kind, actions, out):
@@ -65,8 +58,7 @@ def prepare(export_id):
     export = KeptExport.objects.select_related("user").get(pk=export_id)
     if export.status != ExportStatus.PREPARING:
         return export.status
-    user = get_user_model().objects.get(pk=export.user_id)
-    actions = filtered_actions(user, QueryDict(export.query))
+    actions = filtered_actions(export.user, QueryDict(export.query))
     try:
         with tempfile.TemporaryFile() as out:
             write_export(export.kind, actions, out)

@@ -2,7 +2,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from kept.exports import CSV_TYPE, XLSX_TYPE
+from actions.exports import CSV_TYPE, XLSX_TYPE
 from kept.models import ExportStatus, KeptExport
 
 
