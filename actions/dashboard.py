@@ -1,7 +1,6 @@
 """What the Commissioner's dashboard shows, worked out in a fixed number of queries."""
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -23,7 +22,8 @@ from actions.models import (
     overdue_q,
     unowned_q,
 )
-from meetings.models import IN_PROGRESS, Meeting, MeetingSeries, Person, Post
+from assurance.record import record_version
+from meetings.models import IN_PROGRESS, Meeting, Person, Post
 
 CHART_MONTHS = 12
 # The most rows each of the dashboard's lists shows: the page costs what it shows, however
@@ -157,7 +157,7 @@ def closures_this_year(today, version=None):
     """How many actions were closed this calendar year: in all, and by each post, person and
     body. Read by the index of closures by date, and kept in the cache under the log's
     version, like the chart's changes: a year's closures grow with the log."""
-    version = version or log_version()
+    version = version or record_version()
     key = f"actions:closures:{today.year}:{version}"
     found = cache.get(key)
     if found is None:
@@ -287,9 +287,9 @@ def monthly_changes(version=None):
     """{(year, month): change in the number of actions owed}: those raised in the month, plus
     what the month's status changes made owed or no longer owed.
 
-    Worked out from the whole log, so kept in the cache under the log's version (the latest
-    change to any action, meeting or status trail) and worked out again when that moves."""
-    key = f"actions:monthly-changes:{version or log_version()}"
+    Worked out from the whole log, so kept in the cache under the record's version
+    (``assurance.record``) and worked out again when that moves."""
+    key = f"actions:monthly-changes:{version or record_version()}"
     changes = cache.get(key)
     if changes is None:
         changes = defaultdict(int)
@@ -311,30 +311,6 @@ def monthly_changes(version=None):
 # How long the per-month changes are kept at most, should a change escape the version (an
 # event's date corrected in the admin, which keeps no history of events).
 CHART_CACHE_SECONDS = 60 * 60
-
-
-def log_version():
-    """What changes whenever an action, a meeting or a status trail does: the latest history
-    row of actions and of meetings (every save and delete through the ORM writes one) and
-    the latest event, each with its time, so that a database rolled back and written again
-    (as tests do) does not meet an old version. One query of index look-ups."""
-    latest = []
-    for model, order, when in (
-        (Action.history.model, "-history_id", "history_date"),
-        (Meeting.history.model, "-history_id", "history_date"),
-        (ActionEvent, "-pk", "at"),
-    ):
-        rows = model.objects.order_by(order).values("pk", when)[:1]
-        latest += [Subquery(rows.values("pk")), Subquery(rows.values(when))]
-    # Any one row to hang the look-ups on: a series exists wherever an action does.
-    values = (
-        MeetingSeries.objects.annotate(**{f"v{n}": v for n, v in enumerate(latest)})
-        .values_list(*[f"v{n}" for n in range(len(latest))])
-        .order_by()[:1]
-    )
-    found = list(values)
-    text = "-".join(str(v) for v in found[0]) if found else "empty"
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _status_changes_by_month():
@@ -425,7 +401,24 @@ def minutes_awaiting_agreement(today):
     )
 
 
-def dashboard(today):
+def awaiting_closure():
+    """The first DASHBOARD_ROWS actions marked complete, by reference, each with when and how
+    its owner marked it complete."""
+    completion = ActionEvent.objects.filter(
+        action=OuterRef("pk"), kind=ActionEvent.Kind.STATUS, to_status=Status.AWAITING_CLOSURE
+    ).order_by("-at", "-pk")
+    return list(
+        Action.objects.filter(status=Status.AWAITING_CLOSURE)
+        .for_listing()
+        .annotate(
+            completed_on=Subquery(completion.values("on_date")[:1]),
+            completion_note=Subquery(completion.values("text")[:1]),
+        )
+        .order_by("reference", "pk")[:DASHBOARD_ROWS]
+    )
+
+
+def dashboard(today, version=None):
     """Everything the dashboard shows, as of ``today``: counts worked out in the database,
     and the first DASHBOARD_ROWS of each list, the rest a click away in the action log."""
     coming = next_meeting(today)
@@ -439,20 +432,9 @@ def dashboard(today):
     for action in due:
         # The templates' shared due cell reads this.
         action.overdue_days = action.days_overdue(today)
-    completion = ActionEvent.objects.filter(
-        action=OuterRef("pk"), kind=ActionEvent.Kind.STATUS, to_status=Status.AWAITING_CLOSURE
-    ).order_by("-at", "-pk")
-    awaiting = list(
-        Action.objects.filter(status=Status.AWAITING_CLOSURE)
-        .for_listing()
-        .annotate(
-            completed_on=Subquery(completion.values("on_date")[:1]),
-            completion_note=Subquery(completion.values("text")[:1]),
-        )
-        .order_by("reference", "pk")[:DASHBOARD_ROWS]
-    )
-    # One look-up of the log's version for everything the cache keeps.
-    version = log_version()
+    awaiting = awaiting_closure()
+    # One look-up of the record's version for everything the cache keeps.
+    version = version or record_version()
     bars = monthly_chart(today, version=version)
     closures = closures_this_year(today, version)
     totals = _totals(today, closures)
@@ -472,6 +454,7 @@ def dashboard(today):
         "awaiting_url": tiles[4].url,
         "groups": _group_by_owner(due),
         "awaiting": awaiting,
+        "awaiting_shown": len(awaiting),
         "totals": totals,
         "owner_counts": _owner_counts(today, closures),
         "chart": bars,

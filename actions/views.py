@@ -1,22 +1,27 @@
 import datetime
+import functools
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from actions import exports, services
 from actions.calendar import feed_for
-from actions.dashboard import dashboard
+from actions.dashboard import awaiting_closure, dashboard
 from actions.filters import action_log_filter
 from actions.forms import (
     ActionForm,
@@ -36,6 +41,7 @@ from actions.models import (
     Status,
     new_calendar_token,
 )
+from assurance.record import content_key, kept_content, record_version
 from kept.exports import request_export
 from kept.models import ExportKind
 from meetings import roles
@@ -74,12 +80,80 @@ def _mark_overdue(actions, today=None):
         action.overdue_days = action.days_overdue(today)
 
 
-class MyActionsView(ListView):
+class KeptListView(TemplateView):
+    """A list page whose content is kept for each version of the record (assurance.record):
+    its rows are read, and its content rendered, only when nothing is kept for this record,
+    day, viewer and query. The context keeps the usual names (``actions``, ``paginator``...),
+    worked out only if something asks for them."""
+
+    content_name = None
+    content_template_name = None
+    # What ``get_listing`` returns, which the context offers by name.
+    listing_names = [
+        "actions",
+        "object_list",
+        "paginator",
+        "page_obj",
+        "is_paginated",
+        "query_string",
+    ]
+
+    def get_listing(self, today):
+        raise NotImplementedError
+
+    def keep(self, listing):
+        return True
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        listing = functools.cache(lambda: self.get_listing(today))
+        content_template = self.content_template_name
+        if request.htmx:
+            content_template += "#results"
+
+        def render_content():
+            html = render_to_string(content_template, listing(), request)
+            return html, self.keep(listing())
+
+        key = content_key(request, self.content_name, version=record_version(), today=today)
+        content, kept = kept_content(key, render_content)
+        if request.htmx:
+            return HttpResponse(content)
+        if kept:
+            context = {
+                name: SimpleLazyObject(partial(_item, listing, name)) for name in self.listing_names
+            }
+        else:
+            # The real objects: a filter in error must be found by the page's error summary.
+            context = listing()
+        return self.render_to_response(self.get_context_data(content=content, **context, **kwargs))
+
+
+def _item(listing, name):
+    return listing()[name]
+
+
+def _listing(queryset, keys, params, today, **extra):
+    page = KeysetPage(queryset, keys, params)
+    _mark_overdue(page.object_list, today)
+    return {
+        "actions": page.object_list,
+        "object_list": page.object_list,
+        "paginator": page,
+        "page_obj": page,
+        "is_paginated": page.is_paginated,
+        "query_string": query_without_paging(params),
+        **extra,
+    }
+
+
+class MyActionsView(KeptListView):
     """What the posts I hold and I own: open first, then those awaiting agreement, a page at
     a time by keyset."""
 
     template_name = "actions/my_actions.html"
-    context_object_name = "actions"
+    content_template_name = "actions/_my_actions.html"
+    content_name = "my-actions"
     keys = [
         Key("status_order"),
         Key("due_date", datetime.date, nullable=True),
@@ -87,8 +161,8 @@ class MyActionsView(ListView):
         Key("pk"),
     ]
 
-    def get_queryset(self):
-        return (
+    def get_listing(self, today):
+        actions = (
             Action.objects.owned_by_user(self.request.user)
             .outstanding()
             .for_listing()
@@ -100,18 +174,7 @@ class MyActionsView(ListView):
                 )
             )
         )
-
-    def get_context_data(self, **kwargs):
-        page = KeysetPage(self.object_list, self.keys, self.request.GET)
-        _mark_overdue(page.object_list)
-        context = super().get_context_data(object_list=page.object_list, **kwargs)
-        context.update(
-            paginator=page,
-            page_obj=page,
-            is_paginated=page.is_paginated,
-            query_string=query_without_paging(self.request.GET),
-        )
-        return context
+        return _listing(actions, self.keys, self.request.GET, today)
 
 
 def action_detail(request, pk, *, action=None, status=200, **forms):
@@ -219,6 +282,32 @@ def reopen_action(request, pk):
     )
 
 
+# What the dashboard's decisions read besides the rows of the review form: the section is
+# rendered for each request, since the form holds a CSRF token.
+DECISIONS = ["totals", "awaiting_shown", "awaiting_url", "minutes_to_agree"]
+
+
+def dashboard_context(request, today):
+    """The dashboard's counts, coming actions and chart (``summary``) and the rows of its
+    review form (``awaiting_rows``) as HTML, with what else its decisions read, kept together
+    for each version of the record (assurance.record). When nothing is kept, everything
+    ``dashboard`` works out is in the context too."""
+    version = record_version()
+    key = content_key(request, "dashboard", version=version, today=today)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    data = dashboard(today, version=version)
+    kept = {
+        "summary": render_to_string("actions/dashboard/_summary.html", data, request),
+        # Without a review form, as none is ticked yet.
+        "awaiting_rows": render_to_string("actions/dashboard/_awaiting_rows.html", data, request),
+        **{name: data[name] for name in DECISIONS},
+    }
+    cache.set(key, kept, settings.CONTENT_CACHE_SECONDS)
+    return {**data, **kept}
+
+
 class DashboardView(TemplateView):
     """The Commissioner's dashboard: what comes to the next meeting, and who owes what."""
 
@@ -233,7 +322,8 @@ class DashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("review_form", ReviewForm())
-        return super().get_context_data(**dashboard(self.today or timezone.localdate()), **kwargs)
+        context = dashboard_context(self.request, self.today or timezone.localdate())
+        return super().get_context_data(**context, **kwargs)
 
 
 @require_POST
@@ -243,8 +333,14 @@ def review(request):
         raise PermissionDenied("Only the Commissioner or OPCC staff close or reopen actions.")
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        context = dashboard(timezone.localdate())
-        return render(request, DashboardView.template_name, {**context, "review_form": form})
+        # The rows as ticked, with the errors beside them, rather than the kept rows.
+        context = {
+            **dashboard_context(request, timezone.localdate()),
+            "awaiting": awaiting_closure(),
+            "awaiting_rows": None,
+            "review_form": form,
+        }
+        return render(request, DashboardView.template_name, context)
     chosen = list(form.cleaned_data["actions"])
     references = ", ".join(action.reference for action in chosen)
     if form.cleaned_data["decision"] == ReviewForm.REOPEN:
@@ -280,35 +376,25 @@ def log_keys(sort):
     return keys
 
 
-class ActionLogView(ListView):
+class ActionLogView(KeptListView):
     """The log, a page at a time by keyset (``actions.keyset``): the last page costs what
     the first does."""
 
     template_name = "actions/action_log.html"
-    context_object_name = "actions"
+    content_template_name = "actions/_action_log.html"
+    content_name = "action-log"
+    listing_names = [*KeptListView.listing_names, "filter"]
 
-    def get_queryset(self):
-        self.filterset = _filtered(self.request)
-        return self.filterset.qs
+    def get_listing(self, today):
+        filterset = _filtered(self.request)
+        # Filtering validates the form: its cleaned order is read after.
+        actions = filterset.qs
+        keys = log_keys(getattr(filterset.form, "cleaned_data", {}).get("sort"))
+        return _listing(actions, keys, self.request.GET, today, filter=filterset)
 
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["actions/action_log.html#results"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        cleaned = getattr(self.filterset.form, "cleaned_data", {})
-        page = KeysetPage(self.object_list, log_keys(cleaned.get("sort")), self.request.GET)
-        _mark_overdue(page.object_list)
-        context = super().get_context_data(object_list=page.object_list, **kwargs)
-        context.update(
-            filter=self.filterset,
-            paginator=page,
-            page_obj=page,
-            is_paginated=page.is_paginated,
-            query_string=query_without_paging(self.request.GET),
-        )
-        return context
+    def keep(self, listing):
+        # A filter in error is for the person who typed it, and its page says so in its title.
+        return not listing["filter"].form.errors
 
 
 def export_csv(request):

@@ -284,6 +284,12 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # for the person who asked; smaller ones stream to the browser at once.
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
 
+# The dashboard, the action log and My actions keep what they show for each version of the
+# record (assurance/record.py); a new version is a new key, so this only bounds how long a
+# change could go unseen should the version miss it: two writes committed in the other order
+# from the one their history rows were numbered in.
+CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=120)
+
 # A cache shared by every application host (Redis): sessions are read from it (and written
 # through to the database), so several gunicorn hosts behind one proxy share them. Without
 # it, each process has its own small cache and sessions live in the database alone, which

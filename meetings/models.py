@@ -211,6 +211,9 @@ class Theme(models.Model):
 
     name = models.CharField(max_length=160, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Kept like every other part of the record, and so that a renamed theme moves the
+    # record's version (assurance.record): the action log offers themes by name.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]

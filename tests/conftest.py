@@ -2,6 +2,7 @@ import io
 import os
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import settings
 
@@ -15,6 +16,14 @@ settings.register_profile("dev", max_examples=3)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with nothing kept: what one test kept (a page's content under the
+    record's version) must not be what another reads, should their databases look alike."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,119 @@
+"""The busiest pages, worked out once for each version of the record.
+
+The dashboard, the action log and My actions read thousands of rows to show a few dozen, and
+nearly every request for them comes between two changes to the record: the same rows read
+again to the same end. So what such a page shows is kept in the cache under a key made of
+
+- the record's version (``record_version``), which moves with every change anything
+  recorded makes: every save and delete through the ORM writes a history row, and the two
+  trails without history (action events, minutes events) only ever gain rows;
+- today's date: what is overdue, and what comes to the next meeting, move with it;
+- who is looking, as far as it changes what a page shows (``viewer``): those who see every
+  meeting's minutes see the same actions, and their roles decide which links and buttons
+  show; anyone else sees what is theirs, so their content is their own;
+- the page and its query string, and whether htmx asked for the results alone.
+
+Only content without a CSRF token or a form in error is kept: a token belongs to one
+browser, and a form in error is for the person who sent it.
+"""
+
+import functools
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from simple_history.models import HistoricalChanges
+
+
+def _versioned():
+    """(model, ordering, time field) for every table whose latest row says the record changed.
+
+    The history of every model that keeps one, and the two trails that have none because
+    nothing edits them. The history of a many-to-many (a body's members) needs no look-up of
+    its own: a change to it writes a history row of its owner too.
+    """
+    from actions.models import ActionEvent
+    from meetings.models import MinutesEvent
+
+    found = [
+        (model, "-history_id", "history_date")
+        for model in apps.get_models()
+        if issubclass(model, HistoricalChanges)
+        and any(field.name == "history_date" for field in model._meta.fields)
+    ]
+    found.sort(key=lambda entry: entry[0]._meta.db_table)
+    return [*found, (ActionEvent, "-pk", "at"), (MinutesEvent, "-pk", "at")]
+
+
+@functools.cache
+def _version_query():
+    """The look-ups as one SELECT of scalar subqueries, without a table to hang them on;
+    written once per process, as the tables do not change while it runs."""
+    looks = []
+    params = []
+    for model, order, when in _versioned():
+        mark = Concat(
+            Cast("pk", CharField()), Value("@"), Cast(when, CharField()), output_field=CharField()
+        )
+        latest = model._base_manager.order_by(order).annotate(mark=mark).values("mark")[:1]
+        sql, sql_params = latest.query.sql_with_params()
+        looks.append(f"({sql})")
+        params.extend(sql_params)
+    return f"SELECT {', '.join(looks)}", tuple(params)
+
+
+def record_version():
+    """What changes whenever anything recorded does, in one query of index look-ups.
+
+    Each table's latest row, by its id and its time: the time as well, so that a database
+    rolled back and written again (as tests do, and SQLite reuses ids) never meets a version
+    it had before.
+    """
+    sql, params = _version_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    text = "|".join(str(mark) for mark in row)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def viewer(request):
+    """Who is looking, as far as it changes what a page shows: "all" and the roles' powers
+    for those who see every meeting's minutes, else this login's own."""
+    from meetings.context_processors import permissions
+
+    powers = permissions(request)["perms_ui"]
+    held = ",".join(name for name, granted in sorted(powers.items()) if granted)
+    who = "all" if powers["sees_all_minutes"] else f"login-{request.user.pk}"
+    return f"{who}:{held}"
+
+
+def content_key(request, name, *, version, today):
+    """The cache key of page ``name``'s content for this request (see the module)."""
+    parts = [
+        name,
+        version,
+        today.isoformat(),
+        viewer(request),
+        request.get_full_path(),
+        "results" if getattr(request, "htmx", False) else "page",
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"content:{name}:{digest}"
+
+
+def kept_content(key, render):
+    """The content kept under ``key``, or ``render()``'s: a (html, keep) pair, kept only when
+    ``keep`` says it may be (no form in error). Returns (html, True when it was kept before).
+    """
+    html = cache.get(key)
+    if html is not None:
+        return html, True
+    html, keep = render()
+    if keep:
+        cache.set(key, html, settings.CONTENT_CACHE_SECONDS)
+    return html, False
