@@ -153,11 +153,28 @@ def _closed_in_year(today):
 OUTSTANDING_STATUSES = [Status.OPEN, Status.AWAITING_CLOSURE]
 
 
+def _chart_rows():
+    """What the chart and the year's closures read: actions as raised and owned (a change of
+    status or of owners saves the action, writing its history), meetings' dates, and the
+    status trail. An update or a finding leaves them be."""
+    return [
+        Action.history.all(),
+        Meeting.history.all(),
+        ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS),
+    ]
+
+
+def chart_version():
+    """The version of what the chart and the year's closures read (``assurance.record``):
+    working them out reads the whole log, so only a change to what they read does it again."""
+    return record_version(_chart_rows)
+
+
 def closures_this_year(today, version=None):
     """How many actions were closed this calendar year: in all, and by each post, person and
     body. Read by the index of closures by date, and kept in the cache under the log's
     version, like the chart's changes: a year's closures grow with the log."""
-    version = version or record_version()
+    version = version or chart_version()
     key = f"actions:closures:{today.year}:{version}"
     found = cache.get(key)
     if found is None:
@@ -287,9 +304,9 @@ def monthly_changes(version=None):
     """{(year, month): change in the number of actions owed}: those raised in the month, plus
     what the month's status changes made owed or no longer owed.
 
-    Worked out from the whole log, so kept in the cache under the record's version
-    (``assurance.record``) and worked out again when that moves."""
-    key = f"actions:monthly-changes:{version or record_version()}"
+    Worked out from the whole log, so kept in the cache under the version of what it reads
+    (``chart_version``) and worked out again when that moves."""
+    key = f"actions:monthly-changes:{version or chart_version()}"
     changes = cache.get(key)
     if changes is None:
         changes = defaultdict(int)
@@ -418,7 +435,7 @@ def awaiting_closure():
     )
 
 
-def dashboard(today, version=None):
+def dashboard(today):
     """Everything the dashboard shows, as of ``today``: counts worked out in the database,
     and the first DASHBOARD_ROWS of each list, the rest a click away in the action log."""
     coming = next_meeting(today)
@@ -433,8 +450,8 @@ def dashboard(today, version=None):
         # The templates' shared due cell reads this.
         action.overdue_days = action.days_overdue(today)
     awaiting = awaiting_closure()
-    # One look-up of the record's version for everything the cache keeps.
-    version = version or record_version()
+    # One look-up of the chart's version for both caches that read it.
+    version = chart_version()
     bars = monthly_chart(today, version=version)
     closures = closures_this_year(today, version)
     totals = _totals(today, closures)

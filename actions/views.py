@@ -297,7 +297,7 @@ def dashboard_context(request, today):
     kept = cache.get(key)
     if kept is not None:
         return kept
-    data = dashboard(today, version=version)
+    data = dashboard(today)
     kept = {
         "summary": render_to_string("actions/dashboard/_summary.html", data, request),
         # Without a review form, as none is ticked yet.

@@ -29,51 +29,62 @@ from django.db.models.functions import Cast, Concat
 from simple_history.models import HistoricalChanges
 
 
-def _versioned():
-    """(model, ordering, time field) for every table whose latest row says the record changed.
-
-    The history of every model that keeps one, and the two trails that have none because
-    nothing edits them. The history of a many-to-many (a body's members) needs no look-up of
-    its own: a change to it writes a history row of its owner too.
-    """
+def everything():
+    """Every table whose latest row says the record changed: the history of every model that
+    keeps one, and the two trails that have none because nothing edits them. The history of
+    a many-to-many (a body's members) needs no look-up of its own: a change to it writes a
+    history row of its owner too."""
     from actions.models import ActionEvent
     from meetings.models import MinutesEvent
 
-    found = [
-        (model, "-history_id", "history_date")
-        for model in apps.get_models()
-        if issubclass(model, HistoricalChanges)
-        and any(field.name == "history_date" for field in model._meta.fields)
+    historical = sorted(
+        (
+            model
+            for model in apps.get_models()
+            if issubclass(model, HistoricalChanges)
+            and any(field.name == "history_date" for field in model._meta.fields)
+        ),
+        key=lambda model: model._meta.db_table,
+    )
+    return [
+        *(model._base_manager.all() for model in historical),
+        ActionEvent._base_manager.all(),
+        MinutesEvent._base_manager.all(),
     ]
-    found.sort(key=lambda entry: entry[0]._meta.db_table)
-    return [*found, (ActionEvent, "-pk", "at"), (MinutesEvent, "-pk", "at")]
 
 
 @functools.cache
-def _version_query():
-    """The look-ups as one SELECT of scalar subqueries, without a table to hang them on;
-    written once per process, as the tables do not change while it runs."""
+def _version_query(scope):
+    """The latest row of each of ``scope()``'s querysets, as one SELECT of scalar subqueries
+    without a table to hang them on; written once per process and scope, as the tables do
+    not change while it runs."""
     looks = []
     params = []
-    for model, order, when in _versioned():
+    for rows in scope():
+        if issubclass(rows.model, HistoricalChanges):
+            order, when = "-history_id", "history_date"
+        else:
+            # The trails: rows are added, never edited, each with the time it was added.
+            order, when = "-pk", "at"
         mark = Concat(
             Cast("pk", CharField()), Value("@"), Cast(when, CharField()), output_field=CharField()
         )
-        latest = model._base_manager.order_by(order).annotate(mark=mark).values("mark")[:1]
+        latest = rows.order_by(order).annotate(mark=mark).values("mark")[:1]
         sql, sql_params = latest.query.sql_with_params()
         looks.append(f"({sql})")
         params.extend(sql_params)
     return f"SELECT {', '.join(looks)}", tuple(params)
 
 
-def record_version():
+def record_version(scope=everything):
     """What changes whenever anything recorded does, in one query of index look-ups.
 
     Each table's latest row, by its id and its time: the time as well, so that a database
     rolled back and written again (as tests do, and SQLite reuses ids) never meets a version
-    it had before.
+    it had before. ``scope``, a function returning querysets of history or trail rows,
+    narrows it to what one cache reads (the dashboard's chart).
     """
-    sql, params = _version_query()
+    sql, params = _version_query(scope)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
