@@ -1,12 +1,10 @@
 import datetime
 import functools
 from dataclasses import replace
-from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
@@ -41,7 +39,7 @@ from actions.models import (
     Status,
     new_calendar_token,
 )
-from assurance.record import content_key, kept_content, record_version
+from assurance.record import content_key, kept_content
 from kept.exports import request_export
 from kept.models import ExportKind
 from meetings import roles
@@ -115,22 +113,19 @@ class KeptListView(TemplateView):
             html = render_to_string(content_template, listing(), request)
             return html, self.keep(listing())
 
-        key = content_key(request, self.content_name, version=record_version(), today=today)
+        key = content_key(request, self.content_name, today)
         content, kept = kept_content(key, render_content)
         if request.htmx:
             return HttpResponse(content)
         if kept:
             context = {
-                name: SimpleLazyObject(partial(_item, listing, name)) for name in self.listing_names
+                name: SimpleLazyObject(lambda name=name: listing()[name])
+                for name in self.listing_names
             }
         else:
             # The real objects: a filter in error must be found by the page's error summary.
             context = listing()
         return self.render_to_response(self.get_context_data(content=content, **context, **kwargs))
-
-
-def _item(listing, name):
-    return listing()[name]
 
 
 def _listing(queryset, keys, params, today, **extra):
@@ -292,19 +287,20 @@ def dashboard_context(request, today):
     review form (``awaiting_rows``) as HTML, with what else its decisions read, kept together
     for each version of the record (assurance.record). When nothing is kept, everything
     ``dashboard`` works out is in the context too."""
-    version = record_version()
-    key = content_key(request, "dashboard", version=version, today=today)
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    data = dashboard(today)
-    kept = {
-        "summary": render_to_string("actions/dashboard/_summary.html", data, request),
-        # Without a review form, as none is ticked yet.
-        "awaiting_rows": render_to_string("actions/dashboard/_awaiting_rows.html", data, request),
-        **{name: data[name] for name in DECISIONS},
-    }
-    cache.set(key, kept, settings.CONTENT_CACHE_SECONDS)
+    data = {}
+
+    def work():
+        data.update(dashboard(today))
+        return {
+            "summary": render_to_string("actions/dashboard/_summary.html", data, request),
+            # Without a review form, as none is ticked yet.
+            "awaiting_rows": render_to_string(
+                "actions/dashboard/_awaiting_rows.html", data, request
+            ),
+            **{name: data[name] for name in DECISIONS},
+        }, True
+
+    kept, _ = kept_content(content_key(request, "dashboard", today), work)
     return {**data, **kept}
 
 
@@ -334,12 +330,10 @@ def review(request):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         # The rows as ticked, with the errors beside them, rather than the kept rows.
-        context = {
-            **dashboard_context(request, timezone.localdate()),
-            "awaiting": awaiting_closure(),
-            "awaiting_rows": None,
-            "review_form": form,
-        }
+        context = dashboard_context(request, timezone.localdate())
+        if "awaiting" not in context:
+            context["awaiting"] = awaiting_closure()
+        context.update(awaiting_rows=None, review_form=form)
         return render(request, DashboardView.template_name, context)
     chosen = list(form.cleaned_data["actions"])
     references = ", ".join(action.reference for action in chosen)

@@ -103,11 +103,12 @@ def viewer(request):
     return f"{who}:{held}"
 
 
-def content_key(request, name, *, version, today):
-    """The cache key of page ``name``'s content for this request (see the module)."""
+def content_key(request, name, today):
+    """The cache key of page ``name``'s content for this request (see the module), with the
+    record's version read now."""
     parts = [
         name,
-        version,
+        record_version(),
         today.isoformat(),
         viewer(request),
         request.get_full_path(),
@@ -117,14 +118,14 @@ def content_key(request, name, *, version, today):
     return f"content:{name}:{digest}"
 
 
-def kept_content(key, render):
-    """The content kept under ``key``, or ``render()``'s: a (html, keep) pair, kept only when
-    ``keep`` says it may be (no form in error). Returns (html, True when it was kept before).
-    """
-    html = cache.get(key)
-    if html is not None:
-        return html, True
-    html, keep = render()
+def kept_content(key, work):
+    """What is kept under ``key``, or ``work()``'s: a (content, keep) pair, kept only when
+    ``keep`` says it may be (no form in error). Returns (content, True when it was kept
+    before)."""
+    content = cache.get(key)
+    if content is not None:
+        return content, True
+    content, keep = work()
     if keep:
-        cache.set(key, html, settings.CONTENT_CACHE_SECONDS)
-    return html, False
+        cache.set(key, content, settings.CONTENT_CACHE_SECONDS)
+    return content, False
