@@ -13,17 +13,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from actions.filters import OUTSTANDING
-from actions.models import (
-    Action,
-    ActionEvent,
-    Body,
-    Status,
-    next_meeting,
-    overdue_q,
-    unowned_q,
-)
-from assurance.record import record_version
-from meetings.models import IN_PROGRESS, Meeting, Person, Post
+from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q, unowned_q
+from actions.record import record_version
+from meetings.models import IN_PROGRESS, Meeting
+from people.models import Body, Person, Post
 
 CHART_MONTHS = 12
 # The most rows each of the dashboard's lists shows: the page costs what it shows, however
@@ -165,7 +158,7 @@ def _chart_rows():
 
 
 def chart_version():
-    """The version of what the chart and the year's closures read (``assurance.record``):
+    """The version of what the chart and the year's closures read (``actions.record``):
     working them out reads the whole log, so only a change to what they read does it again."""
     return record_version(_chart_rows)
 

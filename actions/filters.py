@@ -4,16 +4,18 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from actions.models import Action, Body, Status, unowned_q
-from meetings.forms import BritishDateField
-from meetings.models import Meeting, MeetingSeries, Person, Post, Theme
+from actions.models import Action, Status, unowned_q
+from core.forms import BritishDateField
+from meetings.models import Meeting, MeetingSeries
+from people.models import Body, Person, Post
+from themes.models import Theme
 
 # Not a status of its own: open, or marked complete and awaiting agreement of closure.
 OUTSTANDING = "outstanding"
 
 
 class BritishDateFilter(django_filters.DateFilter):
-    """A date typed the British way, never misread (see ``meetings.dates``)."""
+    """A date typed the British way, never misread (see ``core.dates``)."""
 
     field_class = BritishDateField
 

@@ -6,41 +6,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import TO_BE_ALLOCATED, Action, ActionReview, Body, DueKind, Status
-from meetings.dates import MONTH_HINT, DateError, parse_month
-from meetings.forms import (
+from actions.models import Action, ActionReview, DueKind, Status
+from core.dates import MONTH_HINT, DateError, parse_month
+from core.forms import (
     BritishDateField,
     CrispyMixin,
     DateInput,
+    ModelMultipleChoiceField,
     OnceOnlyForm,
     PlainTextField,
     VersionedModelForm,
     plain_text_formfield,
     validate_plausible_date,
 )
-from meetings.models import Meeting, MeetingSeries, Person, Post, ReferenceScheme
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses an id beyond the database's 64-bit integers as an invalid choice.
-
-    Django passes it on to the ``IN (...)`` query, where SQLite raises OverflowError: a 500
-    for a tampered form instead of "Select a valid choice".
-    """
-
-    def clean(self, value):
-        for pk in value if isinstance(value, (list, tuple)) else ():
-            try:
-                out_of_range = not -(2**63) <= int(pk) < 2**63
-            except (TypeError, ValueError):
-                continue  # Not a number: Django refuses it itself.
-            if out_of_range:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super().clean(value)
+from meetings.models import Meeting, MeetingSeries, ReferenceScheme
+from people.models import Body, Person, Post
 
 
 class NotInFutureDateField(BritishDateField):
@@ -156,7 +136,7 @@ class MonthInput(forms.TextInput):
 
 
 class MonthField(forms.DateField):
-    """A month, read strictly (``meetings.dates.parse_month``); its value is the first day."""
+    """A month, read strictly (``core.dates.parse_month``); its value is the first day."""
 
     widget = MonthInput
     default_validators = [validate_plausible_date]
@@ -695,42 +675,3 @@ class BulkCloseForm(forms.Form):
         self.fields["reviews"].label_from_instance = lambda review: (
             f"{review.item.number} {review.action.reference}: {review.action.text}"
         )
-
-
-class BodyForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
-    """A body minuted as an owner ("ALL", "Officers") and whose My actions its actions are."""
-
-    class Meta:
-        model = Body
-        formfield_callback = plain_text_formfield
-        fields = ["name", "label", "members", "retired", "version"]
-        widgets = {"members": forms.CheckboxSelectMultiple}
-        field_classes = {"members": ModelMultipleChoiceField}
-        labels = {"label": "Label as minuted", "retired": "Retired"}
-        help_texts = {
-            "members": "The body's actions are in these people's My actions, and no one "
-            "else's. A body's action under a restricted item is none of theirs.",
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = Person.objects.all()
-        self.fields["members"].label_from_instance = lambda person: (
-            f"{person.name} ({person.initials})"
-        )
-        if not self.instance.pk:
-            del self.fields["retired"]
-
-    def clean_label(self):
-        label = self.cleaned_data["label"].strip()
-        if label == TO_BE_ALLOCATED:
-            raise ValidationError(
-                f"{TO_BE_ALLOCATED} means an action to be allocated: choose another label.",
-                code="reserved",
-            )
-        if " " in label:
-            raise ValidationError(
-                "The ACTION column separates owners with spaces: a label has none.",
-                code="space",
-            )
-        return label

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries, Person, Post
-from meetings.roles import sees_all_minutes
+from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries
+from people.models import TO_BE_ALLOCATED, Body, Person, Post
+from people.roles import sees_all_minutes
 
 
 class Status(models.TextChoices):
@@ -34,10 +35,6 @@ class DueKind(models.TextChoices):
     MONTH = "month", "At the meeting in a month"
     MEETING = "meeting", "At a meeting"
     OPEN = "open", "Open-ended"
-
-
-# The ACTION column of an action whose owner the meeting left to be decided.
-TO_BE_ALLOCATED = "TBA"
 
 
 def describe_due(due_date, due_meeting, wording="", *, kind="", series=None, at=None):
@@ -210,37 +207,6 @@ class ActionQuerySet(models.QuerySet):
                 latest_update_text=Subquery(latest.values("text")[:1]),
             )
         )
-
-
-class Body(models.Model):
-    """A group minuted as an action's owner ("ALL", "Officers"): the action is its members',
-    not every user's."""
-
-    name = models.CharField(max_length=120, unique=True, help_text='For example "All attendees".')
-    label = models.CharField(
-        max_length=16, unique=True, help_text='As the ACTION column minutes it: "ALL".'
-    )
-    members = models.ManyToManyField(
-        Person,
-        blank=True,
-        related_name="bodies",
-        help_text="Whose My actions list the body's actions.",
-    )
-    retired = models.BooleanField(
-        default=False, help_text="No longer offered as an owner; its actions keep it."
-    )
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[members])
-
-    class Meta:
-        ordering = ["label"]
-        verbose_name_plural = "bodies"
-
-    def __str__(self):
-        return f"{self.name} ({self.label})"
-
-    def get_absolute_url(self):
-        return reverse("actions:body_edit", args=[self.pk])
 
 
 class Action(models.Model):

@@ -3,7 +3,7 @@ owner person, and each member of an owner body. Reminders and circulation both a
 
 from django.contrib.auth.models import AnonymousUser
 
-from meetings import roles
+from people import roles
 
 
 def login_of(person):

@@ -11,8 +11,8 @@ from actions import services
 from actions.forms import ReviewOutcomeForm
 from actions.models import ActionReview
 from actions.reviews import CARD_MODES, card_context
-from meetings import roles
 from meetings.services import MinutesLocked, ensure_in_progress
+from people import roles
 
 
 def _locked(request, meeting):

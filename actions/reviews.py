@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from actions.forms import ReviewOutcomeForm
 from actions.models import DUE_FIELDS, Action, ActionReview, DueKind, Status
+from actions.services import live_replacements
 from meetings.models import AgendaItem, ItemKind
 from meetings.services import number_after
 
@@ -126,9 +128,6 @@ def card_context(review, *, form=None, mode=None, replacements=None, events=None
     trail when already fetched (the record page prefetches it for every card at once), and
     ``replacements`` the actions raised at the review's item.
     """
-    from actions.forms import ReviewOutcomeForm
-    from actions.services import live_replacements
-
     if mode is None:
         mode = "decided" if review.decided else "choose"
     if replacements is None:

@@ -4,17 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import (
-    DUE_FIELDS,
-    TO_BE_ALLOCATED,
-    Action,
-    ActionEvent,
-    ActionReview,
-    DueKind,
-    Status,
-)
+from actions.models import DUE_FIELDS, Action, ActionEvent, ActionReview, DueKind, Status
 from meetings.models import Meeting, ReferenceScheme
 from meetings.services import ensure_in_progress
+from people.models import TO_BE_ALLOCATED
 
 # The one place the life of an action is written down: which moves are allowed.
 TRANSITIONS = {

@@ -1,12 +1,10 @@
 from django.urls import path
 
-from actions import body_views, review_cards, views
+from actions import review_cards, views
 
 app_name = "actions"
 urlpatterns = [
     path("", views.ActionLogView.as_view(), name="log"),
-    path("export.csv", views.export_csv, name="export_csv"),
-    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("mine/", views.MyActionsView.as_view(), name="mine"),
     path("review/", views.review, name="review"),
     path("calendar/", views.calendar_page, name="calendar"),
@@ -24,8 +22,4 @@ urlpatterns += [
     path("reviews/<int:pk>/outcome/", review_cards.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
 ]
-urlpatterns += [
-    path("bodies/", body_views.BodyListView.as_view(), name="bodies"),
-    path("bodies/add/", body_views.BodyCreateView.as_view(), name="body_add"),
-    path("bodies/<int:pk>/", body_views.BodyUpdateView.as_view(), name="body_edit"),
-]
+urlpatterns += []

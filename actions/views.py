@@ -2,13 +2,12 @@ import datetime
 import functools
 from dataclasses import replace
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from actions import exports, services
+from actions import services
 from actions.calendar import feed_for
 from actions.dashboard import awaiting_closure, dashboard
 from actions.filters import action_log_filter
@@ -39,14 +38,12 @@ from actions.models import (
     Status,
     new_calendar_token,
 )
-from assurance.record import content_key, kept_content
-from kept.exports import request_export
-from kept.models import ExportKind
-from meetings import roles
-from meetings.forms import ALREADY_SAVED, first_submission
-from meetings.history import describe_changes
+from actions.record import content_key, kept_content
+from core.forms import ALREADY_SAVED, first_submission
+from core.history import describe_changes
 from meetings.models import AgendaItem, Meeting, NilReturn
 from meetings.services import ensure_in_progress
+from people import roles
 
 
 def _can_edit(user, action):
@@ -79,7 +76,7 @@ def _mark_overdue(actions, today=None):
 
 
 class KeptListView(TemplateView):
-    """A list page whose content is kept for each version of the record (assurance.record):
+    """A list page whose content is kept for each version of the record (actions.record):
     its rows are read, and its content rendered, only when nothing is kept for this record,
     day, viewer and query. The context keeps the usual names (``actions``, ``paginator``...),
     worked out only if something asks for them."""
@@ -285,7 +282,7 @@ DECISIONS = ["totals", "awaiting_shown", "awaiting_url", "minutes_to_agree"]
 def dashboard_context(request, today):
     """The dashboard's counts, coming actions and chart (``summary``) and the rows of its
     review form (``awaiting_rows``) as HTML, with what else its decisions read, kept together
-    for each version of the record (assurance.record). When nothing is kept, everything
+    for each version of the record (actions.record). When nothing is kept, everything
     ``dashboard`` works out is in the context too."""
     data = {}
 
@@ -389,37 +386,6 @@ class ActionLogView(KeptListView):
     def keep(self, listing):
         # A filter in error is for the person who typed it, and its page says so in its title.
         return not listing["filter"].form.errors
-
-
-def export_csv(request):
-    return _export(request, ExportKind.CSV)
-
-
-def export_xlsx(request):
-    return _export(request, ExportKind.XLSX)
-
-
-def _export(request, kind):
-    """What the action log shows, filters and all, as a download: streamed while the browser
-    waits, a chunk of rows at a time, or, above ``EXPORT_BACKGROUND_ROWS`` rows, prepared in
-    the background and kept for the person who asked (``kept.views.export``)."""
-    actions = _filtered(request).qs
-    if actions.count() > settings.EXPORT_BACKGROUND_ROWS:
-        # The filters only: which page the log was on does not change what is exported.
-        export = request_export(request.user, kind, query_without_paging(request.GET))
-        return redirect("kept:export", pk=export.pk)
-    name = exports.filename(timezone.localdate(), kind)
-    if kind == ExportKind.CSV:
-        response = StreamingHttpResponse(
-            exports.csv_chunks(exports.COLUMNS, exports.rows(actions)),
-            content_type=exports.CSV_TYPE,
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    out = exports.xlsx_file(
-        exports.COLUMNS, exports.rows(actions), title="Action log", widths=exports.WIDTHS
-    )
-    return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
 
 
 def calendar_page(request):

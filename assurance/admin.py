@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings import roles
+from people import roles
 
 
 class AssuranceAdminSite(admin.AdminSite):

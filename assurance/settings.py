@@ -41,8 +41,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    # Ours, from the bottom up: each imports only those above it in this list (CONTRIBUTING.md).
+    "core",
+    "people",
     "meetings",
     "actions",
+    "judgements",
     "papers",
     "publication",
     "circulation",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "themes",
     "signin",
     "kept",
+    "demo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -67,7 +72,7 @@ MIDDLEWARE = [
     "signin.middleware.SessionRoleMiddleware",
     "signin.middleware.TwoFactorRequiredMiddleware",
     # Django's LoginRequiredMiddleware, answering htmx without swapping in the sign-in page.
-    "meetings.keep_typed.SignInRequiredMiddleware",
+    "core.keep_typed.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "meetings.middleware.MinutesLockedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "meetings.context_processors.permissions",
+                "people.context_processors.permissions",
             ],
         },
     },
@@ -124,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "assurance.auth.LoginThrottleBackend",
+    "signin.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     # The organisation's identity provider (OpenID Connect, signin.oidc): only ever answers
     # the callback from a provider configured below.
@@ -183,7 +188,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "assurance.auth.client_address"
+AXES_CLIENT_IP_CALLABLE = "signin.throttle.client_address"
 
 # HTTPS, cookies and sessions. Production sits behind a proxy that terminates TLS and sets
 # X-Forwarded-Proto; with DEBUG on (a laptop) none of this applies.
@@ -285,7 +290,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
 
 # The dashboard, the action log and My actions keep what they show for each version of the
-# record (assurance/record.py); a new version is a new key, so this only bounds how long a
+# record (actions/record.py); a new version is a new key, so this only bounds how long a
 # change could go unseen should the version miss it: two writes committed in the other order
 # from the one their history rows were numbered in.
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=120)

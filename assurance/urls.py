@@ -4,9 +4,9 @@ from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
 from assurance.health import healthz
-from meetings.accounts_urls import password_reset_urlpatterns
-from meetings.keep_typed import keep_alive
-from meetings.views import home
+from core.keep_typed import keep_alive
+from meetings.views.minutes import home
+from people.urls import directory_patterns, login_patterns, password_reset_patterns
 from signin.views import SignInView
 
 urlpatterns = [
@@ -20,16 +20,17 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
-    path("accounts/", include(password_reset_urlpatterns)),
+    path("accounts/", include(password_reset_patterns)),
     path("accounts/", include("signin.urls")),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calendar/<slug:token>.ics", calendar_feed, name="calendar_feed"),
     path("meetings/", include("meetings.urls")),
+    path("meetings/", include("judgements.urls")),
     path("actions/", include("actions.urls")),
     path("kept/", include("kept.urls")),
     path("papers/", include("papers.urls")),
-    path("directory/", include("meetings.directory_urls")),
-    path("logins/", include("meetings.accounts_urls")),
+    path("directory/", include((directory_patterns, "directory"))),
+    path("logins/", include((login_patterns, "logins"))),
     # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
     path("public/", include("publication.urls")),
     path("circulation/", include("circulation.urls")),

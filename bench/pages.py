@@ -10,7 +10,7 @@ status trail. It then:
 
 - times each page as the Commissioner and the DCC see it (median of ``--repeat``) and counts
   its queries, twice: as asked for again while the record is unchanged ("ms"; the busiest
-  pages keep their content for each version of the record, assurance/record.py), and as the
+  pages keep their content for each version of the record, actions/record.py), and as the
   first request after a change, with the cache emptied before each ("cold");
 - runs each export in a fresh process and measures its peak memory growth (the resident
   set's high-water mark, reset before the request, less the resident set before it) while
@@ -133,10 +133,11 @@ def build(count, open_fraction=0.05):
     """The demo, then ``count`` actions over 120 monthly meetings per series, in bulk."""
     from django.db import connection, transaction
 
-    from actions.management.commands.load_demo import load_demo
     from actions.models import Action, ActionEvent, Status
-    from meetings.models import AgendaItem, Meeting, MeetingSeries, Post
+    from demo.management.commands.load_demo import load_demo
+    from meetings.models import AgendaItem, Meeting, MeetingSeries
     from meetings.services import freeze_minutes
+    from people.models import Post
 
     load_demo()
     demo = MeetingSeries.objects.get()
@@ -243,7 +244,7 @@ def _months_after(day, months):
 def timed(client, url, repeat, cold=False):
     """The median of ``repeat`` requests, with the queries and size of the last. ``cold``
     empties the cache before each, as a change to the record does for what the busiest pages
-    keep (assurance.record): the first request after a change."""
+    keep (actions.record): the first request after a change."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -430,7 +431,7 @@ def load_run(args, pages):
 def _rate(browsers, url, seconds):
     """Requests/s answered 200 with one thread per signed-in browser, for ``seconds``, after
     one request each, not counted: a process's first request for a page works out what it
-    keeps (assurance.record), which the table's "cold" column measures on its own."""
+    keeps (actions.record), which the table's "cold" column measures on its own."""
     # At once, so that every worker process gets one.
     warming = [threading.Thread(target=b.request, args=("GET", url)) for b in browsers]
     for thread in warming:

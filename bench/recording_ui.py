@@ -91,8 +91,9 @@ print(meeting.pk)
 
 # October's attendance as the series' usual attendees (the workspace's table lists them).
 USUAL_ATTENDEES = """
-from actions import demo_data as data
-from meetings.models import MeetingSeries, Person, Post, UsualAttendee
+from demo import data
+from meetings.models import MeetingSeries, UsualAttendee
+from people.models import Person, Post
 series = MeetingSeries.objects.get(name="Monthly Assurance Meeting")
 for position, (initials, post, capacity, _p, _l) in enumerate(data.OCTOBER["attendance"]):
     UsualAttendee.objects.create(series=series, person=Person.objects.get(initials=initials),

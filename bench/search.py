@@ -70,16 +70,10 @@ def theme_report(args):
     from django.db.models import Count
     from django.test import Client
 
-    from meetings.models import (
-        IN_PROGRESS,
-        AgendaItem,
-        AssuranceLevel,
-        AssuranceStatement,
-        Meeting,
-        MeetingSeries,
-        Theme,
-    )
+    from judgements.models import AssuranceLevel, AssuranceStatement
+    from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries
     from meetings.services import freeze_minutes
+    from themes.models import Theme
     from themes.report import Year
 
     start = time.perf_counter()

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings.forms import BritishDateField, OnceOnlyForm
+from core.forms import BritishDateField, OnceOnlyForm, PlainTextField
 
 
 class UpdatesForm(forms.Form):
@@ -32,7 +32,7 @@ class CommentForm(OnceOnlyForm):
         empty_label="The minutes as a whole",
         label="Comment on",
     )
-    text = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextField(label="Your comment", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)

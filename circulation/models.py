@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from meetings.models import AgendaItem, Meeting, Person
+from meetings.models import AgendaItem, Meeting
+from people.models import Person
 
 
 class Kind(models.TextChoices):

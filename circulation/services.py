@@ -7,7 +7,7 @@ the command run twice) sends nothing to anyone already sent the same circulation
 that fails to send leaves no row, so it can be retried.
 
 Restricted content goes only to recipients who may see it, decided as for pages by
-``meetings.roles``: a recipient without an active login sees what the public sees.
+``people.roles``: a recipient without an active login sees what the public sees.
 """
 
 import smtplib
@@ -27,9 +27,9 @@ from actions.models import Action, Status
 from actions.owners import login_of, owners_of, sees_restricted
 from actions.reviews import actions_to_bring_forward
 from circulation.models import EmailLog, Kind
-from meetings import roles
 from meetings.minutes import minutes_rows
 from meetings.models import MinutesStatus
+from people import roles
 
 
 @dataclass

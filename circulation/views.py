@@ -12,10 +12,10 @@ from django_tasks import TaskResultStatus
 from circulation import services, tasks
 from circulation.forms import CommentForm, UpdatesForm
 from circulation.models import Comment, EmailLog, Kind
-from meetings import roles
-from meetings.forms import ALREADY_SAVED, first_submission
+from core.forms import ALREADY_SAVED, first_submission
 from meetings.minutes import minutes_rows
 from meetings.models import Meeting
+from people import roles
 
 logger = logging.getLogger(__name__)
 

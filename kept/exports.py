@@ -1,7 +1,6 @@
 """Exports of the action log: streamed while the browser waits when they are small enough,
 prepared in the background and kept when they are not (``EXPORT_BACKGROUND_ROWS``)."""
 
-import datetime
 import tempfile
 from types import SimpleNamespace
 
@@ -12,9 +11,6 @@ from django.utils import timezone
 from actions import exports
 from actions.filters import action_log_filter
 from kept.models import ExportKind, ExportStatus, KeptExport
-
-# A request for the same export within this time finds the one already asked for.
-SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
 
 
 def filtered_actions(user, query):
@@ -32,25 +28,6 @@ def write_export(kind, actions, out):
             out.write(chunk)
     else:
         exports.write_xlsx(out, exports.COLUMNS, cells, title="Action log", widths=exports.WIDTHS)
-
-
-def request_export(user, kind, query):
-    """The kept export ``user`` asked for: one being prepared or just made with the same
-    filters, else a new one, handed to the task queue."""
-    from kept.tasks import prepare_export
-
-    recent = KeptExport.objects.filter(
-        user=user,
-        kind=kind,
-        query=query,
-        requested_at__gte=timezone.now() - SAME_REQUEST_WITHIN,
-    ).exclude(status=ExportStatus.FAILED)
-    export = recent.first()
-    if export is None:
-        export = KeptExport.objects.create(user=user, kind=kind, query=query)
-        prepare_export.enqueue(str(export.pk))
-        export.refresh_from_db()
-    return export
 
 
 def prepare(export_id):

@@ -1,14 +1,12 @@
 """Files produced once and kept through the storage API (never a path on one host's disk,
 so that every application host behind the proxy finds them): large exports of the action
-log, prepared in the background for the person who asked, and the PDF of agreed minutes,
-which never change once agreed (a correction is a new version, with PDFs of its own)."""
+log, prepared in the background for the person who asked. The PDFs of agreed minutes are
+kept the same way by ``meetings.kept_pdf``, beside the minutes they are made from."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
-
-from meetings.models import MinutesVersion
 
 
 class ExportStatus(models.TextChoices):
@@ -54,35 +52,3 @@ class KeptExport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} export for {self.user}, {self.requested_at:%Y-%m-%d}"
-
-
-class MinutesVariant(models.TextChoices):
-    """Whose PDF: the full minutes (those who see restricted items), the public version as
-    the application shows it, and the public version as the public site publishes it."""
-
-    FULL = "full", "Full"
-    PUBLIC = "public", "Public"
-    PUBLISHED = "published", "Published"
-
-
-class KeptMinutesPdf(models.Model):
-    """The PDF of one frozen version of agreed minutes, in one variant, made once."""
-
-    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="+")
-    variant = models.CharField(max_length=16, choices=MinutesVariant.choices)
-    file = models.FileField(upload_to="kept/minutes/")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "variant"], name="kept_keptminutespdf_one_per_variant"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(variant__in=MinutesVariant.values),
-                name="kept_keptminutespdf_variant_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.version} ({self.get_variant_display()})"

@@ -1,10 +1,35 @@
-"""Background work for kept files, on the task queue (django-tasks: see settings.TASKS)."""
+"""Background work for kept files, on the task queue (django-tasks: see settings.TASKS), and
+asking for it."""
 
+import datetime
+
+from django.utils import timezone
 from django_tasks import task
+
+from kept.exports import prepare
+from kept.models import ExportStatus, KeptExport
+
+# A request for the same export within this time finds the one already asked for.
+SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
 
 
 @task()
 def prepare_export(export_id):
-    from kept.exports import prepare
-
     return prepare(export_id)
+
+
+def request_export(user, kind, query):
+    """The kept export ``user`` asked for: one being prepared or just made with the same
+    filters, else a new one, handed to the task queue."""
+    recent = KeptExport.objects.filter(
+        user=user,
+        kind=kind,
+        query=query,
+        requested_at__gte=timezone.now() - SAME_REQUEST_WITHIN,
+    ).exclude(status=ExportStatus.FAILED)
+    export = recent.first()
+    if export is None:
+        export = KeptExport.objects.create(user=user, kind=kind, query=query)
+        prepare_export.enqueue(str(export.pk))
+        export.refresh_from_db()
+    return export

@@ -1,9 +1,46 @@
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from actions import exports
 from actions.exports import CSV_TYPE, XLSX_TYPE
-from kept.models import ExportStatus, KeptExport
+from actions.filters import action_log_filter
+from actions.keyset import query_without_paging
+from kept.models import ExportKind, ExportStatus, KeptExport
+from kept.tasks import request_export
+
+
+def action_log_csv(request):
+    return _export(request, ExportKind.CSV)
+
+
+def action_log_xlsx(request):
+    return _export(request, ExportKind.XLSX)
+
+
+def _export(request, kind):
+    """What the action log shows, filters and all, as a download: streamed while the browser
+    waits, a chunk of rows at a time, or, above ``EXPORT_BACKGROUND_ROWS`` rows, prepared in
+    the background and kept for the person who asked (``export`` below)."""
+    actions = action_log_filter(request.GET, request).qs
+    if actions.count() > settings.EXPORT_BACKGROUND_ROWS:
+        # The filters only: which page the log was on does not change what is exported.
+        export = request_export(request.user, kind, query_without_paging(request.GET))
+        return redirect("kept:export", pk=export.pk)
+    name = exports.filename(timezone.localdate(), kind)
+    if kind == ExportKind.CSV:
+        response = StreamingHttpResponse(
+            exports.csv_chunks(exports.COLUMNS, exports.rows(actions)),
+            content_type=exports.CSV_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    out = exports.xlsx_file(
+        exports.COLUMNS, exports.rows(actions), title="Action log", widths=exports.WIDTHS
+    )
+    return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
 
 
 def _own_export(request, pk):

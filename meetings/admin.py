@@ -14,11 +14,8 @@ from meetings.models import (
     Meeting,
     MeetingChair,
     MeetingSeries,
-    Person,
-    Post,
     SeriesChair,
     StandingSection,
-    Theme,
     UsualAttendee,
 )
 
@@ -47,30 +44,6 @@ class LockedMinutesInline(LockedMinutesMixin, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_add_permission(request, obj)
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "initials", "job_title", "organisation", "user"]
-    list_filter = ["organisation"]
-    search_fields = ["name", "initials", "email"]
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["abbreviation", "title", "organisation", "holder", "seniority"]
-    list_filter = ["organisation"]
-    search_fields = ["abbreviation", "title", "holder__name"]
-    # The holder changes through the directory's "Change holder", which keeps the history
-    # of holdings that Post.holder_on reads; edited here, the two would disagree.
-    readonly_fields = ["holder"]
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    search_fields = ["name"]
 
 
 class StandingSectionInline(admin.TabularInline):

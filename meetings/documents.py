@@ -8,8 +8,8 @@ import io
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from core.text import plain_text
 from meetings.minutes import decision_lines
-from meetings.text import plain_text
 
 
 class PdfUnavailable(Exception):

@@ -7,10 +7,8 @@ meeting, and is frozen with the minutes, so a later holder of a post or a later 
 initials never changes what agreed minutes say.
 """
 
-from django.apps import apps
-
-from meetings.directory import person_for_initials
-from meetings.models import Post
+from people.directory import person_for_initials
+from people.models import Body, Post
 
 # Labels that are words of the minutes rather than anyone's initials.
 FIXED_MEANINGS = {
@@ -29,9 +27,6 @@ def meanings(tokens, meeting, attendances):
     for post in Post.objects.filter(abbreviation__in=wanted).select_related("holder"):
         holder = in_post.get(post.abbreviation) or _holder_on(post, meeting.date)
         out[post.abbreviation] = f"{post.title}: {holder.name}" if holder else post.title
-    # Bodies belong to the action log, which builds on the minutes: looked up by name so
-    # that this module does not import it.
-    Body = apps.get_model("actions", "Body")
     for body in Body.objects.filter(label__in=wanted - out.keys()):
         out[body.label] = body.name
     for token in sorted(wanted - out.keys()):

@@ -13,15 +13,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from meetings.glossary import glossary_entries
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Decision,
-    Finding,
-    ItemKind,
-    MinutesStatus,
-    NilReturn,
-)
+from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
 
 
 def names_in_a_list(names):
@@ -120,12 +112,9 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "actions",
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.standing()
-                .select_related("decided_by")
-                .order_by("position", "pk"),
-            ),
+            # The judgements at each item (the app above) are read through the item's
+            # relations, as the actions are: the minutes import neither.
+            "decisions__decided_by",
             # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",
             "review__action__owner_people",
@@ -161,7 +150,10 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
                 list(item.findings.all()),
                 actions,
                 has_children,
-                decisions=list(item.decisions.all()),
+                decisions=sorted(
+                    (d for d in item.decisions.all() if d.withdrawn_at is None),
+                    key=lambda d: (d.position, d.pk),
+                ),
             )
         )
     return rows

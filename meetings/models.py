@@ -1,7 +1,9 @@
-"""People, posts and the minutes of holding-to-account meetings.
+"""The minutes of holding-to-account meetings: series, meetings, attendance, items, findings,
+and the minutes' status and frozen versions.
 
-An OPCC's minutes are a tree of numbered agenda items under a meeting; actions arising
-live in the ``actions`` app, which points here and never the other way round.
+An OPCC's minutes are a tree of numbered agenda items under a meeting. The people minuted
+live in ``people``, below; the judgements at an item (``judgements``) and the actions
+arising (``actions``) point here and never the other way round.
 """
 
 from django.conf import settings
@@ -11,215 +13,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from meetings.roles import sees_all_minutes
-
-
-class Organisation(models.TextChoices):
-    OPCC = "opcc", "Office of the Police and Crime Commissioner"
-    FORCE = "force", "Force"
-
-
-class PersonQuerySet(models.QuerySet):
-    def current(self):
-        """Not retired (nor merged into someone): whom pickers offer."""
-        return self.filter(retired_on__isnull=True)
-
-
-class Person(models.Model):
-    name = models.CharField(max_length=120)
-    initials = models.CharField(
-        max_length=8,
-        unique=True,
-        help_text="As written in the ACTION column of the minutes, for example JI.",
-    )
-    job_title = models.CharField(
-        max_length=160, blank=True, help_text="For example Policy Officer, or Inspector."
-    )
-    email = models.EmailField(blank=True)
-    organisation = models.CharField(max_length=8, choices=Organisation.choices)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="person",
-        help_text="The login this person uses, if they have one.",
-    )
-    # Retired rather than deleted: a person stays on every record they appear on.
-    retired_on = models.DateField(null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_from",
-        help_text="The record this duplicate was merged into.",
-    )
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
-
-    objects = PersonQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "people"
-        permissions = [("manage_users", "Can give logins and roles")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(organisation__in=Organisation.values),
-                name="meetings_person_organisation_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("directory:person", args=[self.pk])
-
-    @property
-    def label(self):
-        """How pickers and the directory name a person: "Jackie Irvin (JI)"."""
-        return f"{self.name} ({self.initials})"
-
-
-class PersonAlias(models.Model):
-    """Initials a person has been minuted under besides their current ones."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    initials = models.CharField(max_length=8)
-    used_from = models.DateField(null=True, blank=True)
-    used_until = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["person", "used_until", "pk"]
-        verbose_name_plural = "person aliases"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(used_from__isnull=True)
-                | Q(used_until__isnull=True)
-                | Q(used_from__lte=models.F("used_until")),
-                name="meetings_personalias_dates_in_order",
-            ),
-        ]
-        indexes = [
-            # person_for_initials: who was minuted under these initials.
-            models.Index(fields=["initials"], name="meetings_personalias_initials"),
-        ]
-
-    def __str__(self):
-        return f"{self.initials} ({self.person})"
-
-    def covers(self, on_date):
-        return (self.used_from is None or self.used_from <= on_date) and (
-            self.used_until is None or on_date <= self.used_until
-        )
-
-
-class PostQuerySet(models.QuerySet):
-    def current(self):
-        return self.filter(retired_on__isnull=True)
-
-
-class Post(models.Model):
-    """A post such as DCC. It outlives its holder: what a post owns passes to the next."""
-
-    abbreviation = models.CharField(max_length=16, unique=True)
-    title = models.CharField(max_length=160)
-    organisation = models.CharField(max_length=8, choices=Organisation.choices)
-    # Changed only through meetings.directory.appoint, which keeps the holdings in step.
-    holder = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="posts_held",
-        help_text="Who holds the post now.",
-    )
-    seniority = models.PositiveSmallIntegerField(
-        default=100, help_text="Lower comes first in attendance lists."
-    )
-    retired_on = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
-
-    objects = PostQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["seniority", "abbreviation"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(organisation__in=Organisation.values),
-                name="meetings_post_organisation_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return self.abbreviation
-
-    def get_absolute_url(self):
-        return reverse("directory:post", args=[self.pk])
-
-    @property
-    def capacity(self):
-        """How the post reads in an attendance list: "Deputy Chief Constable (DCC)"."""
-        return f"{self.title} ({self.abbreviation})"
-
-    def holder_on(self, on_date):
-        """Who held the post on ``on_date``, by its holdings; None if no one did."""
-        holding = (
-            self.holdings.filter(started_on__lte=on_date)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on_date))
-            .select_related("person")
-            .order_by("-started_on", "-pk")
-            .first()
-        )
-        return holding.person if holding else None
-
-
-class PostHolding(models.Model):
-    """Who held a post from when to when (both days included); the open one is the holder."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="holdings")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="holdings")
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["post", "-started_on", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="meetings_postholding_dates_in_order",
-            ),
-            models.UniqueConstraint(
-                fields=["post"],
-                condition=Q(ended_on__isnull=True),
-                name="meetings_postholding_one_current",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.post} – {self.person}"
-
-
-class Theme(models.Model):
-    """A theme of the Police and Crime Plan, for example "Putting Victims and Survivors First"."""
-
-    name = models.CharField(max_length=160, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    # Kept like every other part of the record, and so that a renamed theme moves the
-    # record's version (assurance.record): the action log offers themes by name.
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
+from people.models import Person, Post
+from people.roles import sees_all_minutes
 
 
 class MeetingSeriesQuerySet(models.QuerySet):
@@ -342,7 +137,7 @@ class UsualAttendee(models.Model):
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     post = models.ForeignKey(
-        "Post",
+        Post,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -638,7 +433,7 @@ class AgendaItem(models.Model):
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.ITEM)
     heading = models.CharField(max_length=300)
     theme = models.ForeignKey(
-        Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+        "themes.Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
     background = models.TextField(blank=True, help_text="Background to the question.")
     question = models.TextField(blank=True, help_text="The question put to the force.")
@@ -755,127 +550,14 @@ class Finding(models.Model):
     # Two officers editing the same finding: the second save is refused, not lost.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
+    # Its changes are the minutes' (meetings.views.minutes.changes_at_items).
+    changes_in_minutes = True
 
     class Meta:
         ordering = ["item", "position", "pk"]
 
     def __str__(self):
         return self.text[:80]
-
-
-class AssuranceLevel(models.TextChoices):
-    ASSURED = "assured", "Assured"
-    PARTIALLY_ASSURED = "partially_assured", "Partially assured"
-    NOT_ASSURED = "not_assured", "Not assured"
-    NOT_ASSESSED = "not_assessed", "Not assessed"
-
-
-class AssuranceStatement(models.Model):
-    """The Commissioner's judgement on an item: how assured, and why. The officer records
-    it; the Commissioner confirms it; a change to what was confirmed needs confirming again
-    (``meetings.services.record_assurance``)."""
-
-    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="assurance")
-    level = models.CharField(max_length=20, choices=AssuranceLevel.choices)
-    narrative = models.TextField(blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["item"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(level__in=AssuranceLevel.values),
-                name="meetings_assurancestatement_level_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.item.number}: {self.get_level_display()}"
-
-    @property
-    def confirmed(self):
-        return self.confirmed_at is not None
-
-    @property
-    def sentence(self):
-        """As the minutes print it: "Partially assured: the force ..." """
-        level = self.get_level_display()
-        return f"{level}: {self.narrative}" if self.narrative else f"{level}."
-
-
-class DecisionQuerySet(models.QuerySet):
-    def standing(self):
-        """Not withdrawn: what the minutes, the register and search show."""
-        return self.filter(withdrawn_at__isnull=True)
-
-    def visible_to(self, user):
-        """Standing decisions; the force sees those of agreed minutes, never those of a
-        withheld item."""
-        if sees_all_minutes(user):
-            return self.standing()
-        return (
-            self.standing()
-            .exclude(item__meeting__status__in=IN_PROGRESS)
-            .filter(item__withheld_reason="")
-        )
-
-    def for_listing(self):
-        return self.select_related(
-            "series", "item__meeting", "item__theme", "item__parent", "decided_by"
-        )
-
-
-class Decision(models.Model):
-    """A decision minuted at an item, numbered in its series through the year: "D2017/03"."""
-
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
-    # The item's meeting's series, kept here so that the database holds references unique.
-    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="decisions")
-    reference = models.CharField(max_length=20)
-    text = models.TextField()
-    decided_by = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="decisions",
-        help_text="Who decided; leave empty when the chair decided.",
-    )
-    by_chair = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
-    # Minuted in error while the minutes were open: kept, with its number never used again,
-    # and left out of the minutes, the register and search.
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
-
-    objects = DecisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["item__meeting__date", "item", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["series", "reference"], name="meetings_decision_reference_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(by_chair=True, decided_by__isnull=True)
-                | Q(by_chair=False, decided_by__isnull=False),
-                name="meetings_decision_one_decider",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.reference} {self.text[:60]}"
-
-    @property
-    def decided_by_display(self):
-        return "The chair" if self.by_chair else str(self.decided_by)
 
 
 class MinutesEvent(models.Model):
@@ -952,66 +634,34 @@ class MinutesVersion(models.Model):
         return f"{self.meeting}, version {self.number}"
 
 
-class Submission(models.Model):
-    """A form that created something, by its one-time token: posting it again (a double
-    click, a retried request) finds the token taken and creates nothing."""
+class MinutesVariant(models.TextChoices):
+    """Whose PDF: the full minutes (those who see restricted items), the public version as
+    the application shows it, and the public version as the public site publishes it."""
 
-    token = models.UUIDField(unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    FULL = "full", "Full"
+    PUBLIC = "public", "Public"
+    PUBLISHED = "published", "Published"
+
+
+class KeptMinutesPdf(models.Model):
+    """The PDF of one frozen version of agreed minutes, in one variant, made once."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="+")
+    variant = models.CharField(max_length=16, choices=MinutesVariant.choices)
+    file = models.FileField(upload_to="kept/minutes/")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return str(self.token)
-
-
-class LoginEventKind(models.TextChoices):
-    CREATED = "created", "Login created"
-    INVITED = "invited", "Invitation sent"
-    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
-    PASSWORD_SET = "password_set", "Password set from an emailed link"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    MANAGE_USERS_GRANTED = "manage_users_granted", "Given the right to manage users"
-    MANAGE_USERS_WITHDRAWN = "manage_users_withdrawn", "Right to manage users withdrawn"
-    DEACTIVATED = "deactivated", "Deactivated"
-    REACTIVATED = "reactivated", "Reactivated"
-
-
-class LoginEvent(models.Model):
-    """A change made to a login: invited, role changed, deactivated... kept for good.
-
-    Django's User carries no history of its own, so who gave whom which role, and who
-    deactivated a leaver when, is recorded here by the services in ``meetings.accounts``.
-    """
-
-    Kind = LoginEventKind
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="login_events"
-    )
-    kind = models.CharField(max_length=24, choices=LoginEventKind.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who made the change; empty when a command or the person themselves made it.",
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    detail = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["user", "-at", "-pk"]
+        db_table = "kept_keptminutespdf"
         constraints = [
+            models.UniqueConstraint(
+                fields=["version", "variant"], name="kept_keptminutespdf_one_per_variant"
+            ),
             models.CheckConstraint(
-                condition=Q(kind__in=LoginEventKind.values), name="meetings_loginevent_kind_valid"
+                condition=models.Q(variant__in=MinutesVariant.values),
+                name="kept_keptminutespdf_variant_valid",
             ),
         ]
 
     def __str__(self):
-        return f"{self.user}: {self.get_kind_display()}"
+        return f"{self.version} ({self.get_variant_display()})"

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from meetings.forms import STALE_MESSAGE, AttendanceForm, PlainTextField
-from meetings.models import Attendance, Person, UsualAttendee
+from core.forms import STALE_MESSAGE, PlainTextField
+from meetings.forms.minutes import AttendanceForm
+from meetings.models import Attendance, UsualAttendee
+from people.models import Person
 
 ABSENT = "absent"
 PRESENCE_CHOICES = [*Attendance.Presence.choices, (ABSENT, "Absent")]

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import PlainTextField
 from papers import files
 from papers.models import human_size
 
@@ -10,7 +11,7 @@ class PaperForm(forms.Form):
     """A paper to attach. The file is checked in this order: its name, its size, then its
     content; each refusal says what to do, beside the field, and keeps the title typed."""
 
-    title = forms.CharField(max_length=300, required=False, help_text=TITLE_HELP)
+    title = PlainTextField(max_length=300, required=False, help_text=TITLE_HELP)
     file = forms.FileField(
         label="File",
         max_length=files.MAX_NAME,
@@ -47,7 +48,7 @@ class PaperForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         help_text="Kept with the paper's history, for example: the wrong version was attached.",

@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from actions.models import Action
 from meetings.models import AgendaItem, Meeting
-from meetings.roles import sees_all_minutes
+from people.roles import sees_all_minutes
 
 
 class PaperKind(models.TextChoices):
@@ -75,8 +76,6 @@ class PaperQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Papers of items the user may see, and of updates to actions the user may see."""
-        from actions.models import Action
-
         return self.filter(
             Q(item__in=visible_items(user).values("pk"))
             | Q(update__action__in=Action.objects.visible_to(user).values("pk"))

@@ -20,8 +20,8 @@ from django.utils.text import slugify
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
-from meetings.roles import sees_all_minutes
 from papers.models import IMAGE_KINDS, Paper, PaperKind
+from people.roles import sees_all_minutes
 
 PACK_CSS = """
 @page { size: A4; margin: 18mm 15mm 22mm; }

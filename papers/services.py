@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings import roles
 from meetings.services import ensure_in_progress
 from papers.models import Paper
+from people import roles
 
 
 def can_attach_to_item(user):

@@ -9,7 +9,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, ActionEvent
-from meetings import roles
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
@@ -18,6 +17,7 @@ from papers import services
 from papers.forms import PaperForm, WithdrawForm
 from papers.models import Paper, visible_items
 from papers.pack import build_pack
+from people import roles
 
 
 def _visible_meeting(request, pk):

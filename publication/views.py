@@ -17,10 +17,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from kept import minutes as kept_minutes
-from kept.models import MinutesVariant
+from meetings import kept_pdf
 from meetings.documents import PdfUnavailable, minutes_pdf
-from meetings.models import MeetingSeries
+from meetings.models import MeetingSeries, MinutesVariant
 from publication.published import (
     public_actions,
     public_document,
@@ -111,7 +110,7 @@ def minutes_pdf_view(request, pk):
     meeting, doc = _published_or_404(pk)
     context = {"meeting": meeting, "doc": without_app_links(doc), "public": True}
     try:
-        body = kept_minutes.minutes_pdf(
+        body = kept_pdf.minutes_pdf(
             meeting,
             MinutesVariant.PUBLISHED,
             lambda: minutes_pdf(context, base_url=request.build_absolute_uri("/")),

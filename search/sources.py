@@ -13,8 +13,9 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from actions.models import Action, ActionEvent
-from meetings.models import AgendaItem, AssuranceStatement, Decision, Finding, Meeting
-from meetings.roles import sees_all_minutes
+from judgements.models import AssuranceStatement, Decision
+from meetings.models import AgendaItem, Finding, Meeting
+from people.roles import sees_all_minutes
 
 
 @dataclass(frozen=True)

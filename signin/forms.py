@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from core.forms import plain_text_formfield
 from signin.models import RoleMapping
 
 
@@ -26,6 +27,7 @@ class SetupForm(forms.Form):
 class RoleMappingForm(forms.ModelForm):
     class Meta:
         model = RoleMapping
+        formfield_callback = plain_text_formfield
         fields = ["provider", "group", "role", "description"]
 
     def __init__(self, *args, **kwargs):

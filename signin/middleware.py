@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 
-from meetings import roles
+from people import roles
 from signin import sessions, two_factor
 
 OIDC_BACKEND = "signin.oidc.OrganisationBackend"
@@ -15,7 +15,7 @@ OIDC_BACKEND = "signin.oidc.OrganisationBackend"
 
 def open_to_all(view_func):
     """A page open to all is let through before the session is read (as
-    meetings.keep_typed.SignInRequiredMiddleware does), so that the public site's responses
+    core.keep_typed.SignInRequiredMiddleware does), so that the public site's responses
     do not vary by cookie."""
     return not getattr(view_func, "login_required", True)
 

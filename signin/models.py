@@ -4,7 +4,7 @@ OPCC staff have mapped to roles, and each login's sessions."""
 from django.conf import settings
 from django.db import models
 
-from meetings import roles
+from people import roles
 
 ROLE_CHOICES = [(role, role) for role in roles.ALL_ROLES]
 

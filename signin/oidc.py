@@ -26,8 +26,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from meetings import accounts, roles
-from meetings.models import Person
+from people import accounts, roles
+from people.models import Person
 from signin import providers
 from signin.models import Identity, RoleMapping
 

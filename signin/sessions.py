@@ -13,9 +13,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from assurance.auth import client_address
-from meetings import roles
+from people import roles
 from signin.models import SignInSession
+from signin.throttle import client_address
 
 ROLE_SESSION_KEY = "signin_role"
 

@@ -16,17 +16,14 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meetings import roles
+from people import roles
+from people.accounts import has_two_factor
 
 log = logging.getLogger(__name__)
 
 APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
 RECOVERY_CODES = 10
-
-
-def has_two_factor(user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def required_for(user):

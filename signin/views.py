@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from assurance.auth import SignInForm
-from meetings import accounts, roles
+from people import accounts, roles
 from signin import providers, sessions, two_factor
 from signin.forms import CodeForm, RoleMappingForm, SetupForm
 from signin.models import RoleMapping
+from signin.throttle import SignInForm
 
 PENDING = "signin_pending"
 WRONG_CODE = (

@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import settings
 
-from meetings import roles
+from people import roles
 from tests.factories import user_with_role
 
 # Property-based tests at full strength in CI (CI=true, which .ci/run sets and CI services

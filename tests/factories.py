@@ -6,10 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from actions.models import Action, ActionEvent, Body
-from meetings import roles
-from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, Person, Post
+from actions.models import Action, ActionEvent
+from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries
 from papers.models import Paper
+from people import roles
+from people.models import Body, Person, Post
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -54,10 +54,10 @@ READ_ONLY = {
     "meetings:docx",
     "meetings:pdf",
     "meetings:history",
-    "actions:export_csv",
-    "actions:export_xlsx",
-    "meetings:decisions_csv",
-    "meetings:decisions_xlsx",
+    "kept:action_log_csv",
+    "kept:action_log_xlsx",
+    "judgements:decisions_csv",
+    "judgements:decisions_xlsx",
     # The year's page reads the same series choice and is fuzzed.
     "themes:pdf",
     "themes:xlsx",
@@ -537,9 +537,9 @@ def fuzz_every_endpoint(objects, role, extra_pages=()):
     overview = [
         feed.get_absolute_url(),
         reverse("actions:log"),
-        reverse("actions:export_csv"),
-        reverse("meetings:decisions"),
-        reverse("meetings:decisions_csv"),
+        reverse("kept:action_log_csv"),
+        reverse("judgements:decisions"),
+        reverse("judgements:decisions_csv"),
     ]
     # The Word minutes of the draft meeting, where the role may read them, after the seeds
     # that send control characters: Word cannot hold them (its own line break among them).
@@ -618,7 +618,7 @@ def test_generated_input_never_breaks_a_page_for_an_action_owner(world):
         ("POST", "papers:update_add"),
         ("POST", "papers:withdraw@update"),
         ("GET", "actions:log"),
-        ("GET", "meetings:decisions"),
+        ("GET", "judgements:decisions"),
         ("GET", "search:search"),
         ("GET", "themes:year"),
     ]

@@ -2,6 +2,7 @@
 its history, restricted subtrees get their reason, and agreed minutes get a frozen version."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -17,10 +18,12 @@ def latest():
 
 
 def migrate(targets):
+    """Migrate to ``targets`` (an app's name with None: none of its migrations), and the
+    models as they stood there."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -211,7 +214,7 @@ def test_actions_owned_by_all_become_the_all_bodys_and_every_action_gets_its_ser
 
     from actions.models import Action as CurrentAction
     from actions.models import ActionReview as CurrentReview
-    from actions.models import Body
+    from people.models import Body
 
     body = Body.objects.get()
     assert (body.label, body.name) == ("ALL", "All attendees")
@@ -247,8 +250,8 @@ def test_each_post_holder_gets_a_holding_from_the_first_meeting_on_record():
     finally:
         migrate(latest())
 
-    from meetings.models import Post as CurrentPost
-    from meetings.models import PostHolding
+    from people.models import Post as CurrentPost
+    from people.models import PostHolding
 
     assert list(
         PostHolding.objects.values_list("post__abbreviation", "person__initials", "started_on")
@@ -256,3 +259,129 @@ def test_each_post_holder_gets_a_holding_from_the_first_meeting_on_record():
     dcc = CurrentPost.objects.get(abbreviation="DCC")
     assert dcc.holder_on(datetime.date(2017, 7, 24)) is None
     assert dcc.holder_on(datetime.date(2017, 10, 31)).initials == "AB"
+
+
+# Today's release, before people, judgements, themes and core had rooms of their own, and
+# before the PDF of agreed minutes moved to meetings.
+BEFORE_ROOMS = [
+    ("meetings", "0019_theme_history"),
+    ("actions", "0011_action_log_and_dashboard_indexes"),
+    ("kept", "0001_initial"),
+    ("circulation", "0001_initial"),
+    ("people", None),
+    ("judgements", None),
+    ("themes", None),
+    ("core", None),
+]
+
+
+def with_history(historical, row, when):
+    """A history row of ``row``, as django-simple-history writes one."""
+    values = {
+        f.attname: getattr(row, f.attname)
+        for f in type(row)._meta.concrete_fields
+        if f.attname != "id"
+    }
+    return historical.objects.create(**values, id=row.pk, history_date=when, history_type="+")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_models_into_rooms_of_their_own_keeps_every_row_and_permission():
+    old = migrate(BEFORE_ROOMS)
+    when = datetime.datetime(2017, 10, 31, 12, tzinfo=datetime.UTC)
+    try:
+        m = lambda name: old.get_model("meetings", name)  # noqa: E731
+        User = old.get_model("auth", "User")
+        Permission = old.get_model("auth", "Permission")
+        officer = User.objects.create(username="officer@opcc.example")
+        jackie = m("Person").objects.create(
+            name="Jackie Irvin", initials="JI", organisation="opcc", user=officer
+        )
+        with_history(m("HistoricalPerson"), jackie, when)
+        alias = m("PersonAlias").objects.create(person=jackie, initials="JLI")
+        with_history(m("HistoricalPersonAlias"), alias, when)
+        dcc = m("Post").objects.create(
+            abbreviation="DCC", title="Deputy Chief Constable", organisation="force"
+        )
+        with_history(m("HistoricalPost"), dcc, when)
+        holding = m("PostHolding").objects.create(
+            post=dcc, person=jackie, started_on=datetime.date(2017, 1, 1)
+        )
+        with_history(m("HistoricalPostHolding"), holding, when)
+        m("LoginEvent").objects.create(user=officer, kind="created", detail="First login")
+        theme = m("Theme").objects.create(name="Putting Victims and Survivors First")
+        with_history(m("HistoricalTheme"), theme, when)
+        series = m("MeetingSeries").objects.create(name="Monthly Assurance Meeting")
+        october = m("Meeting").objects.create(
+            series=series, date=datetime.date(2017, 10, 31), status="agreed"
+        )
+        item = m("AgendaItem").objects.create(
+            meeting=october, number="2", heading="Victims", theme=theme
+        )
+        statement = m("AssuranceStatement").objects.create(
+            item=item, level="assured", narrative="Good progress."
+        )
+        with_history(m("HistoricalAssuranceStatement"), statement, when)
+        decision = m("Decision").objects.create(
+            item=item, series=series, reference="D2017/01", text="Publish.", by_chair=True
+        )
+        with_history(m("HistoricalDecision"), decision, when)
+        m("Submission").objects.create(token=uuid.UUID(int=7), user=officer)
+        version = m("MinutesVersion").objects.create(
+            meeting=october, number=1, content={}, checksum="0" * 64
+        )
+        old.get_model("kept", "KeptMinutesPdf").objects.create(
+            version=version, variant="full", file="kept/minutes/1-v1-full.pdf"
+        )
+        body = old.get_model("actions", "Body").objects.create(name="All attendees", label="ALL")
+        body.members.set([jackie])
+        historical_body = with_history(old.get_model("actions", "HistoricalBody"), body, when)
+        old.get_model("actions", "HistoricalBody_members").objects.create(
+            id=body.members.through.objects.get().pk,
+            history=historical_body,
+            body=body,
+            person=jackie,
+        )
+        officer.user_permissions.add(
+            Permission.objects.get(codename="manage_users", content_type__app_label="meetings")
+        )
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    from core.models import Submission
+    from judgements.models import AssuranceStatement, Decision
+    from meetings.models import AgendaItem, KeptMinutesPdf
+    from people.models import Body, LoginEvent, Person, PersonAlias, Post, PostHolding
+    from themes.models import Theme
+
+    person = Person.objects.get()
+    assert (person.name, person.user.username) == ("Jackie Irvin", "officer@opcc.example")
+    assert list(PersonAlias.objects.values_list("person__initials", "initials")) == [("JI", "JLI")]
+    assert list(Post.objects.values_list("abbreviation", flat=True)) == ["DCC"]
+    assert list(PostHolding.objects.values_list("post__abbreviation", "person__initials")) == [
+        ("DCC", "JI")
+    ]
+    assert list(LoginEvent.objects.values_list("kind", "detail")) == [("created", "First login")]
+    assert AgendaItem.objects.get().theme == Theme.objects.get()
+    assert list(AssuranceStatement.objects.values_list("item__number", "narrative")) == [
+        ("2", "Good progress.")
+    ]
+    assert list(Decision.objects.values_list("reference", "series__name")) == [
+        ("D2017/01", "Monthly Assurance Meeting")
+    ]
+    assert list(Submission.objects.values_list("token", flat=True)) == [uuid.UUID(int=7)]
+    assert list(KeptMinutesPdf.objects.values_list("version__number", "file")) == [
+        (1, "kept/minutes/1-v1-full.pdf")
+    ]
+    body = Body.objects.get()
+    assert list(body.members.all()) == [person]
+    # Every history row is found through the models' new homes.
+    assert [
+        model.history.count()
+        for model in (Person, PersonAlias, Post, PostHolding, Theme, AssuranceStatement)
+    ] == [1, 1, 1, 1, 1, 1]
+    assert Decision.history.get().reference == "D2017/01"
+    assert list(body.history.get().members.values_list("person__initials", flat=True)) == ["JI"]
+    # The right to give logins went with its model: the login still holds it.
+    assert person.user.has_perm("people.manage_users")

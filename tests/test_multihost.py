@@ -24,8 +24,8 @@ import pytest
 from django.conf import global_settings
 from django.db import connection
 
-from meetings import roles
 from papers.models import Paper
+from people import roles
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory, blank_pdf, user_with_role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +188,7 @@ def test_a_session_made_on_one_host_is_valid_on_the_other(hosts):
     assert (status, headers["Location"]) == (302, "/")
     assert browser.get(f"{b}/actions/")[0] == 200
     # The session is held in the shared cache (and written through to the database), and so
-    # is the action log B worked out (assurance.record), for either host to serve.
+    # is the action log B worked out (actions.record), for either host to serve.
     keys = sorted(key.decode() for key in redis_client().keys("assurance:*"))
     assert [key.split(":", 2)[2].rsplit(":", 1)[0] for key in keys] == [
         "content:action-log",

@@ -17,13 +17,16 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from actions.models import Action, ActionReview, Body, CalendarFeed
+from actions.models import Action, ActionReview, CalendarFeed
 from actions.reviews import bring_forward
 from actions.services import raise_action
+from judgements import services as judgements_services
 from kept.exports import prepare as prepare_export
 from kept.models import KeptExport
-from meetings import roles, services
-from meetings.models import Attendance, Meeting, Person, Post
+from meetings import services
+from meetings.models import Attendance, Meeting
+from people import roles
+from people.models import Body, Person, Post
 from signin.models import RoleMapping, SignInSession
 from tests.factories import (
     ActionEventFactory,
@@ -111,21 +114,21 @@ EXPECTED_GET = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:finding_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "meetings:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:assurance_edit@agreed minutes": {
+    "judgements:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:assurance_edit@agreed minutes": {
         ANON: 302,
         OPCC: 302,
         PCC: 403,
         OWNER: 403,
         OTHER: 403,
     },
-    "meetings:assurance_confirm": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "meetings:decision_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "meetings:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:decision_withdraw": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "meetings:decisions": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "meetings:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "meetings:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "judgements:assurance_confirm": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "judgements:decision_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "judgements:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:decision_withdraw": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "judgements:decisions": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "judgements:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "judgements:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "meetings:series_list": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "meetings:series_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:series_detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
@@ -135,8 +138,8 @@ EXPECTED_GET = {
     "meetings:series_retire": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:series_restore": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:log": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:action_log_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:action_log_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "kept:export": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 200, OTHER: 404},
     "kept:download": {ANON: 302, OPCC: 404, PCC: 404, OWNER: 200, OTHER: 404},
     "actions:mine": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -159,9 +162,9 @@ EXPECTED_GET = {
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     # Bodies that own actions: kept by OPCC staff.
-    "actions:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     # Signing in again: Django's password reset, for everyone. A link that does not work is 404.
     "password_reset": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "password_reset_done": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -300,22 +303,22 @@ EXPECTED_POST = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:assurance_edit@agreed minutes": {
+    "judgements:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:assurance_edit@agreed minutes": {
         ANON: 302,
         OPCC: 302,
         PCC: 403,
         OWNER: 403,
         OTHER: 403,
     },
-    "meetings:assurance_confirm": {ANON: 302, OPCC: 403, PCC: 302, OWNER: 403, OTHER: 403},
-    "meetings:decision_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:assurance_confirm": {ANON: 302, OPCC: 403, PCC: 302, OWNER: 403, OTHER: 403},
+    "judgements:decision_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     # An empty body: the page again, asking why.
-    "meetings:decision_withdraw": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "meetings:decisions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "meetings:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "meetings:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "judgements:decision_withdraw": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:decisions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "judgements:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "judgements:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "meetings:series_list": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
     "meetings:series_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:series_detail": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
@@ -325,8 +328,8 @@ EXPECTED_POST = {
     "meetings:series_retire": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:series_restore": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:log": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
-    "actions:export_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
-    "actions:export_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:action_log_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "kept:action_log_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "kept:export": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "kept:download": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:mine": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
@@ -347,9 +350,9 @@ EXPECTED_POST = {
     "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "directory:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "password_reset": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "password_reset_done": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "password_reset_confirm": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
@@ -511,10 +514,10 @@ def make_world():
         position=services.next_position(november),
     )
     finding = FindingFactory(item=item, text="Use of stop and search is falling.")
-    statement = services.record_assurance(
+    statement = judgements_services.record_assurance(
         item, level="partially_assured", narrative="Falling use is not yet explained."
     )
-    decision = services.record_decision(
+    decision = judgements_services.record_decision(
         november.items.get(number="4"),
         text="Stop and search to be reviewed by the scrutiny panel.",
         by_chair=True,
@@ -605,14 +608,14 @@ def make_world():
         "meetings:finding_edit": {"pk": finding.pk},
         "meetings:finding_delete": {"pk": finding.pk},
         "meetings:finding_move": {"pk": finding.pk},
-        "meetings:assurance_edit": {"pk": item.pk},
-        "meetings:assurance_edit@agreed minutes": {
+        "judgements:assurance_edit": {"pk": item.pk},
+        "judgements:assurance_edit@agreed minutes": {
             "pk": october.items.get(number="3", parent=None).pk
         },
-        "meetings:assurance_confirm": {"pk": statement.pk},
-        "meetings:decision_add": {"pk": item.pk},
-        "meetings:decision_edit": {"pk": decision.pk},
-        "meetings:decision_withdraw": {"pk": decision.pk},
+        "judgements:assurance_confirm": {"pk": statement.pk},
+        "judgements:decision_add": {"pk": item.pk},
+        "judgements:decision_edit": {"pk": decision.pk},
+        "judgements:decision_withdraw": {"pk": decision.pk},
         "meetings:series_detail": {"pk": november.series_id},
         "meetings:series_edit": {"pk": november.series_id},
         "meetings:series_attendees": {"pk": november.series_id},
@@ -632,7 +635,7 @@ def make_world():
         "actions:reassign": {"pk": action.pk},
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
-        "actions:body_edit": {"pk": body.pk},
+        "directory:body_edit": {"pk": body.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "no-such-token"},
         "logins:detail": {"pk": users[OTHER].pk},
         "logins:role": {"pk": users[OTHER].pk},

@@ -9,9 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from meetings import roles
-from meetings.models import AssuranceStatement, Decision, Finding, MinutesStatus
-from meetings.services import record_assurance, record_decision, set_minutes_status
+from judgements.models import AssuranceStatement, Decision
+from judgements.services import record_assurance, record_decision
+from meetings.models import Finding, MinutesStatus
+from meetings.services import set_minutes_status
+from people import roles
 from search.engine import search
 from tests.factories import PersonFactory, user_with_role
 from tests.meetings.test_record import open_next, snapshot
@@ -92,7 +94,7 @@ def test_three_meetings_leave_the_first_agreed_minutes_and_their_restricted_text
     assert sorted(result.kind for result in found.results) == ["assurance", "decision"]
     client = Client()
     client.force_login(force)
-    register = client.get(reverse("meetings:decisions")).content.decode()
+    register = client.get(reverse("judgements:decisions")).content.decode()
     assert "Rewritten later too." in register  # the register is the live log of decisions
     assert SECRET_DECISION not in register
 

@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.forms import MonthField
-from meetings.dates import DateError, parse_date, parse_month
-from meetings.forms import BritishDateField, MeetingForm
-from meetings.models import Meeting, Person
+from core.dates import DateError, parse_date, parse_month
+from core.forms import BritishDateField
+from meetings.forms.minutes import MeetingForm
+from meetings.models import Meeting
+from people.models import Person
 from tests.factories import PersonFactory
 
 

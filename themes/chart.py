@@ -5,7 +5,7 @@ table, so the chart itself is hidden from screen readers."""
 from collections import Counter
 from dataclasses import dataclass
 
-from meetings.models import AssuranceLevel
+from judgements.models import AssuranceLevel
 from themes.report import NO_STATEMENT
 
 SQUARE = 20

@@ -17,15 +17,11 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionEvent, Status
+from judgements.models import AssuranceLevel
 from meetings.minutes import MinutesDocument, build_document
-from meetings.models import (
-    IN_PROGRESS,
-    AssuranceLevel,
-    Meeting,
-    MinutesVersion,
-    Theme,
-)
-from meetings.roles import sees_all_minutes
+from meetings.models import IN_PROGRESS, Meeting, MinutesVersion
+from people.roles import sees_all_minutes
+from themes.models import Theme
 
 # A Commissioner's annual report covers the financial year, April to March.
 FIRST_MONTH = 4

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from meetings import roles
+from people import roles
 from tests.factories import (
     ActionFactory,
     ItemFactory,

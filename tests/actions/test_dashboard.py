@@ -437,6 +437,6 @@ def _without_tokens(response):
 # version moves.
 DASHBOARD_QUERIES = 36
 CHART_QUERIES = 6
-# While nothing changes, the dashboard is kept (assurance.record): the session (3), the
+# While nothing changes, the dashboard is kept (actions.record): the session (3), the
 # request's savepoints (4), the user's roles (1) and the record's version (1).
 KEPT_QUERIES = 9

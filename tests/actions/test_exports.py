@@ -58,7 +58,7 @@ def _page_refs(client, query):
 
 def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_csv"), {"status": "open"})
+    response = client.get(reverse("kept:action_log_csv"), {"status": "open"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="action-log-')
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
@@ -69,7 +69,7 @@ def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
 
 def test_the_xlsx_export_is_the_filtered_list(client, log, opcc_user):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_xlsx"), {"status": "open"})
+    response = client.get(reverse("kept:action_log_xlsx"), {"status": "open"})
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     assert rows == [COLUMNS, *EXPECTED_OPEN]
@@ -80,7 +80,7 @@ def test_the_export_takes_every_page_not_just_the_first(client, item, opcc_user)
     ActionFactory.create_batch(51, item=item)
     client.force_login(opcc_user)
     rows = list(
-        csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).getvalue().decode()))
+        csv.reader(io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode()))
     )
     assert len(rows) == 52
     assert len(_page_refs(client, {})) == 50
@@ -93,7 +93,7 @@ def test_a_force_officer_exports_only_what_they_may_see(client, log, other_force
     ActionFactory(item=draft_item, reference="2017/11-01", owners=[dcc])
     client.force_login(other_force_user)
     rows = list(
-        csv.reader(io.StringIO(client.get(reverse("actions:export_csv")).getvalue().decode()))
+        csv.reader(io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode()))
     )
     assert [row[0] for row in rows[1:]] == ["2017/10-01", "2017/10-02", "2017/10-03"]
 
@@ -125,7 +125,7 @@ def formulas(item, dcc):
 
 def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, formulas, opcc_user):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_csv"))
+    response = client.get(reverse("kept:action_log_csv"))
     rows = list(csv.reader(io.StringIO(response.getvalue().decode(), newline="")))
     expected = [f"'{text}" for text in [*FORMULAS, "'Quoted as minuted"]]
     assert [row[1] for row in rows[1:]] == expected
@@ -143,7 +143,7 @@ def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, fo
 
 def test_the_xlsx_export_stores_formulas_as_text_without_an_apostrophe(client, formulas, opcc_user):
     client.force_login(opcc_user)
-    content = client.get(reverse("actions:export_xlsx")).getvalue()
+    content = client.get(reverse("kept:action_log_xlsx")).getvalue()
     sheet = load_workbook(io.BytesIO(content)).active
     texts = [*FORMULAS, "'Quoted as minuted"]
     assert [cell.value for cell in sheet["B"][1:]] == texts
@@ -160,6 +160,6 @@ def test_the_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
 ):
     ActionFactory(item=item, text="Brief\x0bthe\x01 board\x1b", owners=[dcc])
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_xlsx"))
+    response = client.get(reverse("kept:action_log_xlsx"))
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.getvalue())).active["B2"].value == "Briefthe board"

@@ -94,7 +94,7 @@ def listed(user=None):
 
 def test_the_csv_streams_and_is_byte_for_byte_what_it_was(client, log, opcc_user):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_csv"))
+    response = client.get(reverse("kept:action_log_csv"))
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.getvalue().decode()
@@ -110,7 +110,7 @@ def test_the_csv_streams_and_is_byte_for_byte_what_it_was(client, log, opcc_user
 
 def test_the_xlsx_streams_from_a_write_only_workbook_that_reads_as_it_did(client, log, opcc_user):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_xlsx"))
+    response = client.get(reverse("kept:action_log_xlsx"))
     assert isinstance(response, FileResponse)
     assert response["Content-Type"] == exports.XLSX_TYPE
     assert response["Content-Disposition"].startswith('attachment; filename="action-log-')
@@ -136,13 +136,13 @@ def test_the_csv_is_sent_in_chunks_of_lines(log):
 
 def test_a_force_officer_streams_no_restricted_row(client, log, owner_user):
     client.force_login(owner_user)
-    text = client.get(reverse("actions:export_csv")).getvalue().decode()
+    text = client.get(reverse("kept:action_log_csv")).getvalue().decode()
     assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == [
         "2017/10-01",
         "2017/10-02",
         "2017/10-03",
     ]
-    sheet = load_workbook(io.BytesIO(client.get(reverse("actions:export_xlsx")).getvalue())).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("kept:action_log_xlsx")).getvalue())).active
     assert [cell.value for cell in sheet["A"]][1:] == ["2017/10-01", "2017/10-02", "2017/10-03"]
 
 
@@ -156,7 +156,7 @@ def test_a_large_export_is_prepared_in_the_background_and_kept_for_who_asked(
     client, log, opcc_user, small_threshold
 ):
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_csv"), {"status": "open", "page": "2"})
+    response = client.get(reverse("kept:action_log_csv"), {"status": "open", "page": "2"})
     export = KeptExport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("kept:export", args=[export.pk])
@@ -182,17 +182,17 @@ def test_a_large_export_is_prepared_in_the_background_and_kept_for_who_asked(
 
 def test_asking_again_finds_the_export_already_asked_for(client, log, opcc_user, small_threshold):
     client.force_login(opcc_user)
-    first = client.get(reverse("actions:export_xlsx"))
-    again = client.get(reverse("actions:export_xlsx"))
+    first = client.get(reverse("kept:action_log_xlsx"))
+    again = client.get(reverse("kept:action_log_xlsx"))
     assert first["Location"] == again["Location"]
     assert KeptExport.objects.count() == 1
-    client.get(reverse("actions:export_csv"))
+    client.get(reverse("kept:action_log_csv"))
     assert sorted(KeptExport.objects.values_list("kind", flat=True)) == ["csv", "xlsx"]
 
 
 def test_a_kept_xlsx_reads_as_the_streamed_one(client, log, opcc_user, small_threshold):
     client.force_login(opcc_user)
-    client.get(reverse("actions:export_xlsx"))
+    client.get(reverse("kept:action_log_xlsx"))
     export = KeptExport.objects.get()
     kept = client.get(reverse("kept:download", args=[export.pk]))
     assert kept["Content-Type"] == exports.XLSX_TYPE
@@ -203,7 +203,7 @@ def test_only_the_person_who_asked_may_see_or_download_a_kept_export(
     client, log, opcc_user, commissioner_user, small_threshold
 ):
     client.force_login(opcc_user)
-    client.get(reverse("actions:export_csv"))
+    client.get(reverse("kept:action_log_csv"))
     export = KeptExport.objects.get()
     client.force_login(commissioner_user)
     assert client.get(reverse("kept:export", args=[export.pk])).status_code == 404
@@ -216,7 +216,7 @@ def test_a_force_officers_kept_export_holds_no_restricted_row(
     draft = MeetingFactory(date=datetime.date(2017, 11, 29), status="draft")
     ActionFactory(item=ItemFactory(meeting=draft), reference="2017/11-01", owners=[])
     client.force_login(owner_user)
-    client.get(reverse("actions:export_csv"))
+    client.get(reverse("kept:action_log_csv"))
     export = KeptExport.objects.get()
     text = client.get(reverse("kept:download", args=[export.pk])).getvalue().decode()
     assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == [
@@ -233,7 +233,7 @@ def test_while_the_worker_has_not_run_the_page_says_so_and_checks_again(
     # A queue whose worker has not yet run anything.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     client.force_login(opcc_user)
-    response = client.get(reverse("actions:export_csv"), follow=True)
+    response = client.get(reverse("kept:action_log_csv"), follow=True)
     export = KeptExport.objects.get()
     assert export.status == ExportStatus.PREPARING
     assert "It is being prepared." in response.text
@@ -255,7 +255,7 @@ def test_a_kept_export_deleted_from_the_storage_is_gone_not_an_error(
     client, log, opcc_user, small_threshold
 ):
     client.force_login(opcc_user)
-    client.get(reverse("actions:export_csv"))
+    client.get(reverse("kept:action_log_csv"))
     export = KeptExport.objects.get()
     export.file.storage.delete(export.file.name)
     response = client.get(reverse("kept:download", args=[export.pk]))

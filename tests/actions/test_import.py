@@ -32,7 +32,7 @@ def _import(path, *args):
 
 def _export_and_empty_the_log(client, tmp_path):
     """The CSV export as the signed-in client downloads it, saved; then no actions."""
-    exported = client.get(reverse("actions:export_csv")).getvalue()
+    exported = client.get(reverse("kept:action_log_csv")).getvalue()
     path = tmp_path / "export.csv"
     path.write_bytes(exported)
     ActionEvent.objects.all().delete()
@@ -151,7 +151,7 @@ def test_an_export_imports_again_into_an_empty_log(
     path, exported = _export_and_empty_the_log(client, tmp_path)
 
     assert _import(path)[-1] == "Created 3 actions."
-    assert client.get(reverse("actions:export_csv")).getvalue() == exported
+    assert client.get(reverse("kept:action_log_csv")).getvalue() == exported
     imported = Action.objects.get(reference="2017/10-03")
     assert (imported.due_meeting, imported.status) == (
         datetime.date(2017, 11, 1),
@@ -207,7 +207,7 @@ def test_an_export_with_formulas_imports_as_the_text_that_was_minuted(
     assert list(Action.objects.order_by("reference").values_list("text", "due_wording")) == [
         (text, text) for text in texts
     ]
-    assert client.get(reverse("actions:export_csv")).getvalue() == exported
+    assert client.get(reverse("kept:action_log_csv")).getvalue() == exported
 
 
 # Hostile and damaged files, built here and kept small: each must be refused with a message
@@ -387,7 +387,7 @@ def test_rows_with_control_characters_or_over_long_cells_are_rejected_by_number(
 
 
 def test_an_owner_minuted_under_initials_since_changed_is_found(tmp_path, meetings):
-    from meetings.models import PersonAlias
+    from people.models import PersonAlias
     from tests.factories import PersonFactory
 
     jackie = PersonFactory(name="Jackie Irvin", initials="JIR")

@@ -1,5 +1,5 @@
 """The dashboard, the action log and My actions keep what they show for each version of the
-record (assurance.record). Kept content is never stale: every kind of change the pages show
+record (actions.record). Kept content is never stale: every kind of change the pages show
 is seen on the very next request, with nothing cleared between. And it never crosses
 viewers: what one person was shown, restricted text included, reaches no one who may not see
 it, by the page or by htmx."""
@@ -15,12 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions.record import record_version
 from actions.services import add_update, change_owners, mark_complete, set_action_status
-from assurance.record import record_version
-from meetings import roles
-from meetings.models import Theme
 from meetings.services import set_minutes_status
+from people import roles
 from tests.factories import ActionFactory, ItemFactory, PersonFactory, PostFactory
+from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_each_force_officer_sees_their_own_my_actions(client, action, owner_user
 
 def test_a_change_of_role_changes_what_the_kept_page_offers(client, action, opcc_user):
     client.force_login(opcc_user)
-    bodies_link = reverse("actions:bodies")
+    bodies_link = reverse("directory:bodies")
     assert bodies_link in _text(client, LOG)
     opcc_user.groups.set([Group.objects.get_or_create(name=roles.COMMISSIONER)[0]])
     assert bodies_link not in _text(client, LOG)

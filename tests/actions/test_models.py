@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from actions.models import Action, NextMeeting, next_meeting
-from meetings import roles
+from people import roles
 from tests.factories import (
     ActionFactory,
     BodyFactory,
@@ -98,7 +98,7 @@ def test_an_action_due_at_a_meeting_is_overdue_once_that_month_is_over(db):
 def test_filtering_the_log_by_a_person_includes_the_posts_they_hold(client, demo):
     from django.urls import reverse
 
-    from meetings.models import Person
+    from people.models import Person
 
     client.login(username="officer", password="assurance-demo")
     amanda = Person.objects.get(name="Amanda Blakeman")

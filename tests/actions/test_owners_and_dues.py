@@ -276,21 +276,21 @@ def test_an_action_of_a_body_is_in_its_members_my_actions_only(client, assurance
 
 def test_opcc_staff_add_and_edit_a_body(officer, dcc):
     response = officer.post(
-        reverse("actions:body_add"),
+        reverse("directory:body_add"),
         {"name": "All attendees", "label": "ALL", "members": [dcc.holder.pk]},
     )
     assert response.status_code == 302
     body = BodyFactory._meta.model.objects.get(label="ALL")
     assert list(body.members.all()) == [dcc.holder]
     refused = officer.post(
-        reverse("actions:body_edit", args=[body.pk]),
+        reverse("directory:body_edit", args=[body.pk]),
         {"name": "All attendees", "label": "TBA", "version": body.version},
     )
     assert refused.context["form"].errors == {
         "label": ["TBA means an action to be allocated: choose another label."]
     }
     officer.post(
-        reverse("actions:body_edit", args=[body.pk]),
+        reverse("directory:body_edit", args=[body.pk]),
         {"name": "All attendees", "label": "ALL", "retired": "on", "version": body.version},
     )
     body.refresh_from_db()
@@ -302,11 +302,11 @@ def test_the_bodies_list_does_a_fixed_number_of_queries(officer, django_assert_n
     # Session read and saved, user, roles, the bodies with their action counts, their
     # members, and the savepoints around the roles and the session.
     with django_assert_num_queries(10):
-        assert officer.get(reverse("actions:bodies")).status_code == 200
+        assert officer.get(reverse("directory:bodies")).status_code == 200
     for n in range(5):
         BodyFactory(label=f"G{n}", members=[PersonFactory()])
     with django_assert_num_queries(10):
-        response = officer.get(reverse("actions:bodies"))
+        response = officer.get(reverse("directory:bodies"))
     assert len(response.context["bodies"]) == 6
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from actions.models import Action, ActionReview, Status
 from actions.services import raise_action
-from meetings.models import Meeting, MeetingSeries, Post
+from meetings.models import Meeting, MeetingSeries
+from people.models import Post
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from actions.models import Action, ActionReview, CalendarFeed
 from actions.reviews import bring_forward
 from actions.services import decide_review, raise_action
-from meetings import roles
-from meetings.models import AgendaItem, Attendance, Meeting, Person
+from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.services import open_meeting, set_minutes_status
+from people import roles
+from people.models import Person
 from tests.factories import BodyFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,8 @@ def test_no_restricted_action_reaches_a_force_officer_who_does_not_own_it(client
     search = client.get(reverse("actions:log"), {"q": "Athena"}, headers={"HX-Request": "true"})
     assert_no_secret(search.text)
     assert list(search.context["actions"]) == []
-    assert_no_secret(client.get(reverse("actions:export_csv")).getvalue().decode())
-    workbook = load_workbook(io.BytesIO(client.get(reverse("actions:export_xlsx")).getvalue()))
+    assert_no_secret(client.get(reverse("kept:action_log_csv")).getvalue().decode())
+    workbook = load_workbook(io.BytesIO(client.get(reverse("kept:action_log_xlsx")).getvalue()))
     cells = [str(v) for row in workbook.active.iter_rows(values_only=True) for v in row if v]
     assert_no_secret("\n".join(cells))
     assert list(client.get(reverse("actions:mine")).context["actions"]) == []

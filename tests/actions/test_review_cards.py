@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from actions.models import Action, ActionEvent, ActionReview, Status
 from actions.services import decide_review, mark_complete, raise_action
-from meetings import roles
-from meetings.models import Meeting, MinutesStatus, Post
+from meetings.models import Meeting, MinutesStatus
 from meetings.services import MinutesLocked, minutes_document, set_minutes_status
+from people import roles
+from people.models import Post
 from tests.factories import user_with_role
 from tests.meetings.test_record import open_next
 

@@ -145,7 +145,7 @@ def test_a_cursor_that_cannot_be_read_shows_the_first_page(client, opcc_user, lo
 
 
 def _count(client, url):
-    # The work of the page, not what it kept from the last request (assurance.record).
+    # The work of the page, not what it kept from the last request (actions.record).
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

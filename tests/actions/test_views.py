@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionEvent, Status
 from actions.services import mark_complete
-from meetings import roles
+from people import roles
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory, user_with_role
 
 PAGES = ["dashboard", "actions:log", "actions:mine", "actions:calendar"]
@@ -21,7 +21,7 @@ def draft_action(dcc):
     )
 
 
-@pytest.mark.parametrize("name", PAGES + ["actions:export_csv", "actions:export_xlsx"])
+@pytest.mark.parametrize("name", PAGES + ["kept:action_log_csv", "kept:action_log_xlsx"])
 def test_anonymous_visitors_are_sent_to_sign_in(client, db, name):
     url = reverse(name)
     response = client.get(url)

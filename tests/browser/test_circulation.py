@@ -20,8 +20,8 @@ import time_machine
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from meetings.models import Person
 from papers.models import human_size
+from people.models import Person
 from tests.browser.test_record import (
     ATHENA_TEXT,
     CLOSED_IN_NOVEMBER,

@@ -11,9 +11,9 @@ import re
 
 from playwright.sync_api import expect
 
-from actions import demo_data as data
 from actions.models import Action, ActionReview
-from meetings.models import Person
+from demo import data
+from people.models import Person
 from tests.browser.test_workspace import Keyboard, open_november
 
 D = datetime.date

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from meetings import roles
+from people import roles
 from tests.factories import user_with_role
 from tests.pagination import assert_paginated_like_the_pdf, pages, paginated_meeting
 

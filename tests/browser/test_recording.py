@@ -10,11 +10,11 @@ import pytest
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from actions import demo_data as data
 from actions import services as action_services
-from actions.management.commands.load_demo import load_demo
 from actions.models import Action, ActionReview, DueKind
 from actions.reviews import bring_forward
+from demo import data
+from demo.management.commands.load_demo import load_demo
 from meetings import services as meeting_services
 from meetings.models import Finding, Meeting, MeetingSeries, NilReturn
 

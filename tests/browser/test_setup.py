@@ -17,8 +17,8 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from actions.management.commands.load_demo import load_demo
-from meetings.models import Person
+from demo.management.commands.load_demo import load_demo
+from people.models import Person
 from tests.browser.test_record import opened
 
 PASSWORD = "Hindlip-audit-2017"

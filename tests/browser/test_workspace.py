@@ -6,10 +6,11 @@ page of a new meeting is measured (height and focusable controls)."""
 import pytest
 from playwright.sync_api import expect
 
-from actions import demo_data as data
 from actions.reviews import bring_forward
+from demo import data
 from meetings import services as meeting_services
-from meetings.models import MeetingSeries, Person, Post, UsualAttendee
+from meetings.models import MeetingSeries, UsualAttendee
+from people.models import Person, Post
 
 SERIES = data.SERIES["name"]
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from meetings import roles
 from meetings.models import SeriesChair, UsualAttendee
+from people import roles
 from tests.factories import (
     ActionFactory,
     AttendanceFactory,

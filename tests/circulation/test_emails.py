@@ -264,7 +264,7 @@ def test_the_command_run_twice_sends_each_email_once(world, smtp):
 
 def pack_for(meeting, user):
     """A stand-in for the meeting pack: the full pack for those who see restricted items."""
-    from meetings import roles
+    from people import roles
 
     if not roles.sees_all_minutes(user):
         return None

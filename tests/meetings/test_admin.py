@@ -125,7 +125,7 @@ def test_the_admin_does_not_change_a_posts_holder_behind_its_history(admin_clien
     holder, other = PersonFactory(), PersonFactory()
     post = PostFactory(holder=holder)
     admin_client.post(
-        reverse("admin:meetings_post_change", args=[post.pk]),
+        reverse("admin:people_post_change", args=[post.pk]),
         {
             "abbreviation": post.abbreviation,
             "title": post.title,

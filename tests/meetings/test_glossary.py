@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from actions.services import raise_action
-from meetings.directory import appoint, keep_old_initials
-from meetings.models import Meeting, MinutesStatus, Person, Post
+from meetings.models import Meeting, MinutesStatus
 from meetings.services import minutes_document, open_meeting, set_minutes_status
+from people.directory import appoint, keep_old_initials
+from people.models import Person, Post
 from tests.factories import FindingFactory, ItemFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_initials_since_changed_still_name_the_person_in_minutes_written_under_t
 
 
 def test_bodies_and_actions_to_be_allocated_are_explained(october):
-    from actions.models import Body
+    from people.models import Body
 
     november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
     item = ItemFactory(meeting=november, number="7", heading="New item")

@@ -8,8 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from kept.models import KeptMinutesPdf
-from meetings.models import Meeting
+from meetings.models import KeptMinutesPdf, Meeting
 from meetings.services import set_minutes_status
 from tests.factories import MeetingFactory
 from tests.meetings.test_documents import pdf_text

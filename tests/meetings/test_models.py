@@ -129,7 +129,7 @@ def test_two_meetings_of_a_series_cannot_share_a_date():
 
 
 def test_an_item_title_joins_theme_and_heading():
-    from meetings.models import Theme
+    from themes.models import Theme
 
     theme = Theme.objects.create(name="Reforming West Mercia")
     assert ItemFactory(heading="Estates", theme=theme).title == "Reforming West Mercia – Estates"

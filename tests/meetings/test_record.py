@@ -12,10 +12,9 @@ from docx import Document
 from actions.models import Action, ActionEvent, ActionReview, Status
 from actions.reviews import bring_forward
 from actions.services import decide_review, edit_action, mark_complete, raise_action, reassign
-from meetings import roles
 from meetings.documents import minutes_docx
 from meetings.minutes import Block
-from meetings.models import Attendance, Meeting, MinutesStatus, Person, Post
+from meetings.models import Attendance, Meeting, MinutesStatus
 from meetings.services import (
     minutes_document,
     open_meeting,
@@ -23,6 +22,8 @@ from meetings.services import (
     version_changes,
     version_is_intact,
 )
+from people import roles
+from people.models import Person, Post
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -6,16 +6,10 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionReview, Status
-from meetings import roles, services
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Finding,
-    Meeting,
-    MeetingSeries,
-    MinutesEvent,
-    Person,
-)
+from meetings import services
+from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries, MinutesEvent
+from people import roles
+from people.models import Person
 from tests.factories import (
     ActionFactory,
     ItemFactory,

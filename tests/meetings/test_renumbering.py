@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from meetings import roles, services
+from meetings import services
 from meetings.models import AgendaItem, MinutesStatus
+from people import roles
 from tests.factories import (
     ActionFactory,
     FindingFactory,

@@ -93,7 +93,7 @@ def test_restricting_needs_a_reason(client, demo):
 
 def test_actions_of_a_restricted_item_are_hidden_from_other_force_officers(client, restricted):
     from actions.models import Action
-    from meetings import roles
+    from people import roles
     from tests.factories import PersonFactory, user_with_role
 
     other = user_with_role(roles.FORCE_OFFICER, "other_officer", person=PersonFactory())

@@ -13,19 +13,18 @@ from docx import Document
 
 from actions.models import ActionEvent
 from actions.services import raise_action
-from meetings.forms import AgendaItemForm
+from meetings.forms.minutes import AgendaItemForm
 from meetings.minutes import MinutesDocument
 from meetings.models import (
     Attendance,
     Meeting,
     MeetingSeries,
-    Person,
-    Post,
     SeriesChair,
     StandingSection,
     UsualAttendee,
 )
 from meetings.services import minutes_document, open_meeting, set_chairs, set_minutes_status
+from people.models import Person, Post
 from tests.factories import PersonFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import roles
 from meetings.models import Meeting
+from people import roles
 from tests.factories import MeetingFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

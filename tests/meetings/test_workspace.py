@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import roles
-from meetings.forms import STALE_MESSAGE
+from core.forms import STALE_MESSAGE
 from meetings.models import Attendance, UsualAttendee
+from people import roles
 from tests.factories import (
     AttendanceFactory,
     FindingFactory,

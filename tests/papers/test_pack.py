@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from meetings import roles
 from papers.pack import build_pack
+from people import roles
 from tests.factories import ItemFactory, MeetingFactory, PaperFactory, PersonFactory, user_with_role
 from tests.papers import samples
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import roles
 from papers.models import Paper
+from people import roles
 from tests.factories import (
     ActionEventFactory,
     ActionFactory,

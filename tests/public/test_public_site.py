@@ -14,8 +14,9 @@ from django.utils import timezone
 from actions.models import Action, ActionReview
 from actions.reviews import bring_forward
 from actions.services import decide_review, raise_action
-from meetings.models import Meeting, MinutesEvent, Post
+from meetings.models import Meeting, MinutesEvent
 from meetings.services import open_meeting, set_minutes_status
+from people.models import Post
 from tests.factories import ItemFactory, MeetingFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db

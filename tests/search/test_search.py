@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import roles
-from meetings.models import AssuranceStatement, Decision
+from judgements.models import AssuranceStatement, Decision
+from people import roles
 from search.engine import search
 from search.sources import SOURCES
 from tests.factories import (

@@ -6,8 +6,8 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 
-from meetings import roles
-from meetings.models import LoginEvent
+from people import roles
+from people.models import LoginEvent
 from signin.models import Identity, RoleMapping, SignInSession
 from tests.factories import PersonFactory, user_with_role
 from tests.signin.conftest import REDIRECT_URI

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings import accounts, roles
+from people import accounts, roles
 from signin.models import RoleMapping
 from tests.factories import user_with_role
 

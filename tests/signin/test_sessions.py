@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from meetings import accounts, roles
+from people import accounts, roles
 from signin.models import SignInSession
 from tests.factories import user_with_role
 

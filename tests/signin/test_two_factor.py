@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meetings import accounts, roles
+from people import accounts, roles
 from signin import two_factor
 from tests.factories import user_with_role
 

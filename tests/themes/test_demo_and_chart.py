@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from meetings import roles
+from people import roles
 from tests.factories import user_with_role
 from themes.chart import theme_chart
 from themes.report import Year, theme_report
@@ -73,9 +73,11 @@ def test_a_year_of_many_series_is_shown_month_by_month_with_counts(db):
     month by month, and a cell of more than six items counts them by level."""
     import datetime
 
-    from meetings.models import MinutesStatus, Theme
-    from meetings.services import record_assurance, set_minutes_status
+    from judgements.services import record_assurance
+    from meetings.models import MinutesStatus
+    from meetings.services import set_minutes_status
     from tests.factories import ItemFactory, MeetingFactory, SeriesFactory
+    from themes.models import Theme
 
     theme = Theme.objects.create(name=VICTIMS)
     for n in range(5):

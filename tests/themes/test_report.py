@@ -36,9 +36,11 @@ from pypdf import PdfReader
 
 from actions.models import Status
 from actions.services import set_action_status
-from meetings import roles
-from meetings.models import AgendaItem, AssuranceStatement, MinutesStatus, Theme
-from meetings.services import record_assurance, set_minutes_status
+from judgements.models import AssuranceStatement
+from judgements.services import record_assurance
+from meetings.models import AgendaItem, MinutesStatus
+from meetings.services import set_minutes_status
+from people import roles
 from tests.factories import (
     ActionFactory,
     ItemFactory,
@@ -47,6 +49,7 @@ from tests.factories import (
     SeriesFactory,
     user_with_role,
 )
+from themes.models import Theme
 from themes.report import Year, theme_report
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
 from actions.exports import COLUMNS, read_back
-from actions.models import TO_BE_ALLOCATED, Action, Body, Status
+from actions.models import Action, Status
 from actions.services import add_update, raise_action, set_action_status
-from meetings.directory import person_for_initials
-from meetings.models import AgendaItem, Meeting, Post
+from meetings.models import AgendaItem, Meeting
+from people.directory import person_for_initials
+from people.models import TO_BE_ALLOCATED, Body, Post
 
 DATE_FORMAT = "%d %B %Y"
 BY_DATE = re.compile(r"^By (\d{1,2} \w+ \d{4})$")

@@ -1,0 +1,525 @@
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from core.forms import (
+    CrispyMixin,
+    DateInput,
+    OnceOnlyForm,
+    PlainTextField,
+    TimeInput,
+    VersionedModelForm,
+    plain_text_formfield,
+    validate_plausible_date,
+)
+from meetings.minutes import in_agenda_order
+from meetings.models import AgendaItem, Attendance, Finding, Meeting, MinutesStatus, default_title
+from meetings.services import set_chairs
+from people import directory
+from people.forms.directory import DuplicateWarningMixin
+from people.models import Person, Post
+
+CHAIR_FIELDS = ("chair_1", "chair_2", "chair_3")
+CHAIR_LABELS = ("Chair", "Co-chair", "Another co-chair")
+
+
+class ChairFieldsMixin:
+    """The chair and co-chairs as one select each, so that the order chosen is the order
+    the minutes name them in ("Co-chairs: A and B")."""
+
+    def add_chair_fields(self, chairs):
+        # Retired people are not offered, unless already a chair here.
+        people = Person.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk__in=[chair.pk for chair in chairs])
+        )
+        for index, (name, label) in enumerate(zip(CHAIR_FIELDS, CHAIR_LABELS, strict=True)):
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=people,
+                required=False,
+                label=label,
+                initial=chairs[index].pk if index < len(chairs) else None,
+                help_text="Leave empty when there is no co-chair." if index == 1 else "",
+            )
+
+    def clean_chairs(self, cleaned):
+        chairs = []
+        for name in CHAIR_FIELDS:
+            person = cleaned.get(name)
+            if person is None:
+                continue
+            if person in chairs:
+                self.add_error(
+                    name,
+                    ValidationError(f"{person} is already named as a chair.", code="duplicate"),
+                )
+            else:
+                chairs.append(person)
+        cleaned["chairs"] = chairs
+        return chairs
+
+
+class AttendancePlan(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Not attending"
+
+
+class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    class Meta:
+        model = Meeting
+        formfield_callback = plain_text_formfield
+        fields = [
+            "date",
+            "title",
+            "start_time",
+            "venue",
+            "minute_taker",
+            "minute_taker_capacity",
+            "next_meeting_date",
+            "next_meeting_time",
+            "version",
+        ]
+        widgets = {
+            "date": DateInput,
+            "start_time": TimeInput,
+            "next_meeting_date": DateInput,
+            "next_meeting_time": TimeInput,
+        }
+
+    def __init__(self, *args, series, chairs=(), usual_attendees=(), **kwargs):
+        self.series = series
+        super().__init__(*args, **kwargs)
+        for name in ("date", "next_meeting_date"):
+            self.fields[name].validators.append(validate_plausible_date)
+        # Left empty, the title follows the rule every meeting of a series follows.
+        self.fields["title"].required = False
+        # Help texts are shown as HTML: the series' name is escaped, and no "<...>" is used.
+        self.fields["title"].help_text = format_html(
+            "It tells this meeting apart from every other. Leave it empty for “{}” with the "
+            "month and year after it, and the day as well when the series meets twice that "
+            "month.",
+            series.name,
+        )
+        self.add_chair_fields(list(chairs) or self.instance.ordered_chairs())
+        self.usual_attendees = list(usual_attendees)
+        for attendee in self.usual_attendees:
+            self.fields[f"attendee_{attendee.pk}"] = forms.ChoiceField(
+                label=f"{attendee.person.name}, {attendee.capacity}",
+                choices=AttendancePlan.choices,
+                initial=AttendancePlan.PRESENT,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"attendee_{attendee.pk}_reason"] = PlainTextField(
+                label=f"Reason for {attendee.person.name}'s apologies",
+                max_length=200,
+                required=False,
+            )
+        order = ["date", "title", "start_time", "venue", *CHAIR_FIELDS]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+    @property
+    def attendee_fields(self):
+        return [name for name in self.fields if name.startswith("attendee_")]
+
+    @property
+    def helper(self):
+        helper = super().helper
+        if self.usual_attendees:
+            rows = []
+            for attendee in self.usual_attendees:
+                rows += [InlineRadios(f"attendee_{attendee.pk}"), f"attendee_{attendee.pk}_reason"]
+            helper.layout = Layout(
+                *(name for name in self.fields if not name.startswith("attendee_")),
+                Fieldset("Usual attendees: present unless you say otherwise", *rows),
+            )
+        return helper
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        clash = Meeting.objects.filter(series=self.series, date=date).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise self.duplicate_error(date)
+        return date
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if title and Meeting.objects.filter(title=title).exclude(pk=self.instance.pk).exists():
+            raise self.title_error(title)
+        return title
+
+    def duplicate_error(self, date):
+        return ValidationError(
+            f"There is already a {self.series.name} on {date:%-d %B %Y}.", code="duplicate"
+        )
+
+    def title_error(self, title):
+        return ValidationError(
+            f"There is already a meeting called “{title}”: give this one a title that tells "
+            "it apart, for example with the day of the month.",
+            code="duplicate_title",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        date, next_date = cleaned.get("date"), cleaned.get("next_meeting_date")
+        if date and next_date and next_date <= date:
+            self.add_error(
+                "next_meeting_date",
+                ValidationError(
+                    "The next meeting must come after this one.", code="next_before_this"
+                ),
+            )
+        if date and "title" in cleaned and not cleaned["title"]:
+            cleaned["title"] = default_title(self.series, date, exclude=self.instance.pk)
+        self.clean_chairs(cleaned)
+        for attendee in self.usual_attendees:
+            plan = cleaned.get(f"attendee_{attendee.pk}")
+            if cleaned.get(f"attendee_{attendee.pk}_reason") and plan != AttendancePlan.APOLOGIES:
+                self.add_error(
+                    f"attendee_{attendee.pk}_reason",
+                    ValidationError(
+                        "A reason goes with apologies only: choose Apologies, or clear it.",
+                        code="reason_without_apologies",
+                    ),
+                )
+        return cleaned
+
+    def meeting_details(self):
+        """The meeting's own fields, as the service that opens it takes them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "version"}
+
+    def planned_attendances(self):
+        """(usual attendee, presence, reason) for each usual attendee expected, in order."""
+        return [
+            (
+                attendee,
+                self.cleaned_data[f"attendee_{attendee.pk}"],
+                self.cleaned_data.get(f"attendee_{attendee.pk}_reason", ""),
+            )
+            for attendee in self.usual_attendees
+            if self.cleaned_data[f"attendee_{attendee.pk}"] != AttendancePlan.ABSENT
+        ]
+
+    def save(self, commit=True):
+        meeting = super().save(commit)
+        if commit:
+            set_chairs(meeting, self.cleaned_data["chairs"])
+        return meeting
+
+
+def agenda_choices(items):
+    """(pk, "Item 5a/1") for each item in agenda order, named so that no two read the same:
+    numbers repeat under a parent (questions 1 to 5 under 5a), so those carry its number."""
+    return [(item.pk, f"Item {item.label}") for item, _depth, _ in in_agenda_order(list(items))]
+
+
+class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    new_person_name = PlainTextField(
+        max_length=120,
+        required=False,
+        label="Or add a new person: name",
+        help_text="Leave empty when you chose a person above.",
+    )
+    new_person_initials = PlainTextField(max_length=8, required=False, label="Initials")
+    new_person_organisation = forms.ChoiceField(
+        choices=Person._meta.get_field("organisation").choices,
+        required=False,
+        label="Organisation",
+    )
+
+    class Meta:
+        model = Attendance
+        formfield_callback = plain_text_formfield
+        fields = [
+            "person",
+            "new_person_name",
+            "new_person_initials",
+            "new_person_organisation",
+            "post",
+            "capacity",
+            "presence",
+            "reason",
+            "joined_at_item",
+            "left_after_item",
+            "version",
+        ]
+        help_texts = {"capacity": "Leave empty to use the post's title."}
+
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        self.fields["person"].required = False
+        self.fields["capacity"].required = False
+        # Retired people and posts are not offered, but one already recorded stays.
+        self.fields["person"].queryset = Person.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk=self.instance.person_id)
+        )
+        self.fields["post"].queryset = Post.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk=self.instance.post_id)
+        )
+        self.add_duplicate_field()
+        items = AgendaItem.objects.filter(meeting=meeting)
+        choices = [("", "---------"), *agenda_choices(items)]
+        for name in ("joined_at_item", "left_after_item"):
+            self.fields[name].queryset = items
+            self.fields[name].choices = choices
+
+    def clean_new_person_initials(self):
+        initials = self.cleaned_data["new_person_initials"].strip()
+        holder = directory.initials_taken_by(initials) if initials else None
+        if holder is not None:
+            raise ValidationError(
+                directory.initials_clash_message(initials, holder)
+                + " Choose them from the list above, or use different initials.",
+                code="duplicate_initials",
+            )
+        return initials
+
+    def clean(self):
+        cleaned = super().clean()
+        person, name = cleaned.get("person"), cleaned.get("new_person_name", "").strip()
+        if person and name:
+            self.add_error(
+                "new_person_name",
+                ValidationError("Choose a person or add a new one, not both.", code="both"),
+            )
+        elif not person and not name and "person" not in self.errors:
+            self.add_error(
+                "person", ValidationError("Choose who attended, or add a new person.", code="who")
+            )
+        elif name and not cleaned.get("new_person_initials"):
+            if "new_person_initials" not in self.errors:
+                self.add_error(
+                    "new_person_initials",
+                    ValidationError("Give the new person's initials.", code="required"),
+                )
+        elif name:
+            self.check_duplicates(name, cleaned["new_person_initials"])
+        if person:
+            clash = Attendance.objects.filter(meeting=self.meeting, person=person).exclude(
+                pk=self.instance.pk
+            )
+            if clash.exists():
+                self.add_error(
+                    "person",
+                    ValidationError(
+                        f"{person} is already in the attendance for this meeting.",
+                        code="duplicate",
+                    ),
+                )
+        post = cleaned.get("post")
+        if person and not post and "post" not in self.errors:
+            # Most attend in the post they hold: the DCC as DCC.
+            post = cleaned["post"] = person.posts_held.first()
+        if not cleaned.get("capacity"):
+            if post:
+                cleaned["capacity"] = post.capacity
+            else:
+                self.add_error(
+                    "capacity",
+                    ValidationError("Give the capacity they attended in, or a post.", code="req"),
+                )
+        if cleaned.get("presence") == Attendance.Presence.APOLOGIES and (
+            cleaned.get("joined_at_item") or cleaned.get("left_after_item")
+        ):
+            self.add_error(
+                "left_after_item",
+                ValidationError(
+                    "Someone who sent apologies cannot join or leave the meeting.", code="absent"
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if not self.instance.person_id or not self.cleaned_data.get("person"):
+            name = self.cleaned_data.get("new_person_name", "").strip()
+            if name:
+                self.instance.person = Person.objects.create(
+                    name=" ".join(name.split()),
+                    initials=self.cleaned_data["new_person_initials"],
+                    organisation=self.cleaned_data["new_person_organisation"] or "force",
+                )
+        self.instance.capacity = self.cleaned_data["capacity"]
+        self.instance.meeting = self.meeting
+        return super().save(commit)
+
+
+class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    # A page of A4 holds some 4,000 characters: no background or question put to the force
+    # runs to five, and a limit keeps a paste of a whole report (megabytes) off every page.
+    background = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AgendaItem._meta.get_field("background").help_text,
+    )
+    question = PlainTextField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AgendaItem._meta.get_field("question").help_text,
+    )
+
+    class Meta:
+        model = AgendaItem
+        formfield_callback = plain_text_formfield
+        fields = [
+            "number",
+            "heading",
+            "theme",
+            "background",
+            "question",
+            "label_findings",
+            "nil_return",
+            "action_column_note",
+            "restricted",
+            "restriction_reason",
+            "version",
+        ]
+        labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
+
+    def __init__(self, *args, meeting, parent=None, **kwargs):
+        self.meeting, self.parent = meeting, parent
+        super().__init__(*args, **kwargs)
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        siblings = AgendaItem.objects.filter(meeting=self.meeting, parent=self.parent)
+        if siblings.filter(number=number).exclude(pk=self.instance.pk).exists():
+            where = f"under item {self.parent.number}" if self.parent else "at the top level"
+            raise ValidationError(
+                f"There is already an item {number} {where} of this meeting.", code="duplicate"
+            )
+        return number
+
+    def clean_nil_return(self):
+        nil_return = self.cleaned_data["nil_return"]
+        if nil_return and self.instance.pk and self.instance.actions.exists():
+            raise ValidationError(
+                "This item has actions arising, so it cannot also say there were none.",
+                code="has_actions",
+            )
+        return nil_return
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("restricted") and not cleaned.get("restriction_reason", "").strip():
+            self.add_error(
+                "restriction_reason",
+                ValidationError(
+                    "Say why the item is withheld: the published minutes show the reason.",
+                    code="reason_required",
+                ),
+            )
+        # The review of an action raised under a restricted item quotes restricted text.
+        review = getattr(self.instance, "review", None) if self.instance.pk else None
+        origin = review.action.item.withheld_reason if review else ""
+        if origin and not cleaned.get("restricted"):
+            self.add_error(
+                "restricted",
+                ValidationError(
+                    f"Action {review.action.reference} was raised under a restricted item "
+                    f"({origin}), so its review stays restricted.",
+                    code="restricted_origin",
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.meeting = self.meeting
+        self.instance.parent = self.parent
+        return super().save(commit)
+
+
+class FindingForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    text = PlainTextField(
+        label="Finding",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the finding before adding it."},
+    )
+
+    class Meta:
+        model = Finding
+        formfield_callback = plain_text_formfield
+        fields = ["text", "version"]
+
+
+class ReopenMinutesForm(CrispyMixin, forms.Form):
+    reason = PlainTextField(
+        label="Why are the agreed minutes being reopened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the agreed minutes are being reopened."},
+    )
+
+
+class AgreeMinutesForm(CrispyMixin, forms.Form):
+    """The chair's decision on a set of minutes, at the meeting that considered them."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (MinutesStatus.AGREED, "Agreed as a correct record"),
+            (MinutesStatus.NOT_AGREED, "Not agreed: to be amended and recirculated"),
+        ],
+        initial=MinutesStatus.AGREED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the minutes were agreed."},
+    )
+    at_meeting = forms.ModelChoiceField(
+        label="At the meeting of",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Not at a meeting (agreed by correspondence)",
+    )
+    reason = PlainTextField(
+        label="What must be amended",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the minutes are not agreed.",
+    )
+    confirm = forms.BooleanField(
+        label="I have read what is missing above and the minutes are agreed as they stand",
+        required=False,
+    )
+
+    def __init__(self, *args, meeting, problems, **kwargs):
+        self.problems = problems
+        super().__init__(*args, **kwargs)
+        later = Meeting.objects.filter(series=meeting.series, date__gt=meeting.date).order_by(
+            "date"
+        )
+        self.fields["at_meeting"].queryset = later
+        self.fields["at_meeting"].label_from_instance = lambda m: date_format(m.date, "j F Y")
+        self.fields["at_meeting"].initial = later.first()
+        if meeting.status == MinutesStatus.NOT_AGREED:
+            self.fields["decision"].choices = self.fields["decision"].choices[:1]
+        if not problems:
+            del self.fields["confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        # A reason refused as too long already has its message beside it.
+        reason_given = cleaned.get("reason") or "reason" in self.errors
+        if decision == MinutesStatus.NOT_AGREED and not reason_given:
+            self.add_error(
+                "reason",
+                ValidationError("Say what must be amended.", code="required"),
+            )
+        if decision == MinutesStatus.AGREED and self.problems and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                ValidationError(
+                    "Tick to agree the minutes although something is missing, or record it first.",
+                    code="confirm_required",
+                ),
+            )
+        return cleaned

@@ -1,0 +1,21 @@
+from people import roles
+
+
+def permissions(request):
+    """What the signed-in user may do, for templates to decide which links and buttons show."""
+    user = request.user
+    return {
+        "perms_ui": {
+            "sees_all_minutes": roles.sees_all_minutes(user),
+            "can_record_minutes": roles.can_record_minutes(user),
+            "can_manage_series": roles.can_manage_series(user),
+            "can_agree_minutes": roles.can_agree_minutes(user),
+            "can_confirm_assurance": roles.can_confirm_assurance(user),
+            "can_publish_minutes": roles.can_publish_minutes(user),
+            "can_close_actions": roles.can_close_actions(user),
+            "is_force_officer": roles.is_force_officer(user),
+            "can_use_admin": roles.can_use_admin(user),
+            "can_manage_directory": roles.can_manage_directory(user),
+            "can_manage_users": roles.can_manage_users(user),
+        }
+    }

@@ -1,0 +1,184 @@
+"""The three roles of the product, as Django groups, and what each may do.
+
+Views, templates and the admin ask these functions rather than checking group names.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+OPCC_STAFF = "OPCC staff"
+COMMISSIONER = "Commissioner"
+FORCE_OFFICER = "Force officer"
+ALL_ROLES = (OPCC_STAFF, COMMISSIONER, FORCE_OFFICER)
+
+# The permission to give logins and roles, declared on Person (meetings.models).
+MANAGE_USERS_CODENAME = "manage_users"
+MANAGE_USERS = f"people.{MANAGE_USERS_CODENAME}"
+
+# What each role may do, as the "who can do what" page shows it. The functions below decide;
+# these sentences describe them, so a change to one is a change to the other.
+ROLE_DESCRIPTIONS = {
+    OPCC_STAFF: [
+        "Sees every meeting's minutes, drafts and restricted items included, and the dashboard.",
+        "Opens meetings and records the minutes: attendance, items, findings, assurance "
+        "statements, decisions and actions.",
+        "Records the outcome of each action brought forward, reassigns actions and changes "
+        "their due dates.",
+        "Adds updates for owners, agrees closures and publishes agreed minutes.",
+    ],
+    COMMISSIONER: [
+        "Sees every meeting's minutes, drafts and restricted items included, and the dashboard.",
+        "Agrees the minutes as a correct record (or not), publishes or reopens them.",
+        "Confirms the assurance statement recorded at each item.",
+        "Agrees that actions are complete and closes them, or reopens them.",
+    ],
+    FORCE_OFFICER: [
+        "Sees the public version of agreed minutes, and the action log.",
+        "Sees the actions of their posts and their own, adds updates and marks them complete.",
+    ],
+}
+MANAGE_USERS_DESCRIPTION = (
+    "OPCC staff who may also give logins and roles: invite people, change roles, deactivate "
+    "and reactivate logins. Only OPCC staff can hold this."
+)
+
+
+def _groups(user):
+    """The user's role names, and MANAGE_USERS_CODENAME if they hold that permission.
+
+    One query for both, cached on the user object: templates ask several times per page,
+    and the navigation asks about managing users on every page.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_role_names"):
+        from django.contrib.auth.models import Permission
+
+        names = user.groups.order_by().values_list("name", flat=True)
+        grants = (
+            Permission.objects.order_by()
+            .filter(Q(user=user) | Q(group__user=user))
+            .filter(codename=MANAGE_USERS_CODENAME, content_type__app_label="people")
+            .values_list("codename", flat=True)
+        )
+        user._role_names = frozenset(names.union(grants))
+    return user._role_names
+
+
+def remember_grants(user, group_names, manages_users):
+    """Prime the cache of ``_groups`` from data a list page fetched for many users at once."""
+    user._role_names = frozenset(group_names) | (
+        {MANAGE_USERS_CODENAME} if manages_users else frozenset()
+    )
+
+
+def is_opcc_staff(user):
+    return user.is_superuser or OPCC_STAFF in _groups(user)
+
+
+def is_commissioner(user):
+    return user.is_superuser or COMMISSIONER in _groups(user)
+
+
+def is_force_officer(user):
+    return FORCE_OFFICER in _groups(user) and not (is_opcc_staff(user) or is_commissioner(user))
+
+
+def sees_all_minutes(user):
+    """OPCC staff and the Commissioner see drafts and restricted items; the force does not."""
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
+def can_record_minutes(user):
+    return is_opcc_staff(user)
+
+
+def require_recorder(user):
+    if not can_record_minutes(user):
+        raise PermissionDenied("Only OPCC staff record minutes.")
+
+
+def can_manage_series(user):
+    """Create, edit and retire meeting series: OPCC staff, who run the meetings."""
+    return is_opcc_staff(user)
+
+
+def require_series_manager(user):
+    if not can_manage_series(user):
+        raise PermissionDenied("Only OPCC staff manage meeting series.")
+
+
+def can_agree_minutes(user):
+    return is_commissioner(user)
+
+
+def can_confirm_assurance(user):
+    """Confirm an item's assurance statement: the Commissioner's own judgement."""
+    return is_commissioner(user)
+
+
+def can_publish_minutes(user):
+    """Publish agreed minutes, or reopen them for a correction (with a reason)."""
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
+def can_close_actions(user):
+    return is_opcc_staff(user) or is_commissioner(user)
+
+
+def role_of(user):
+    """The one role a login has (the first, should the admin have given it several), or None."""
+    names = _groups(user)
+    return next((role for role in ALL_ROLES if role in names), None)
+
+
+def holds_manage_users(user):
+    """Whether the permission is granted, whatever the role: a login that changes role away
+    from OPCC staff loses it (people.accounts), so this differs only for the admin's work."""
+    return MANAGE_USERS_CODENAME in _groups(user)
+
+
+def can_manage_users(user):
+    """Give logins and roles: active OPCC staff with the "manage users" permission."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (OPCC_STAFF in _groups(user) and holds_manage_users(user))
+
+
+def require_user_manager(user):
+    if not can_manage_users(user):
+        raise PermissionDenied("Only OPCC staff who manage users give logins and roles.")
+
+
+def home_url_name(user):
+    if sees_all_minutes(user):
+        return "dashboard"
+    if is_force_officer(user):
+        return "actions:mine"
+    return "meetings:list"
+
+
+def can_use_admin(user):
+    """The Django admin is for the system's administrators: it bypasses the app's rules."""
+    return user.is_active and user.is_superuser
+
+
+def can_manage_directory(user):
+    """People and posts: who they are, their initials, who holds which post."""
+    return is_opcc_staff(user)
+
+
+def require_directory_manager(user):
+    if not can_manage_directory(user):
+        raise PermissionDenied("Only OPCC staff manage the directory.")
+
+
+def can_manage_role_mappings(user):
+    """Map an identity provider's groups to roles (signin.RoleMapping): giving roles, so
+    only those who give logins and roles."""
+    return can_manage_users(user)
+
+
+def require_role_mapping_manager(user):
+    if not can_manage_role_mappings(user):
+        raise PermissionDenied("Only OPCC staff who manage users map groups to roles.")
