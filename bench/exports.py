@@ -142,11 +142,11 @@ def run(args):
     with override_settings(EXPORT_BACKGROUND_ROWS=10**9):
         # Warm up: the first request of a process loads templates, modules and caches.
         for kind in ("csv", "xlsx"):
-            drain(client.get(f"/actions/export.{kind}?q=no-such-action"))
+            drain(client.get(f"/kept/exports/action-log.{kind}?q=no-such-action"))
         for kind in ("csv", "xlsx"):
             with PeakMemory() as memory:
                 start, cpu = time.perf_counter(), time.process_time()
-                response = client.get(f"/actions/export.{kind}")
+                response = client.get(f"/kept/exports/action-log.{kind}")
                 assert response.status_code == 200, response.status_code
                 size = drain(response)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

@@ -280,8 +280,8 @@ def page_urls():
         "my_actions": ("dcc", "/actions/mine/"),
         "minutes_latest": ("commissioner", latest.get_absolute_url()),
         "minutes_pdf": ("commissioner", f"/meetings/{latest.pk}/minutes.pdf"),
-        "export_csv": ("commissioner", "/actions/export.csv"),
-        "export_xlsx": ("commissioner", "/actions/export.xlsx"),
+        "export_csv": ("commissioner", "/kept/exports/action-log.csv"),
+        "export_xlsx": ("commissioner", "/kept/exports/action-log.xlsx"),
     }
 
 

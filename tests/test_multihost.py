@@ -238,7 +238,7 @@ def test_an_export_prepared_on_one_host_downloads_from_the_other(hosts):
     browser = Browser()
     ActionFactory(reference="2017/10-01", text="Share the Athena brief")
     browser.sign_in(a, "jackie", PASSWORD)
-    status, headers, _ = browser.get(f"{a}/actions/export.csv")
+    status, headers, _ = browser.get(f"{a}/kept/exports/action-log.csv")
     assert status == 302
     assert headers["Location"].startswith("/kept/exports/")
     status, _, body = browser.get(f"{b}{headers['Location']}download/")
