@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # A new session key when a login's role changes; enrolment when two factors are required.
     "signin.middleware.SessionRoleMiddleware",
     "signin.middleware.TwoFactorRequiredMiddleware",
+    # Cache-Control: private, no-store on every signed-in response.
+    "signin.middleware.NoStoreWhenSignedInMiddleware",
     # Django's LoginRequiredMiddleware, answering htmx without swapping in the sign-in page.
     "core.keep_typed.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -271,6 +273,9 @@ CIRCULATION_AGENDA_ATTACHMENTS = env.list(
 
 # The largest paper that may be attached to an item or an update, in bytes.
 PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)
+# The largest image that may be a paper, in pixels (width x height): the meeting pack draws
+# every image, and a few kilobytes of PNG can hold a picture too large to draw in time.
+PAPERS_MAX_PIXELS = env.int("PAPERS_MAX_PIXELS", default=40_000_000)
 
 # Long work (a meeting's emails, large exports) goes to the task queue: django-tasks, the
 # backport of Django 6.0's django.tasks. By default each task runs at once, in the process
@@ -284,6 +289,9 @@ TASK_BACKEND = env("TASK_BACKEND", default="immediate")
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# /readyz answers 503 while a queued task has waited longer than this: no worker is taking
+# them (README, "The worker").
+READY_QUEUE_WAIT_SECONDS = env.int("READY_QUEUE_WAIT_SECONDS", default=300)
 
 # An export of the action log of more rows than this is prepared in the background and kept
 # for the person who asked; smaller ones stream to the browser at once.
@@ -303,11 +311,18 @@ CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a Redis address: redis://host:6379/0.")
+    # How long a connect to Redis, or a read from it, may take before the page goes on
+    # without the cache (assurance/cache.py): a hung Redis costs a request this much at most.
+    CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "assurance.cache.FailSoftRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="assurance"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

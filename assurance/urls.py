@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
-from assurance.health import healthz
+from assurance.health import healthz, readyz
 from core.keep_typed import keep_alive
 from meetings.views.minutes import home
 from people.urls import directory_patterns, login_patterns, password_reset_patterns
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     # For the proxy's health checks, and the benchmark's trivial view (bench/pages.py).
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path(
         "accounts/login/",
         SignInView.as_view(),

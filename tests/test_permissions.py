@@ -83,6 +83,7 @@ EXPECTED_GET = {
     "keep_alive": {ANON: 401, OPCC: 204, PCC: 204, OWNER: 204, OTHER: 204},
     # The proxy's health check: says only that the process is up.
     "healthz": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "readyz": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "dashboard": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 403, OTHER: 403},
     "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
@@ -273,6 +274,7 @@ EXPECTED_POST = {
     "logout": {ANON: 302, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
     "keep_alive": {ANON: 401, OPCC: 204, PCC: 204, OWNER: 204, OTHER: 204},
     "healthz": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "readyz": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "dashboard": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 403, OTHER: 403},
     "calendar_feed": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "calendar_feed@unknown token": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},

@@ -45,8 +45,9 @@ NOT_PAGES = {
     "public:feed",
     "themes:pdf",
     "themes:xlsx",
-    # A plain-text answer for the load balancer.
+    # Plain-text answers for the load balancer.
     "healthz",
+    "readyz",
 }
 NARROW = {"width": 320, "height": 640}
 # OPCC staff without the logins permission see a subset of OPCC staff's pages.

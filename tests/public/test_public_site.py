@@ -316,6 +316,7 @@ def test_only_the_public_views_are_exempt_from_signing_in():
         "password_reset_complete",
         "password_reset_confirm",
         "password_reset_done",
+        "readyz",
         # The code after the password, and the identity provider's start and return.
         "signin:code",
         "signin:oidc_callback",
