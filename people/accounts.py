@@ -4,6 +4,8 @@ Roles are decided in ``people.roles``; this module only grants them. Every chang
 recorded as a ``LoginEvent`` with who made it, since Django's User keeps no history.
 """
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -135,6 +137,9 @@ def change_role(user, *, role, manage_users, by):
         _ensure_last_manager_stays(user, loses_managing=was_manager and not will_manage)
     if before_role != role:
         _set_role(user, role)
+        # A session begun under the old role ends, on every device: whoever holds one of its
+        # keys (a shared PC, a log) must sign in again to have the new role.
+        end_sessions(user)
         record(
             user,
             LoginEventKind.ROLE_CHANGED,
@@ -269,7 +274,10 @@ def end_sessions(user):
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(session_key__in=ended).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in ended:
+        # Through the session engine, so that a copy in the shared cache goes too.
+        store(session_key=key).delete()
     return len(ended)
 
 

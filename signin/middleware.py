@@ -1,10 +1,12 @@
-"""Two rules for every signed-in request: a new session key when the login's role changed
-since the session began, and, where the deployment requires two factors, the second factor
-before anything else."""
+"""Rules for every signed-in request: the session ends when the login's role changed since it
+began; where the deployment requires two factors, the second factor comes before anything
+else; and no signed-in page is kept by the browser or anything between."""
 
-from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 
 from people import roles
@@ -21,10 +23,12 @@ def open_to_all(view_func):
 
 
 class SessionRoleMiddleware(MiddlewareMixin):
-    """Cycle the session key when the login's role is not the one it signed in with.
+    """End the session when the login's role is not the one it signed in with.
 
-    A role given or withdrawn while signed in takes effect under a new key, so a key seen
-    before the change (in a log, a shared machine's cookie jar) does not carry the new role.
+    ``people.accounts.change_role`` ends every session of the login it changes; this catches
+    a role changed any other way (the admin, a group edited by hand). A key seen before the
+    change (in a log, a shared machine's cookie jar) never carries the new role: whoever
+    holds it signs in again.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -34,8 +38,8 @@ class SessionRoleMiddleware(MiddlewareMixin):
         if user.is_authenticated and sessions.ROLE_SESSION_KEY in request.session:
             role = roles.role_of(user) or ""
             if request.session[sessions.ROLE_SESSION_KEY] != role:
-                sessions.cycle(request)
-                request.session[sessions.ROLE_SESSION_KEY] = role
+                logout(request)
+                return redirect_to_login(request.get_full_path())
         return None
 
 
@@ -68,3 +72,21 @@ class TwoFactorRequiredMiddleware(MiddlewareMixin):
             if request.path not in self.allowed:
                 return redirect("signin:two_factor")
         return None
+
+
+class NoStoreWhenSignedInMiddleware(MiddlewareMixin):
+    """``Cache-Control: private, no-store`` on every response to a signed-in request, so that
+    restricted minutes and exports are not left in a shared PC's disk cache or back/forward
+    cache after *Sign out*. Pages open to all (the public site, which says how long it may be
+    kept) are left as they are, without reading the session."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.open_to_all = open_to_all(view_func)
+
+    def process_response(self, request, response):
+        if getattr(request, "open_to_all", True):
+            # An open page, or no view at all (a 404 before resolving): nothing signed-in.
+            return response
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -58,16 +58,6 @@ def session_deleted(sender, instance, **kwargs):
     SignInSession.objects.filter(session_key=instance.session_key).delete()
 
 
-def cycle(request):
-    """A new session key for the same session (a role changed): the old key stops working."""
-    row = SignInSession.objects.filter(session_key=request.session.session_key).first()
-    # Deletes the old session, and with it (session_deleted) the row, which is saved again.
-    request.session.cycle_key()
-    if row is not None:
-        row.session_key = request.session.session_key
-        row.save()
-
-
 def live_sessions(user):
     """The login's sessions that have not ended, newest first, each with ``last_seen``."""
     live = dict(

@@ -226,6 +226,8 @@ def test_a_change_of_role_changes_what_the_kept_page_offers(client, action, opcc
     bodies_link = reverse("directory:bodies")
     assert bodies_link in _text(client, LOG)
     opcc_user.groups.set([Group.objects.get_or_create(name=roles.COMMISSIONER)[0]])
+    # The change ended the session (signin.middleware): signed in again, with the new role.
+    client.force_login(type(opcc_user).objects.get(pk=opcc_user.pk))
     assert bodies_link not in _text(client, LOG)
     assert action.text in _text(client, LOG)
 

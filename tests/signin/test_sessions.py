@@ -1,8 +1,9 @@
-"""Session hygiene: the key is cycled at sign-in and when the role changes; a login sees and
-ends its other sessions; deactivation ends every session at once."""
+"""Session hygiene: the key is cycled at sign-in; a change of role ends every session of the
+login; a login sees and ends its other sessions; deactivation ends every session at once."""
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -37,26 +38,35 @@ def test_the_session_is_cycled_at_sign_in(db):
     assert not Session.objects.filter(session_key=before).exists()
 
 
-def test_a_role_change_cycles_the_session_of_the_login_it_changes(db):
+def test_a_role_change_ends_every_session_of_the_login_it_changes(db):
     user = user_with_role(roles.FORCE_OFFICER)
-    client = signed_in(user)
-    before = client.session.session_key
+    laptop, phone = signed_in(user), signed_in(user, agent="Safari on the phone")
+    keys = [laptop.session.session_key, phone.session.session_key]
+    bystander = signed_in(user_with_role(roles.FORCE_OFFICER, username="bystander"))
     manager = user_with_role(roles.OPCC_STAFF, username="manager")
     accounts.change_role(user, role=roles.COMMISSIONER, manage_users=False, by=manager)
 
-    assert client.get("/dashboard/").status_code == 200
-
-    after = client.session.session_key
-    assert after != before
-    assert not Session.objects.filter(session_key=before).exists()
-    assert SignInSession.objects.get(user=user).session_key == after
-    # The old key no longer signs anyone in.
+    assert not Session.objects.filter(session_key__in=keys).exists()
+    for client in (laptop, phone):
+        assert client.get("/dashboard/").url == "/accounts/login/?next=/dashboard/"
+    # A key seen before the change signs no one in with the new role.
     stolen = Client()
-    stolen.cookies["sessionid"] = before
+    stolen.cookies["sessionid"] = keys[0]
     assert stolen.get("/dashboard/").url == "/accounts/login/?next=/dashboard/"
-    # Without a further change, the key stays.
-    client.get("/dashboard/")
-    assert client.session.session_key == after
+    assert is_signed_in(bystander)
+    # Signing in again gives the new role.
+    assert signed_in(user).get("/dashboard/").status_code == 200
+
+
+def test_a_role_changed_outside_the_logins_page_ends_the_session_at_the_next_request(db):
+    user = user_with_role(roles.FORCE_OFFICER)
+    client = signed_in(user)
+    key = client.session.session_key
+    user.groups.set([Group.objects.get_or_create(name=roles.COMMISSIONER)[0]])
+
+    assert client.get("/dashboard/").url == "/accounts/login/?next=/dashboard/"
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not is_signed_in(client)
 
 
 def test_a_login_sees_its_sessions_and_ends_another(db):
