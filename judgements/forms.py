@@ -32,6 +32,13 @@ class AssuranceForm(CrispyMixin, VersionedModelForm):
         formfield_callback = plain_text_formfield
         fields = ["level", "narrative", "version"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # Opened when there was no statement: version 0, so that once someone records
+            # the first, this form is stale rather than saved over it.
+            self.initial["version"] = 0
+
 
 class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     """A decision minuted at an item, and who made it: a person, or the chair."""

@@ -14,13 +14,17 @@ def record_assurance(item, *, level, narrative, version=None, by=None):
     """Record (or change) the assurance statement of an item of minutes still being written.
 
     A change to the level or narrative withdraws the Commissioner's confirmation: what was
-    confirmed is no longer what is minuted. ``version`` is the one the form was opened at: a
-    stale one is refused (``ValidationError`` with code "stale"), never saved over newer work.
+    confirmed is no longer what is minuted. ``version`` is the one the form was opened at (0
+    when there was no statement yet): a stale one is refused (``ValidationError`` with code
+    "stale"), never saved over newer work, and so is the second of two first statements
+    saved at once. None skips the check.
     """
     ensure_in_progress(item.meeting)
     with transaction.atomic():
         statement = AssuranceStatement.objects.select_for_update().filter(item=item).first()
         if statement is None:
+            if version:
+                raise ValidationError(STALE_MESSAGE, code="stale")
             statement = AssuranceStatement(item=item, level=level, narrative=narrative)
         else:
             if version is not None and version != statement.version:
@@ -30,7 +34,12 @@ def record_assurance(item, *, level, narrative, version=None, by=None):
             statement.level, statement.narrative = level, narrative
             statement.version += 1
         statement._history_user = by
-        statement.save()
+        try:
+            with transaction.atomic():
+                statement.save()
+        except IntegrityError:
+            # Another first statement of this item was saved a moment ago.
+            raise ValidationError(STALE_MESSAGE, code="stale") from None
     return statement
 
 

@@ -59,7 +59,9 @@ def assurance_edit(request, pk):
                 item,
                 level=form.cleaned_data["level"],
                 narrative=form.cleaned_data["narrative"],
-                version=form.cleaned_data["version"] if statement else None,
+                # What the form was opened at; none (a hand-made post) counts as "no
+                # statement yet", and so is stale once there is one.
+                version=form.cleaned_data["version"] or 0,
                 by=request.user,
             )
         except ValidationError as error:
