@@ -5,6 +5,7 @@ read-only, and rendered without the request, so that nothing on it depends on wh
 no page reads the session or hands out a session or CSRF cookie.
 """
 
+import datetime
 from functools import wraps
 from itertools import groupby
 
@@ -86,6 +87,8 @@ def index(request):
 
 @public_page
 def year(request, series_pk, year):
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404("There is no such year.")
     series = get_object_or_404(MeetingSeries, pk=series_pk)
     meetings = list(
         published_meetings().filter(series=series, date__year=year).order_by("date", "pk")
