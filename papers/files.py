@@ -153,10 +153,21 @@ def _check_image(upload, kind):
 
     try:
         with Image.open(upload) as image:
+            width, height = image.size
             image.verify()
             fmt = image.format
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
+    # A small file can hold a huge image (a flat colour compresses to nothing): drawn into
+    # the meeting pack, 12,000 x 12,000 pixels took a minute and a worker's memory.
+    budget = settings.PAPERS_MAX_PIXELS
+    if width * height > budget:
+        raise ValidationError(
+            f"This image is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} "
+            f"megapixels): the most a paper may be is {budget / 1e6:,.0f} megapixels. Save it "
+            "smaller (an A4 page scanned at 300 dpi is about 9 megapixels) or as a PDF.",
+            "too_many_pixels",
+        )
     return kind if fmt == {PaperKind.PNG: "PNG", PaperKind.JPEG: "JPEG"}[kind] else None
 
 

@@ -113,6 +113,26 @@ def test_an_over_size_file_is_refused_beside_the_field(client, opcc, item, setti
     assert stored_files(media_root) == []
 
 
+def test_an_image_of_too_many_pixels_is_refused_beside_the_field(client, opcc, item, media_root):
+    # 12,000 x 12,000 of one colour: well within the size allowed, and 144 megapixels.
+    huge = samples.png(size=(12000, 12000))
+    assert len(huge) < 1_000_000
+    response = client.post(
+        reverse("papers:item_add", args=[item.pk]),
+        {"title": "Scan", "file": samples.upload("scan.png", huge, "image/png")},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": [
+            "This image is 12,000 x 12,000 pixels (144 megapixels): the most a paper may be "
+            "is 40 megapixels. Save it smaller (an A4 page scanned at 300 dpi is about 9 "
+            "megapixels) or as a PDF."
+        ]
+    }
+    assert 'value="Scan"' in response.content.decode()
+    assert stored_files(media_root) == []
+
+
 def test_a_name_with_a_leading_dot_is_refused_beside_the_field(client, opcc, item):
     response = client.post(
         reverse("papers:item_add", args=[item.pk]),
