@@ -296,6 +296,11 @@ READY_QUEUE_WAIT_SECONDS = env.int("READY_QUEUE_WAIT_SECONDS", default=300)
 # An export of the action log of more rows than this is prepared in the background and kept
 # for the person who asked; smaller ones stream to the browser at once.
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
+# An export still "being prepared" after this long has lost its worker (killed, or its host
+# restarted): it is failed, and the person who asked is offered to ask again.
+KEPT_EXPORT_LEASE_SECONDS = env.int("KEPT_EXPORT_LEASE_SECONDS", default=600)
+# How long a prepared export is kept for its owner (manage.py prune_storage, run daily).
+KEPT_EXPORT_DAYS = env.int("KEPT_EXPORT_DAYS", default=7)
 
 # The dashboard, the action log and My actions keep what they show for each version of the
 # record (actions/record.py); a new version is a new key, so this only bounds how long a

@@ -3,10 +3,12 @@ so that every application host behind the proxy finds them): large exports of th
 log, prepared in the background for the person who asked. The PDFs of agreed minutes are
 kept the same way by ``meetings.kept_pdf``, beside the minutes they are made from."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ExportStatus(models.TextChoices):
@@ -18,6 +20,24 @@ class ExportStatus(models.TextChoices):
 class ExportKind(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel (XLSX)"
+
+
+class KeptExportQuerySet(models.QuerySet):
+    def abandoned(self):
+        """Still "being prepared" long after a worker should have finished: its worker died
+        (killed, the host restarted) and no one will finish it."""
+        lease = datetime.timedelta(seconds=settings.KEPT_EXPORT_LEASE_SECONDS)
+        return self.filter(status=ExportStatus.PREPARING, requested_at__lt=timezone.now() - lease)
+
+    def fail_abandoned(self):
+        return self.abandoned().update(status=ExportStatus.FAILED, finished_at=timezone.now())
+
+    def delete_with_files(self):
+        """Delete the exports and their files in the storage: a file is never left behind."""
+        for export in self:
+            if export.file:
+                export.file.delete(save=False)
+        return self.delete()
 
 
 class KeptExport(models.Model):
@@ -37,6 +57,8 @@ class KeptExport(models.Model):
     file = models.FileField(upload_to="kept/exports/", blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = KeptExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]

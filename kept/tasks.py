@@ -20,7 +20,9 @@ def prepare_export(export_id):
 
 def request_export(user, kind, query):
     """The kept export ``user`` asked for: one being prepared or just made with the same
-    filters, else a new one, handed to the task queue."""
+    filters, else a new one, handed to the task queue. One whose worker died is failed
+    first, so that asking again starts afresh."""
+    KeptExport.objects.filter(user=user).fail_abandoned()
     recent = KeptExport.objects.filter(
         user=user,
         kind=kind,

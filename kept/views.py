@@ -53,6 +53,7 @@ def _own_export(request, pk):
 def export(request, pk):
     """Where a large export stands: being prepared (the page checks again every few seconds
     with htmx, or with the button), ready to download, or failed."""
+    KeptExport.objects.filter(pk=pk).fail_abandoned()
     kept = _own_export(request, pk)
     template = "kept/export.html"
     if request.htmx:

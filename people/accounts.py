@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import roles
 from people.models import LoginEvent, LoginEventKind, Person
+from people.signals import login_powers_changed
 
 
 class LoginRefused(Exception):
@@ -140,6 +141,7 @@ def change_role(user, *, role, manage_users, by):
         # A session begun under the old role ends, on every device: whoever holds one of its
         # keys (a shared PC, a log) must sign in again to have the new role.
         end_sessions(user)
+        login_powers_changed.send(sender=type(user), user=user)
         record(
             user,
             LoginEventKind.ROLE_CHANGED,
@@ -294,6 +296,7 @@ def deactivate_login(user, by, *, detail=""):
     user.is_active = False
     user.save(update_fields=["is_active"])
     end_sessions(user)
+    login_powers_changed.send(sender=type(user), user=user)
     record(user, LoginEventKind.DEACTIVATED, by=by, detail=detail)
     return user
 
