@@ -10,10 +10,14 @@ from contextlib import closing
 
 import psycopg2
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from psycopg2 import sql
+
+from meetings.management.commands.restore import forget_what_came_after
 
 QUERIES = {
     "meetings": "SELECT count(*) FROM meetings_meeting",
@@ -125,3 +129,31 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_kind_of_database(tm
 
     with pytest.raises(CommandError, match=re.escape(f"{notes} is not {kind}")):
         call_command("restore", str(notes), interactive=False, stdout=io.StringIO())
+
+
+def test_after_a_restore_the_cache_is_empty_and_everyone_signs_in_again(
+    client, django_user_model, settings
+):
+    user = django_user_model.objects.create_user("officer", password="pw")
+    client.force_login(user)
+    cache.set("content:dashboard:after-the-backup", "a page of a record now gone")
+    assert Session.objects.count() == 1
+
+    assert forget_what_came_after("default") == 1
+    assert cache.get("content:dashboard:after-the-backup") is None
+    assert Session.objects.count() == 0
+    assert client.get("/dashboard/").url == "/accounts/login/?next=/dashboard/"
+
+
+def test_restoring_into_another_database_leaves_the_live_one_signed_in(
+    empty_database, tmp_path, client, django_user_model
+):
+    into, _ = empty_database
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    call_command("backup", directory=tmp_path / "backups", stdout=io.StringIO())
+    [backup] = (tmp_path / "backups").iterdir()
+    client.force_login(django_user_model.objects.get(username="officer"))
+    out = io.StringIO()
+    call_command("restore", str(backup), into=into, interactive=False, stdout=out)
+    assert "Emptied the cache" not in out.getvalue()
+    assert client.get("/dashboard/").status_code == 200

@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
@@ -27,6 +29,18 @@ from meetings.management.commands.backup import (
 # The first bytes of each kind of backup file.
 SIGNATURES = {POSTGRESQL: b"PGDMP", SQLITE: b"SQLite format 3\x00"}
 KINDS = {POSTGRESQL: "a PostgreSQL backup (pg_dump --format=custom)", SQLITE: "an SQLite database"}
+
+
+def forget_what_came_after(database):
+    """After a restore, nothing from after the backup may stand: the shared cache holds
+    sessions and pages of a record that no longer exists (a session begun since answered
+    every page, the sign-in page included, with 400), and the restored sessions are of
+    another time. Both go, and everyone signs in again. Returns how many sessions ended."""
+    for cache in caches.all():
+        cache.clear()
+    ended, _ = Session.objects.using(database).all().delete()
+    return ended
+
 
 OTHER_SESSIONS = (
     "SELECT count(*) FROM pg_stat_activity "
@@ -106,6 +120,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Could not write {db['NAME']} ({error}): stop the application and try again."
                 ) from None
+        if not into:
+            ended = forget_what_came_after(database)
+            self.stdout.write(
+                f"Emptied the cache and ended {ended} session{'s'[: ended != 1]}: everyone "
+                "signs in again."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {file} into {describe(db)}. If the backup is older than the code, "
