@@ -1,13 +1,13 @@
 from django import forms
 
-from core.forms import PlainTextField
+from core.forms import OnceOnlyForm, PlainTextField
 from papers import files
 from papers.models import human_size
 
 TITLE_HELP = "As the meeting pack's contents list it. Left empty, the file's name is used."
 
 
-class PaperForm(forms.Form):
+class PaperForm(OnceOnlyForm):
     """A paper to attach. The file is checked in this order: its name, its size, then its
     content; each refusal says what to do, beside the field, and keeps the title typed."""
 

@@ -1,12 +1,13 @@
 """Attaching and withdrawing papers: the rules of who may, and when."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from meetings.services import ensure_in_progress
-from papers.models import Paper
+from papers.models import Paper, storage_name
 from people import roles
 
 
@@ -58,9 +59,17 @@ def _create(upload, *, name, kind, title, by, **parent):
         position=_next_position(Paper.objects.filter(**parent)),
         **parent,
     )
-    # The storage name is made by ``storage_name``; the upload's own name is not used.
-    paper.file.save("paper", upload, save=False)
-    paper.save()
+    # The storage name is ours (``storage_name``): the upload's own name is never used, and
+    # knowing it before writing is what lets a failed write be cleaned up.
+    name = storage_name(paper, upload.name)
+    try:
+        paper.file.name = default_storage.save(name, upload)
+        paper.save()
+    except BaseException:
+        # All or nothing: a write that failed half way (a full disk) leaves no file behind.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        raise
     return paper
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, ActionEvent
+from core.forms import ALREADY_SAVED, first_submission
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
@@ -65,9 +67,13 @@ def item_add(request, pk):
     ensure_in_progress(item.meeting)
     form = PaperForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        paper = services.attach_to_item(item, by=request.user, **_paper_fields(form))
-        messages.success(request, _saved(paper, f"item {item.label}"))
-        return redirect("papers:meeting", item.meeting_id)
+        paper, repeated = _attach(request, form, services.attach_to_item, item)
+        if repeated:
+            messages.info(request, ALREADY_SAVED)
+        elif paper:
+            messages.success(request, _saved(paper, f"item {item.label}"))
+        if repeated or paper:
+            return redirect("papers:meeting", item.meeting_id)
     return render(
         request,
         "papers/paper_form.html",
@@ -79,6 +85,27 @@ def item_add(request, pk):
             "back_url": reverse("papers:meeting", args=[item.meeting_id]) + f"#item-{item.pk}",
         },
     )
+
+
+STORAGE_REFUSED = (
+    "The paper could not be stored: the file storage refused it (it may be full). Nothing "
+    "was kept; try again later, and tell your administrator if it happens again."
+)
+
+
+def _attach(request, form, attach, parent):
+    """(the paper, False) once attached; (None, True) for a repeat of a form already saved
+    (a double click, a slow upload retried), which stores nothing; (None, False) with the
+    refusal beside the file field when the storage could not take it. The form's one-time
+    token is claimed with the paper or not at all, so a refused upload may be tried again."""
+    try:
+        with transaction.atomic():
+            if not first_submission(form, request.user):
+                return None, True
+            return attach(parent, by=request.user, **_paper_fields(form)), False
+    except OSError:
+        form.add_error("file", STORAGE_REFUSED)
+        return None, False
 
 
 def _paper_fields(form):
@@ -133,14 +160,14 @@ def update_add(request, pk):
         raise PermissionDenied("Only the action's owners and OPCC staff attach papers to it.")
     form = PaperForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        paper = services.attach_to_update(update, by=request.user, **_paper_fields(form))
-        messages.success(
-            request,
-            _saved(
-                paper, f"the update of {date_format(update.on_date, 'j F Y')} to {action.reference}"
-            ),
-        )
-        return redirect("papers:action", action.pk)
+        paper, repeated = _attach(request, form, services.attach_to_update, update)
+        if repeated:
+            messages.info(request, ALREADY_SAVED)
+        elif paper:
+            where = f"the update of {date_format(update.on_date, 'j F Y')} to {action.reference}"
+            messages.success(request, _saved(paper, where))
+        if repeated or paper:
+            return redirect("papers:action", action.pk)
     return render(
         request,
         "papers/paper_form.html",

@@ -133,6 +133,61 @@ def test_an_image_of_too_many_pixels_is_refused_beside_the_field(client, opcc, i
     assert stored_files(media_root) == []
 
 
+def test_the_same_form_posted_twice_stores_the_paper_once(client, opcc, item, media_root):
+    form = client.get(reverse("papers:item_add", args=[item.pk]))
+    token = re.search(r'name="submission" value="([^"]+)"', form.text).group(1)
+    content = samples.blank_pdf()
+    for _ in range(2):
+        response = client.post(
+            reverse("papers:item_add", args=[item.pk]),
+            {
+                "title": "Budget",
+                "submission": token,
+                "file": samples.upload("budget.pdf", content),
+            },
+        )
+        assert response.status_code == 302
+    assert Paper.objects.count() == 1
+    assert len(stored_files(media_root)) == 1
+    assert "it has not been saved twice" in client.get(response["Location"]).text
+
+
+def test_a_disk_that_fills_during_an_upload_keeps_nothing_and_says_so(
+    client, opcc, item, media_root, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.papers.full_storage.FullDiskStorage"},
+    }
+    form = client.get(reverse("papers:item_add", args=[item.pk]))
+    token = re.search(r'name="submission" value="([^"]+)"', form.text).group(1)
+    data = {"title": "Budget", "submission": token}
+    response = client.post(
+        reverse("papers:item_add", args=[item.pk]),
+        {**data, "file": samples.upload("budget.pdf", samples.blank_pdf())},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": [
+            "The paper could not be stored: the file storage refused it (it may be full). "
+            "Nothing was kept; try again later, and tell your administrator if it happens again."
+        ]
+    }
+    assert 'value="Budget"' in response.text
+    assert (Paper.objects.count(), stored_files(media_root)) == (0, [])
+    # Room made again, the same form goes through: its token was not spent on the failure.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    response = client.post(
+        reverse("papers:item_add", args=[item.pk]),
+        {**data, "file": samples.upload("budget.pdf", samples.blank_pdf())},
+    )
+    assert response.status_code == 302
+    assert (Paper.objects.count(), len(stored_files(media_root))) == (1, 1)
+
+
 def test_a_name_with_a_leading_dot_is_refused_beside_the_field(client, opcc, item):
     response = client.post(
         reverse("papers:item_add", args=[item.pk]),
