@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
+.PHONY: run test test-quick install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,18 @@ browser-deps:
 		fi; \
 	fi
 
+# Tests run in worker processes (pytest-xdist), one per core by default; PYTEST_WORKERS=0
+# runs them in this one, as `--pdb` and `--headed` want.
+PYTEST_WORKERS ?= auto
+
+# The whole suite, browser tests included.
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The quick loop: all but the browser tests, with a few generated inputs per form (the
+# Hypothesis profile "dev", whatever CI says). README, "Tests and benchmarks".
+test-quick: install-test
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m 'not browser' -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import os
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import override_settings
 from hypothesis import settings
 
 from people import roles
@@ -16,6 +17,15 @@ settings.register_profile("dev", max_examples=3)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_run(tmp_path_factory):
+    """Files the tests store go to a folder of this run (of this worker's, under
+    pytest-xdist), not to one folder in /tmp that every run and worker would share: two
+    workers would otherwise store, read back and delete files of the same names."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """Several application hosts behind one proxy share everything a person's next request
 needs: two gunicorn processes, A and B, against one PostgreSQL database, one Redis cache
-(database 5, flushed before and after) and one storage for files. A session made on A is
-valid on B, a lockout made on A refuses on B, a paper uploaded on A downloads from B, and
-an export prepared on A downloads from B.
+(database 5, or one per pytest-xdist worker from 5 on, flushed before and after) and one
+storage for files. A session made on A is valid on B, a lockout made on A refuses on B, a
+paper uploaded on A downloads from B, and an export prepared on A downloads from B.
 
 It needs PostgreSQL (DATABASE_URL=postgres://...) and Redis on 127.0.0.1:6379; without them
 it is skipped, saying which is missing."""
@@ -29,7 +29,9 @@ from people import roles
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory, blank_pdf, user_with_role
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_DB = 5
+# Database 5, and under pytest-xdist 5 plus the worker's number (gw1: 6), so that workers do
+# not flush each other's sessions; Redis has databases 0 to 15.
+REDIS_DB = 5 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 PASSWORD = "password"
 
