@@ -5,6 +5,7 @@ at a server that accepts connections and never answers (hung, as a stopped Redis
 """
 
 import datetime
+import os
 import socket
 import threading
 
@@ -118,7 +119,9 @@ def test_with_redis_hung_a_process_asks_it_once_then_goes_on_without_it(
 
 
 def test_with_redis_running_the_service_is_ready_and_sessions_live_in_it(demo, settings):
-    fail_soft_cache(settings, "redis://127.0.0.1:6379/6")
+    # A database of its own, one per pytest-xdist worker: the two-host test uses 5 and up.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    fail_soft_cache(settings, f"redis://127.0.0.1:6379/{12 + worker}")
     caches["default"].clear()
     client = officer_client()
     assert client.get("/dashboard/").status_code == 200
