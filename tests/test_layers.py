@@ -123,3 +123,17 @@ def test_no_two_modules_import_each_other():
 @pytest.mark.parametrize("module", [m for m in MODULES if ".views" in m])
 def test_a_view_module_never_imports_another(module):
     assert [imported for imported, _, _ in IMPORTS[module] if ".views" in resolve(imported)] == []
+
+
+def test_no_room_holds_more_than_thirty_percent_of_the_code():
+    """A room that grows past this has subjects that want rooms of their own."""
+    lines = {
+        app: sum(
+            len(path.read_text().splitlines())
+            for name, path in MODULES.items()
+            if name.split(".")[0] == app
+        )
+        for app in RANKS
+    }
+    total = sum(lines.values())
+    assert {app: n for app, n in lines.items() if n > 0.3 * total} == {}
