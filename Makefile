@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-quick install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
+.PHONY: run test test-quick coverage install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test: install-test
 # Hypothesis profile "dev", whatever CI says). README, "Tests and benchmarks".
 test-quick: install-test
 	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m 'not browser' -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# What the tests of the quick loop cover, app by app (pytest-cov): not part of CI, whose time
+# it would lengthen by half.
+COVERED := core people meetings actions judgements papers kept publication circulation signin search themes demo assurance
+coverage: install-test
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m 'not browser' -n $(PYTEST_WORKERS) \
+		$(foreach app,$(COVERED),--cov=$(app)) --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
