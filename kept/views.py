@@ -53,8 +53,13 @@ def _own_export(request, pk):
 def export(request, pk):
     """Where a large export stands: being prepared (the page checks again every few seconds
     with htmx, or with the button), ready to download, or failed."""
-    KeptExport.objects.filter(pk=pk).fail_abandoned()
     kept = _own_export(request, pk)
+    # Only while it is being prepared (the page polls then), and only the asker's own.
+    if (
+        kept.status == ExportStatus.PREPARING
+        and KeptExport.objects.filter(pk=kept.pk).fail_abandoned()
+    ):
+        kept.refresh_from_db()
     template = "kept/export.html"
     if request.htmx:
         template += "#status"
