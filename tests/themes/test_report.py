@@ -85,11 +85,11 @@ def year_data():
 
     may = MeetingFactory(series=monthly, date=datetime.date(2017, 5, 16))
     a1 = _item(may, "1", victims, "assured")
-    x1 = ActionFactory(item=a1, reference="X1")
-    x2 = ActionFactory(item=a1, reference="X2")
+    x1 = ActionFactory(item=a1, reference="Ref-X1")
+    x2 = ActionFactory(item=a1, reference="Ref-X2")
     _item(may, "2", secure, "partially_assured")
     r = _item(may, "3", victims, "not_assured", restricted=True)
-    x3 = ActionFactory(item=r, reference="X3")
+    x3 = ActionFactory(item=r, reference="Ref-X3")
     set_minutes_status(may, MinutesStatus.AGREED, by=None)
 
     september = MeetingFactory(series=monthly, date=datetime.date(2017, 9, 19))
@@ -201,9 +201,9 @@ def test_the_years_figures_are_those_counted_by_hand(year_data):
         ("2017-09-19", "1", "No statement recorded"),
     ]
     assert [(o.action.reference, o.outcome, o.days_to_close) for o in victims.actions] == [
-        ("X1", "Closed", 30),
-        ("X2", "Outstanding", None),
-        ("X3", "Closed", 10),
+        ("Ref-X1", "Closed", 30),
+        ("Ref-X2", "Outstanding", None),
+        ("Ref-X3", "Closed", 10),
         ("X4", "Withdrawn", None),
         ("X5", "Closed", 50),
     ]
@@ -251,7 +251,7 @@ def test_the_page_pdf_and_workbook_show_the_same_figures(year_data):
     text = page.content.decode()
     assert "1 April 2017 to 31 March 2018" in text
     assert "1 meeting in this year has minutes not yet agreed" in text
-    assert "X3: Closed, 26 May 2017 (10 days)" in text
+    assert "Ref-X3: Closed, 26 May 2017 (10 days)" in text
 
     workbook = load_workbook(io.BytesIO(client.get(reverse("themes:xlsx", args=[2017])).content))
     assert workbook.sheetnames == ["By theme", "Items", "Actions"]
@@ -279,9 +279,9 @@ def test_the_page_pdf_and_workbook_show_the_same_figures(year_data):
     assert len(list(workbook["Items"].iter_rows())) == 1 + 6
     actions = list(workbook["Actions"].iter_rows(values_only=True))
     assert [(row[1], row[5], row[7]) for row in actions[1:]] == [
-        ("X1", "Closed", 30),
-        ("X2", "Outstanding", None),
-        ("X3", "Closed", 10),
+        ("Ref-X1", "Closed", 30),
+        ("Ref-X2", "Outstanding", None),
+        ("Ref-X3", "Closed", 10),
         ("X4", "Withdrawn", None),
         ("X5", "Closed", 50),
     ]
@@ -296,7 +296,7 @@ def test_the_force_gets_no_restricted_text_in_any_format(year_data):
     client = Client()
     client.force_login(user_with_role(roles.FORCE_OFFICER, username="dcc", person=PersonFactory()))
     page = client.get(reverse("themes:year", args=[2017])).content.decode()
-    assert "Heading 3" not in page and "X3" not in page
+    assert "Heading 3" not in page and "Ref-X3" not in page
     workbook = load_workbook(io.BytesIO(client.get(reverse("themes:xlsx", args=[2017])).content))
     cells = {
         str(value)
@@ -304,12 +304,12 @@ def test_the_force_gets_no_restricted_text_in_any_format(year_data):
         for row in sheet.iter_rows(values_only=True)
         for value in row
     }
-    assert "Heading 3" not in cells and "X3" not in cells
+    assert "Heading 3" not in cells and "Ref-X3" not in cells
     assert list(workbook["By theme"].iter_rows(values_only=True))[1][:2] == (VICTIMS, 2)
     pdf = PdfReader(io.BytesIO(client.get(reverse("themes:pdf", args=[2017])).content))
     pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Heading 1" in pdf_text
-    assert "Heading 3" not in pdf_text and "X3" not in pdf_text
+    assert "Heading 3" not in pdf_text and "Ref-X3" not in pdf_text
 
 
 def test_the_overview_opens_the_latest_year_with_agreed_minutes(year_data):
