@@ -20,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult
 
+from operations import maintenance
+
 
 # No transaction either (ATOMIC_REQUESTS would open one, and with it a connection).
 @transaction.non_atomic_requests
@@ -58,7 +60,12 @@ def _queue():
         )
 
 
-CHECKS = {"database": _database, "cache": _cache, "storage": _storage, "queue": _queue}
+CHECKS = {
+    "database": _database,
+    "cache": _cache,
+    "storage": _storage,
+    "queue": _queue,
+}
 
 
 @transaction.non_atomic_requests
@@ -78,6 +85,10 @@ def readyz(request):
             lines.append(f"{name}: not ready ({type(error).__name__}: {error})")
         else:
             lines.append(f"{name}: ok")
+    # Said, but not a reason to take the host out: during maintenance it answers every page
+    # with the "back shortly" page, better than the load balancer's own error.
+    why = maintenance.reason()
+    lines.append(f"maintenance: on ({why})" if why else "maintenance: off")
     body = "\n".join(["ready" if ready else "not ready", *lines]) + "\n"
     return HttpResponse(
         body, status=200 if ready else 503, content_type="text/plain; charset=utf-8"

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 (django-environ); the defaults are safe for local development only.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "simple_history",
     # Ours, from the bottom up: each imports only those above it in this list (CONTRIBUTING.md).
+    "operations",
     "core",
     "people",
     "meetings",
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 503 for everything while the maintenance switch is on (a restore), before the session.
+    "operations.middleware.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Named in pg_stat_activity, so that `manage.py restore` can say who is still at work.
+    # "assurance gunicorn", "assurance manage.py run_worker"...
+    program = Path(sys.argv[0]).name if sys.argv else "python"
+    if program == "manage.py" and len(sys.argv) > 1:
+        program += f" {sys.argv[1]}"
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "application_name", f"assurance {program}"[:63]
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -280,7 +293,7 @@ PAPERS_MAX_PIXELS = env.int("PAPERS_MAX_PIXELS", default=40_000_000)
 # Long work (a meeting's emails, large exports) goes to the task queue: django-tasks, the
 # backport of Django 6.0's django.tasks. By default each task runs at once, in the process
 # that asks for it, so `make run` needs nothing else; TASK_BACKEND=database keeps the queue in
-# the database (django-tasks-db) for `manage.py db_worker` processes to run (README).
+# the database (django-tasks-db) for `manage.py run_worker` processes to run (README).
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -292,6 +305,14 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # /readyz answers 503 while a queued task has waited longer than this: no worker is taking
 # them (README, "The worker").
 READY_QUEUE_WAIT_SECONDS = env.int("READY_QUEUE_WAIT_SECONDS", default=300)
+# `manage.py run_worker` stops a task that runs longer than this and marks it failed. A task
+# still "running" well past it has lost its worker (killed, or its host gone): the next
+# worker gives it back to the queue, up to TASK_ATTEMPTS runs in all, then marks it failed.
+TASK_TIME_LIMIT_SECONDS = env.int("TASK_TIME_LIMIT_SECONDS", default=600)
+TASK_ATTEMPTS = env.int("TASK_ATTEMPTS", default=2)
+# The maintenance switch (operations.maintenance): a file every host can see. Empty means
+# ".maintenance" in MEDIA_ROOT.
+MAINTENANCE_FILE = env("MAINTENANCE_FILE", default="")
 
 # An export of the action log of more rows than this is prepared in the background and kept
 # for the person who asked; smaller ones stream to the browser at once.

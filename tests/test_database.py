@@ -45,10 +45,13 @@ def test_the_test_database_has_the_same_settings_apart_from_wal():
     assert connection.settings_dict["ATOMIC_REQUESTS"] is True
 
 
-def test_postgresql_gets_none_of_sqlites_options():
+def test_postgresql_gets_none_of_sqlites_options_and_names_each_process():
     code = (
         "from django.conf import settings; db = settings.DATABASES['default']; "
         "print(db['ENGINE'], db['OPTIONS'], db['ATOMIC_REQUESTS'])"
     )
     printed = settings_printed(code, DATABASE_URL="postgres://assurance@127.0.0.1:5432/assurance")
-    assert printed == "django.db.backends.postgresql {} True\n"
+    # Named in pg_stat_activity, for `manage.py restore` to say who still works in it.
+    assert printed == (
+        "django.db.backends.postgresql {'application_name': 'assurance manage.py shell'} True\n"
+    )

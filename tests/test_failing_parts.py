@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from actions.models import Action
 from assurance import cache as cache_module
 from judgements.models import AssuranceStatement
 from meetings.models import Meeting
@@ -95,7 +96,7 @@ def test_with_redis_refusing_signing_in_and_every_busy_page_answer(demo, setting
     assert (ready.status_code, lines[:2], lines[3:]) == (
         503,
         ["not ready", "database: ok"],
-        ["storage: ok", "queue: ok"],
+        ["storage: ok", "queue: ok", "maintenance: off"],
     )
     assert lines[2].startswith("cache: not ready (ConnectionError")
 
@@ -128,7 +129,7 @@ def test_with_redis_running_the_service_is_ready_and_sessions_live_in_it(demo, s
     ready = client.get("/readyz")
     assert (ready.status_code, ready.text) == (
         200,
-        "ready\ndatabase: ok\ncache: ok\nstorage: ok\nqueue: ok\n",
+        "ready\ndatabase: ok\ncache: ok\nstorage: ok\nqueue: ok\nmaintenance: off\n",
     )
     key = client.session.session_key
     assert caches["default"].get(f"django.contrib.sessions.cached_db{key}") is not None
@@ -138,7 +139,7 @@ def test_readiness_without_a_cache_configured_checks_the_rest(db, client):
     ready = client.get("/readyz")
     assert (ready.status_code, ready.text) == (
         200,
-        "ready\ndatabase: ok\ncache: ok\nstorage: ok\nqueue: ok\n",
+        "ready\ndatabase: ok\ncache: ok\nstorage: ok\nqueue: ok\nmaintenance: off\n",
     )
     assert ready["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
@@ -218,3 +219,37 @@ def test_four_parallel_first_statements_save_one_and_call_the_rest_stale(demo):
     responses = post_in_parallel(requests)
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 302]
     assert AssuranceStatement.objects.filter(item=item).count() == 1
+
+
+def test_with_redis_refusing_every_write_accepted_is_kept_exactly_once(demo, settings):
+    """The fault's figures: requests sent, answers other than success, writes accepted and
+    found in the database."""
+    fail_soft_cache(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    client = officer_client()
+    action = Action.objects.filter(item__meeting__date=datetime.date(2017, 10, 31)).first()
+    sent, other, accepted = 0, [], []
+    for n in range(20):
+        text = f"Update {n} while the cache is down."
+        for url in SIGNED_IN_PAGES:
+            sent += 1
+            if (status := client.get(url).status_code) != 200:
+                other.append((url, status))
+        response = client.post(
+            reverse("actions:add_update", args=[action.pk]), {"on_date": "2017-11-10", "text": text}
+        )
+        sent += 1
+        if response.status_code == 302:
+            accepted.append(text)
+        else:
+            other.append(("update", response.status_code))
+    found = list(
+        action.events.filter(text__endswith="while the cache is down.").values_list(
+            "text", flat=True
+        )
+    )
+    print(
+        f"\nRedis refused: {sent} requests, {len(other)} not 2xx/3xx, "
+        f"{len(accepted)} writes accepted, {len(found)} found"
+    )
+    assert (other, sorted(found)) == ([], sorted(accepted))
+    assert len(accepted) == 20

@@ -9,9 +9,10 @@ import ast
 import pytest
 from django.conf import settings
 
-# Each app imports only apps of a lower rank. ``core`` and ``people`` at the bottom, then the
-# minutes, then the action log, then what reads them, then the project package.
+# Each app imports only apps of a lower rank. ``operations``, ``core`` and ``people`` at the
+# bottom, then the minutes, then the action log, then what reads them, then the project.
 RANKS = {
+    "operations": 0,
     "core": 0,
     "people": 1,
     "meetings": 2,

@@ -8,17 +8,6 @@ It needs PostgreSQL (DATABASE_URL=postgres://...) and Redis on 127.0.0.1:6379; w
 it is skipped, saying which is missing."""
 
 import os
-import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
-from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 from django.conf import global_settings
@@ -27,8 +16,8 @@ from django.db import connection
 from papers.models import Paper
 from people import roles
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory, blank_pdf, user_with_role
+from tests.hosts import Browser, host_environment, start_gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 # Database 5, and under pytest-xdist 5 plus the worker's number (gw1: 6), so that workers do
 # not flush each other's sessions; Redis has databases 0 to 15.
 REDIS_DB = 5 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
@@ -44,12 +33,6 @@ def redis_client():
     return client
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def hosts(transactional_db, tmp_path, settings):
     """Two application hosts on the test database, sharing Redis and the file storage."""
@@ -62,124 +45,19 @@ def hosts(transactional_db, tmp_path, settings):
     except Exception as error:  # redis missing, refused or timed out
         pytest.skip(f"needs Redis on 127.0.0.1:6379 ({error.__class__.__name__})")
     cache.flushdb()
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "assurance.settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "SECRET_KEY": "multi-host-test-key",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CACHE_URL": REDIS_URL,
-        "MEDIA_ROOT": str(tmp_path / "shared-storage"),
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "EXPORT_BACKGROUND_ROWS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = host_environment(tmp_path / "shared-storage", CACHE_URL=REDIS_URL)
     servers, urls = [], []
     try:
         for _ in "AB":
-            port = free_port()
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "assurance.wsgi", "--workers", "1"]
-                    + ["--bind", f"127.0.0.1:{port}"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for server, url in zip(servers, urls, strict=True):
-            wait_for(server, url)
+            server, url = start_gunicorn(env)
+            servers.append(server)
+            urls.append(url)
         yield urls
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
         cache.flushdb()
-
-
-def wait_for(server, url):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn stopped: {server.stderr.read().decode()[-2000:]}")
-        try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=10)
-            return
-        except OSError:  # refused, reset or timed out while it starts
-            time.sleep(0.2)
-    pytest.fail(f"{url} did not answer within 60 s")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A browser's cookies, sent to whichever host it asks: the proxy's choice. Cookies
-    are kept by hand because the application marks them Secure, as it must, and the test
-    speaks plain HTTP to gunicorn, as nginx does."""
-
-    def __init__(self):
-        self.cookies = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-
-    def request(self, url, data=None, headers=None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        request = urllib.request.Request(url, data=data, headers=headers)
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, response.read()
-
-    def get(self, url):
-        return self.request(url)
-
-    def csrf_token(self, url):
-        status, _, body = self.get(url)
-        assert status == 200, (url, status)
-        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1].decode()
-
-    def post(self, url, fields, files=None, form_page=None):
-        fields = {"csrfmiddlewaretoken": self.csrf_token(form_page or url), **fields}
-        if not files:
-            data = urllib.parse.urlencode(fields).encode()
-            return self.request(url, data, {"Content-Type": "application/x-www-form-urlencoded"})
-        boundary = uuid.uuid4().hex
-        parts = []
-        for name, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n".encode()
-            )
-        for name, (filename, content) in files.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
-                + content
-                + b"\r\n"
-            )
-        data = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request(
-            url, data, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-        )
-
-    def sign_in(self, host, username, password):
-        return self.post(f"{host}/accounts/login/", {"username": username, "password": password})
 
 
 def test_a_session_made_on_one_host_is_valid_on_the_other(hosts):

@@ -2,10 +2,16 @@
 
 PostgreSQL: pg_restore --clean --if-exists --no-owner, in one transaction, so that a failed
 restore leaves the database as it was. SQLite: SQLite's online backup API, run the other way.
+The stored files come back from the archive beside the backup, when there is one.
+
+The application need not be stopped: the maintenance switch is on for the restore, so every
+host answers 503 and the worker takes nothing, and the restore waits for the requests already
+under way to finish. It refuses if something else still works in the database.
 """
 
 import datetime
 import sqlite3
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -16,12 +22,16 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from meetings.management.commands.backup import (
+from operations import maintenance
+from operations.backups import (
     POSTGRESQL,
     SQLITE,
     describe,
     engine,
     is_sqlite_file,
+    media_archive_of,
+    media_is_local,
+    restore_media,
     run_pg,
     sqlite_copy,
 )
@@ -42,9 +52,12 @@ def forget_what_came_after(database):
     return ended
 
 
-OTHER_SESSIONS = (
-    "SELECT count(*) FROM pg_stat_activity "
-    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+# Connections doing something in the database: an idle one holds no lock and waits for its
+# next request, which the maintenance switch answers without the database.
+BUSY = (
+    "SELECT coalesce(nullif(application_name, ''), 'a client without a name') || ' (' || state "
+    "|| ')' FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'"
 )
 
 
@@ -73,6 +86,13 @@ class Command(BaseCommand):
             "--database", default=DEFAULT_DB_ALIAS, help="The database alias to restore into."
         )
         parser.add_argument(
+            "--wait",
+            type=float,
+            default=30,
+            metavar="SECONDS",
+            help="How long to wait for requests under way to finish (default 30).",
+        )
+        parser.add_argument(
             "--noinput",
             "--no-input",
             action="store_false",
@@ -80,7 +100,7 @@ class Command(BaseCommand):
             help="Do not ask for confirmation.",
         )
 
-    def handle(self, *args, file, into, database, interactive, **options):
+    def handle(self, *args, file, into, database, interactive, wait, **options):
         db = dict(settings.DATABASES[database])
         if into:
             db["NAME"] = into
@@ -99,6 +119,53 @@ class Command(BaseCommand):
         )
         if interactive and input("Type 'yes' to go ahead: ").strip().lower() != "yes":
             raise CommandError("Restore cancelled; nothing changed.")
+        if into:
+            self.restore(file, db, kind)
+        else:
+            with maintenance.during(f"restore of {file.name}"):
+                self.stdout.write("Maintenance switch on: every page answers 503 meanwhile.")
+                self.wait_until_quiet(db, kind, wait)
+                self.restore(file, db, kind)
+                self.restore_media(file)
+                ended = forget_what_came_after(database)
+                self.stdout.write(
+                    f"Emptied the cache and ended {ended} session{'s'[: ended != 1]}: "
+                    "everyone signs in again."
+                )
+            self.stdout.write("Maintenance switch off.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {file} into {describe(db)}. If the backup is older than the code, "
+                "run `python manage.py migrate` before starting the application."
+            )
+        )
+
+    def target(self, db, kind):
+        """The database about to be overwritten, as a person would recognise it."""
+        if kind == POSTGRESQL:
+            # Also checks that the database exists and that we can sign in to it.
+            run_pg(["psql", "--no-password", "-tAc", "SELECT 1", db["NAME"]], db)
+            return describe(db)
+        path = Path(db["NAME"])
+        if not is_sqlite_file(db["NAME"]) or not path.exists():
+            return describe(db)
+        return f"{path} ({path.stat().st_size:,} bytes, last changed {modified(path)})"
+
+    def wait_until_quiet(self, db, kind, wait):
+        """Wait for the requests under way when the switch went on; refuse if something
+        still works in the database after ``wait`` seconds."""
+        if kind != POSTGRESQL:
+            return  # SQLite's copy takes SQLite's own lock, and waits its timeout for it.
+        deadline = time.monotonic() + wait
+        while busy := run_pg(["psql", "--no-password", "-tAc", BUSY, db["NAME"]], db).splitlines():
+            if time.monotonic() >= deadline:
+                raise CommandError(
+                    f"{describe(db)} is still in use after {wait:g} s by "
+                    f"{', '.join(busy)}: stop it and try again. Nothing was restored."
+                )
+            time.sleep(0.2)
+
+    def restore(self, file, db, kind):
         if kind == POSTGRESQL:
             run_pg(
                 [
@@ -113,38 +180,24 @@ class Command(BaseCommand):
                 ],
                 db,
             )
-        else:
-            try:
-                sqlite_copy(file, db["NAME"])
-            except sqlite3.OperationalError as error:
-                raise CommandError(
-                    f"Could not write {db['NAME']} ({error}): stop the application and try again."
-                ) from None
-        if not into:
-            ended = forget_what_came_after(database)
-            self.stdout.write(
-                f"Emptied the cache and ended {ended} session{'s'[: ended != 1]}: everyone "
-                "signs in again."
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored {file} into {describe(db)}. If the backup is older than the code, "
-                "run `python manage.py migrate` before starting the application."
-            )
-        )
+            return
+        try:
+            sqlite_copy(file, db["NAME"])
+        except sqlite3.OperationalError as error:
+            raise CommandError(
+                f"Could not write {db['NAME']} ({error}): stop the application and try again."
+            ) from None
 
-    def target(self, db, kind):
-        """The database about to be overwritten, after checking nobody is using it."""
-        if kind == POSTGRESQL:
-            # Also checks that the database exists and that we can sign in to it.
-            others = int(run_pg(["psql", "--no-password", "-tAc", OTHER_SESSIONS, db["NAME"]], db))
-            if others:
-                raise CommandError(
-                    f"{describe(db)} has {others} other connection{'s'[: others != 1]} open: "
-                    "stop the application (and anything else using it) and try again."
-                )
-            return describe(db)
-        path = Path(db["NAME"])
-        if not is_sqlite_file(db["NAME"]) or not path.exists():
-            return describe(db)
-        return f"{path} ({path.stat().st_size:,} bytes, last changed {modified(path)})"
+    def restore_media(self, file):
+        archive = media_archive_of(file)
+        if not archive.is_file():
+            self.stdout.write(
+                f"No stored files beside the backup ({archive.name}): the files in "
+                "MEDIA_ROOT are as they were."
+            )
+            return
+        if not media_is_local():
+            self.stdout.write(f"The stored files are in a bucket: {archive.name} not restored.")
+            return
+        count = restore_media(archive)
+        self.stdout.write(f"Restored {count} stored file{'s'[: count != 1]} from {archive}.")
