@@ -281,7 +281,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # (filename, bytes, mimetype) or None, built for that recipient (circulation.services).
 # The agenda carries the meeting pack, built for each recipient (papers/pack.py).
 CIRCULATION_AGENDA_ATTACHMENTS = env.list(
-    "CIRCULATION_AGENDA_ATTACHMENTS", default=["papers.pack.pack_attachment"]
+    "CIRCULATION_AGENDA_ATTACHMENTS", default=["papers.kept_pack.pack_attachment"]
 )
 
 # The largest paper that may be attached to an item or an update, in bytes.

@@ -164,3 +164,37 @@ def human_size(size):
         return f"{max(1, round(size / 1024))} KB"
     megabytes = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
     return f"{megabytes} MB"
+
+
+class PackStatus(models.TextChoices):
+    PREPARING = "preparing", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be made"
+
+
+class KeptPack(models.Model):
+    """A meeting pack, made once in the background for what it holds and kept: the agenda
+    and papers as they stood (``fingerprint``), for everyone who may see restricted items
+    (``full``) or for the rest. A new paper, a paper withdrawn or an agenda heading changed
+    gives another fingerprint, so a kept pack is never stale; the one it replaces goes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="kept_packs")
+    full = models.BooleanField(help_text="With the restricted items and their papers.")
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=PackStatus.choices, default=PackStatus.PREPARING
+    )
+    file = models.FileField(upload_to="kept/packs/", blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True, help_text="Why it could not be made, for the reader.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "full", "fingerprint"], name="one_pack_per_content"
+            )
+        ]
+
+    def __str__(self):
+        return f"Pack of {self.meeting} ({'full' if self.full else 'without restricted items'})"

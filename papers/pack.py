@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils.text import slugify
 
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
@@ -66,11 +65,12 @@ class PackItem:
     papers: list = field(default_factory=list)
 
 
-def pack_items(meeting, user):
-    """The agenda as ``user`` may see it, in agenda order, with each item's current papers."""
+def pack_items(meeting, full):
+    """The agenda in agenda order, with each item's current papers: all of it when ``full``,
+    else with each restricted item (and what is under it) withheld."""
     papers = Paper.objects.current().order_by("position", "pk")
     items = list(meeting.items.select_related("theme").prefetch_related(Prefetch("papers", papers)))
-    public = not sees_all_minutes(user)
+    public = not full
     rows, withheld_depth = [], None
     for item, depth, _has_children in in_agenda_order(items):
         if withheld_depth is not None and depth > withheld_depth:
@@ -93,6 +93,12 @@ def build_pack(meeting, user, *, invited=False):
     them all the same. Raises ``PdfUnavailable`` where WeasyPrint cannot run."""
     if not invited and not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
         raise PermissionDenied("You may not see this meeting's papers.")
+    return render_pack(meeting, full=sees_all_minutes(user))
+
+
+def render_pack(meeting, *, full):
+    """The meeting pack as PDF bytes, with the restricted items when ``full``. Raises
+    ``PdfUnavailable`` where WeasyPrint cannot run."""
     try:
         from pypdf import PdfReader, PdfWriter
         from weasyprint import HTML
@@ -110,7 +116,7 @@ def build_pack(meeting, user, *, invited=False):
         html = render_to_string(template, context)
         return PdfReader(io.BytesIO(HTML(string=html).write_pdf(stylesheets=stylesheets)))
 
-    rows = pack_items(meeting, user)
+    rows = pack_items(meeting, full)
     papers = [paper for row in rows for paper in row.papers]
     for entry in papers:
         entry.pdf = _paper_pdf(entry, render, PdfReader)
@@ -196,14 +202,3 @@ def _stamp_page_numbers(writer, meeting, reader_class, html_class, css_class):
         writer.pages, overlay.pages, sizes, strict=True
     ):
         page.merge_translated_page(numbers, left, bottom)
-
-
-def pack_attachment(meeting, user):
-    """The pack as an attachment of the agenda issued to ``user``, an expected attendee
-    (``CIRCULATION_AGENDA_ATTACHMENTS``): (file name, bytes, type), or None where no PDF can
-    be made on this server."""
-    try:
-        data = build_pack(meeting, user, invited=True)
-    except PdfUnavailable:
-        return None
-    return (f"{slugify(meeting.title)}-pack.pdf", data, "application/pdf")

@@ -2,23 +2,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, ActionEvent
 from core.forms import ALREADY_SAVED, first_submission
-from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
 from meetings.services import ensure_in_progress
 from papers import services
 from papers.forms import PaperForm, WithdrawForm
-from papers.models import Paper, visible_items
-from papers.pack import build_pack
+from papers.kept_pack import request_pack
+from papers.models import PackStatus, Paper, visible_items
 from people import roles
 
 
@@ -235,14 +233,29 @@ def withdraw(request, pk):
 
 @require_GET
 def pack(request, pk):
+    """The meeting pack as the reader may see it: the kept PDF when it is made, else a page
+    that says it is being made (and checks again by itself), or that it failed, with a way
+    to ask again (``?again=1``)."""
     meeting = _visible_meeting(request, pk)
-    try:
-        body = build_pack(meeting, request.user)
-    except PdfUnavailable as error:
-        messages.error(request, str(error))
-        return redirect(meeting)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{meeting.title} meeting pack.pdf"
-    )
-    return response
+    full = roles.sees_all_minutes(request.user)
+    kept = request_pack(meeting, full, again="again" in request.GET)
+    # htmx asks while the page waits: it is told the pack is ready, and the link downloads it.
+    if kept.status == PackStatus.READY and not request.htmx:
+        try:
+            body = kept.file.open("rb")
+        except FileNotFoundError:
+            kept.delete()
+            kept = request_pack(meeting, full)
+        else:
+            response = FileResponse(
+                body,
+                as_attachment=True,
+                filename=f"{meeting.title} meeting pack.pdf",
+                content_type="application/pdf",
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+    context = {"meeting": meeting, "pack": kept, "Status": PackStatus}
+    if request.htmx:
+        return render(request, "papers/pack_status.html#status", context)
+    return render(request, "papers/pack_status.html", context)

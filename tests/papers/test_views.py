@@ -327,7 +327,7 @@ def test_the_pack_downloads_as_a_pdf_named_after_the_meeting(client, opcc, item)
     assert response["Content-Disposition"] == (
         f'attachment; filename="{item.meeting.title} meeting pack.pdf"'
     )
-    assert response.content.startswith(b"%PDF-")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 @pytest.fixture
