@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionReview, DueKind, Status
+from actions.services import correction_reason_required
 from core.dates import MONTH_HINT, DateError, parse_month
 from core.forms import (
     BritishDateField,
@@ -178,14 +179,17 @@ def people_offered(action=None):
     return Person.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=current))
 
 
-def _due_initial(action, prefix=""):
+def _due_initial(action, prefix="", source=""):
+    """The due fields' initial values from the action's current due, or from another set of
+    its due fields (``source="raised_"``: the due as minuted)."""
+    kind = getattr(action, f"{source}due_kind")
     return {
-        f"{prefix}due_kind": action.due_kind,
-        f"{prefix}due_date": action.due_date,
-        f"{prefix}due_meeting": action.due_meeting,
-        f"{prefix}due_series": action.due_series,
-        f"{prefix}due_at": action.due_at if action.due_kind == DueKind.MEETING else None,
-        f"{prefix}due_wording": action.due_wording,
+        f"{prefix}due_kind": kind,
+        f"{prefix}due_date": getattr(action, f"{source}due_date"),
+        f"{prefix}due_meeting": getattr(action, f"{source}due_meeting"),
+        f"{prefix}due_series": getattr(action, f"{source}due_series"),
+        f"{prefix}due_at": getattr(action, f"{source}due_at") if kind == DueKind.MEETING else None,
+        f"{prefix}due_wording": getattr(action, f"{source}due_wording"),
     }
 
 
@@ -408,7 +412,9 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
         self.meeting = meeting
         instance = kwargs.get("instance")
         if instance is not None:
-            kwargs.setdefault("initial", {}).update(_due_initial(instance))
+            # The minutes are edited as they were minuted: the due a later meeting has since
+            # set is not this meeting's to record.
+            kwargs.setdefault("initial", {}).update(_due_initial(instance, source="raised_"))
         super().__init__(*args, **kwargs)
         if meeting.series.reference_scheme == ReferenceScheme.TYPED:
             self.fields["reference"] = forms.CharField(
@@ -427,7 +433,7 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
                 max_length=REASON_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Recorded on the action's trail with the correction.",
-                error_messages={"required": "Say why the agreed minutes are corrected."},
+                error_messages={"required": correction_reason_required(meeting)},
             )
         self.fields["owner_posts"].queryset = posts_offered(instance)
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity

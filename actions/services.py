@@ -410,6 +410,12 @@ def reopen(actions, *, by, reason):
 
 
 @transaction.atomic
+def correction_reason_required(meeting):
+    if meeting.has_been_agreed:
+        return "Say why the agreed minutes are corrected."
+    return "Say why the minutes are amended after the meeting did not agree them."
+
+
 def edit_action(
     action,
     *,
@@ -444,10 +450,10 @@ def edit_action(
     meeting = action.meeting
     if not meeting.in_progress:
         raise ValidationError(locked_for_editing(meeting), code="minutes_locked")
-    correcting = meeting.has_been_agreed
+    correcting = meeting.changes_are_corrections
     if correcting and not reason.strip():
         raise ValidationError(
-            "Say why the agreed minutes are corrected.", code="correction_reason_required"
+            correction_reason_required(meeting), code="correction_reason_required"
         )
     changes = []
     if text != action.text:
@@ -490,7 +496,11 @@ def edit_action(
             f"Due changed from “{due_before or 'Not set'}” to "
             f"“{action.raised_due_display or 'Not set'}”."
         )
-    if owners_unmoved and _owners_differ(action, owner_posts, owner_people, owner_bodies):
+    # The form shows the current owners: the same back means the owners were not corrected,
+    # even where a later meeting has moved them on from those minuted.
+    if not _owners_differ(action, owner_posts, owner_people, owner_bodies):
+        labels = owners_before
+    elif owners_unmoved:
         action.owner_posts.set(owner_posts)
         action.owner_people.set(owner_people)
         action.owner_bodies.set(owner_bodies)
@@ -504,11 +514,15 @@ def edit_action(
     _save(action, by, ["raised_owners"])
     if changes:
         if correcting:
+            what = (
+                f"Corrected in the minutes of {meeting.title}"
+                if meeting.has_been_agreed
+                else f"Amended in the minutes of {meeting.title}, not agreed as they were"
+            )
             _record_change(
                 action,
                 ActionEvent.Kind.CORRECTION,
-                f"Corrected in the minutes of {meeting.title}: "
-                f"{' '.join(changes)} {reason.strip()}",
+                f"{what}: {' '.join(changes)} {reason.strip()}",
                 by,
                 meeting,
             )

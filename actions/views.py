@@ -501,7 +501,7 @@ def edit_action(request, pk):
         request.POST or None,
         instance=action,
         meeting=action.meeting,
-        correcting=action.meeting.has_been_agreed,
+        correcting=action.meeting.changes_are_corrections,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -323,6 +323,13 @@ class Meeting(models.Model):
         ).exists()
 
     @property
+    def changes_are_corrections(self):
+        """Agreed at some time, or put to a meeting and not agreed: the minutes have been
+        before a meeting, so a change now amends what it saw, is dated when made, and says
+        why."""
+        return self.status == MinutesStatus.NOT_AGREED or self.has_been_agreed
+
+    @property
     def month(self):
         """The first of the meeting's month: how actions say which meeting they come back to."""
         return self.date.replace(day=1)

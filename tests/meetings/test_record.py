@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from actions.models import Action, ActionEvent, ActionReview, Status
@@ -464,3 +465,107 @@ def test_agreed_minutes_show_only_the_final_outcome_of_a_changed_review(october,
     # Changing the action afterwards leaves the agreed minutes as they were.
     Action.objects.filter(pk=carried.action_id).update(status=Status.OPEN)
     assert snapshot(november)[0] == document
+
+
+def posted_as_shown(form, **changes):
+    """What a browser posts for ``form`` as it was shown, with ``changes`` typed over it."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[form.add_prefix(name)] = "on"
+        elif isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[form.add_prefix(name)] = field.widget.format_value(getattr(value, "pk", value))
+    return data | changes
+
+
+def test_correcting_only_the_owner_leaves_the_due_as_minuted_in_every_rendering(
+    october, pcc, client
+):
+    # October minuted an action for the DCC "in advance of November's HTA"; November carries
+    # it to March with the ACC, and December is open: its current due and owners are not
+    # October's.
+    action = Action.objects.get(due_wording="in advance of November’s HTA")
+    index = [line.reference for line in minutes_document(october).summary].index(action.reference)
+    minuted = [(line.owners, line.due) for line in minutes_document(october).summary][index]
+    assert minuted == ("DCC", "in advance of November’s HTA")
+    november = open_next(october, datetime.date(2017, 11, 29))
+    decide_review(
+        review_of(november, action.reference),
+        by=pcc,
+        outcome=ActionReview.Outcome.CARRIED_FORWARD,
+        new_due_meeting=datetime.date(2018, 3, 1),
+        new_owner_posts=[post("ACC")],
+    )
+    open_next(november, datetime.date(2017, 12, 20))
+    action.refresh_from_db()
+    now = (action.due_display, action.owner_display)
+    assert now == ("March 2018 meeting", "ACC")
+
+    set_minutes_status(october, "draft", by=pcc, reason="The action's owner was minuted wrongly.")
+    client.force_login(user_with_role(roles.OPCC_STAFF, username="clerk"))
+    url = reverse("actions:edit", args=[action.pk])
+    form = client.get(url).context["form"]
+    assert form["due_meeting"].value() == datetime.date(2017, 11, 1)  # as minuted, not March
+    response = client.post(
+        url,
+        posted_as_shown(
+            form,
+            owner_posts=[post("CC").pk],
+            reason="Minuted in error as the DCC's; the Chief Constable owns it.",
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    set_minutes_status(october, "agreed", by=pcc, at_meeting=november)
+
+    full, public, docx = snapshot(october)
+    corrected = ("CC", "in advance of November’s HTA")
+    assert [(line.owners, line.due) for line in full.summary][index] == corrected
+    assert [(line.owners, line.due) for line in public.summary][index] == corrected
+    [row] = [cells for cells in docx if isinstance(cells, list) and cells[0] == action.reference]
+    assert row[-2:] == list(corrected)
+    action.refresh_from_db()
+    assert (action.due_display, action.owner_display) == now
+    correction = action.events.get(kind=ActionEvent.Kind.CORRECTION)
+    assert correction.text == (
+        "Corrected in the minutes of Monthly Assurance Meeting October 2017: Owners changed "
+        "from DCC to CC. Minuted in error as the DCC's; the Chief Constable owns it."
+    )
+
+
+def test_an_amendment_of_minutes_not_agreed_asks_why_and_is_dated_when_made(october, pcc):
+    november = open_next(october, datetime.date(2017, 11, 29))
+    action = raise_action(
+        item=november.items.get(number="4", parent=None),
+        text="DCC to report burglary outcomes",
+        owner_posts=[post("DCC")],
+        due_date=datetime.date(2018, 1, 31),
+    )
+    december = open_next(november, datetime.date(2017, 12, 20))
+    set_minutes_status(
+        november, "not_agreed", by=pcc, at_meeting=december, reason="Item 4 to be reworded."
+    )
+    fields = {
+        "text": "DCC to report burglary outcomes by ward",
+        "owner_posts": [post("DCC")],
+        "owner_people": [],
+        "due_kind": "date",
+        "due_date": datetime.date(2018, 1, 31),
+    }
+    with pytest.raises(ValidationError) as refused:
+        edit_action(action, by=pcc, **fields)
+    assert refused.value.messages == [
+        "Say why the minutes are amended after the meeting did not agree them."
+    ]
+    edit_action(action, by=pcc, reason="As the December meeting asked.", **fields)
+    amendment = action.events.get(kind=ActionEvent.Kind.CORRECTION)
+    assert amendment.on_date == timezone.localdate()
+    assert amendment.text == (
+        "Amended in the minutes of Monthly Assurance Meeting November 2017, not agreed as "
+        "they were: Wording changed from “DCC to report burglary outcomes” to “DCC to report "
+        "burglary outcomes by ward”. As the December meeting asked."
+    )
