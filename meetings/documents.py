@@ -44,6 +44,8 @@ def minutes_docx(doc):
     document.add_heading(plain_text(doc.title), level=1)
     if doc.status_note:
         document.add_paragraph().add_run(doc.status_note).bold = True
+    if doc.agreed_note:
+        document.add_paragraph().add_run(doc.agreed_note).bold = True
     for label, value in doc.facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(plain_text(f"{label} ")).bold = True

@@ -9,11 +9,21 @@ afterwards can change them.
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from meetings.glossary import glossary_entries
-from meetings.models import AgendaItem, Attendance, Finding, ItemKind, MinutesStatus, NilReturn
+from meetings.models import (
+    IN_PROGRESS,
+    AgendaItem,
+    Attendance,
+    Finding,
+    ItemKind,
+    MinutesEvent,
+    MinutesStatus,
+    NilReturn,
+)
 
 
 def names_in_a_list(names):
@@ -287,6 +297,9 @@ class MinutesDocument:
     # Each item with a theme or an assurance statement (None for minutes frozen before these
     # were kept): the public version leaves out what it withholds.
     themed: tuple | None = ()
+    # Agreed minutes say where they were agreed, as the meeting that agreed them minuted it:
+    # "Agreed as a correct record at the meeting of 28 November 2017."
+    agreed_note: str = ""
 
     def to_dict(self):
         return asdict(self)
@@ -303,6 +316,7 @@ class MinutesDocument:
             summary=tuple(SummaryLine(**line) for line in data["summary"]),
             public=data["public"],
             status_note=data.get("status_note", ""),
+            agreed_note=data.get("agreed_note", ""),
             glossary=tuple(GlossaryEntry(**entry) for entry in data.get("glossary", ())),
             themed=(
                 tuple(
@@ -322,6 +336,8 @@ class MinutesDocument:
     def text_lines(self):
         """The document as plain lines in reading order: what a reader sees, for comparing
         two versions."""
+        # Not the agreed note: where each version was agreed is its history's to say, not a
+        # change of what the minutes record.
         lines = [self.title, *([self.status_note] if self.status_note else [])]
         lines += [f"{label} {value}" for label, value in self.facts]
         lines += [f"Attendance: {a.name}, {a.capacity}" for a in self.present]
@@ -385,6 +401,8 @@ def _row_blocks(row):
     else:
         prefix = "" if row.number_in_column else f"{item.number}. "
         out.append(Block("heading", f"{prefix}{item.title}"))
+    if item.kind == ItemKind.PREVIOUS_MINUTES:
+        out += [Block("para", line) for line in minutes_decided_at(item.meeting)]
     for text in (item.background, item.question):
         out += [Block("para", part.strip()) for part in text.split("\n\n") if part.strip()]
     if row.findings:
@@ -475,6 +493,63 @@ STATUS_NOTES = {
 }
 
 
+def minutes_decided_at(meeting):
+    """What ``meeting`` decided on earlier minutes, a sentence each, as the minutes of its
+    "Minutes of the previous meeting" item say it: taken from the decisions themselves (the
+    status events naming this meeting), so nobody types them and they cannot disagree."""
+    decided = (
+        MinutesEvent.objects.filter(
+            at_meeting=meeting, to_status__in=[MinutesStatus.AGREED, MinutesStatus.NOT_AGREED]
+        )
+        .select_related("meeting__series")
+        .order_by("at", "pk")
+    )
+    lines = []
+    for event in decided:
+        earlier = event.meeting
+        name = f"the meeting held on {date_format(earlier.date, 'j F Y')}"
+        if earlier.series_id != meeting.series_id:
+            name = f"the {earlier.series.name} held on {date_format(earlier.date, 'j F Y')}"
+        before = earlier.status_events.filter(at__lt=event.at)
+        if event.to_status == MinutesStatus.NOT_AGREED:
+            reason = event.reason.rstrip()
+            reason += "" if reason.endswith((".", "!", "?")) else "."
+            lines.append(f"The minutes of {name} were not agreed: {reason}")
+        elif before.filter(to_status=MinutesStatus.AGREED).exists():
+            reopened = before.filter(to_status=MinutesStatus.DRAFT).last()
+            why = f" ({reopened.reason})" if reopened and reopened.reason else ""
+            lines.append(
+                f"The minutes of {name}, corrected since they were agreed{why}, were agreed "
+                "as a correct record."
+            )
+        else:
+            lines.append(f"The minutes of {name} were agreed as a correct record.")
+    return lines
+
+
+def _where_decided(event):
+    if event.at_meeting_id:
+        return f"at the meeting of {date_format(event.at_meeting.date, 'j F Y')}"
+    return f"on {date_format(timezone.localtime(event.at), 'j F Y')}"
+
+
+def agreed_note(meeting):
+    """Where the minutes were agreed, and each correction agreed since; empty while they are
+    being written."""
+    if meeting.status in IN_PROGRESS:
+        return ""
+    agreements = list(
+        meeting.status_events.filter(to_status=MinutesStatus.AGREED).select_related("at_meeting")
+    )
+    if not agreements:
+        return ""
+    first, *corrections = agreements
+    note = f"Agreed as a correct record {_where_decided(first)}"
+    for event in corrections:
+        note += f"; corrected and agreed again {_where_decided(event)}"
+    return note + "."
+
+
 def build_document(meeting, *, public=False):
     """The minutes of ``meeting`` as they stand now, full or public."""
     attendances = list(
@@ -515,6 +590,7 @@ def build_document(meeting, *, public=False):
         summary=summary,
         public=public,
         status_note=STATUS_NOTES.get(meeting.status, ""),
+        agreed_note=agreed_note(meeting),
         glossary=tuple(GlossaryEntry(*entry) for entry in glossary),
         themed=tuple(
             _themed_item(row)

@@ -166,6 +166,9 @@ class ItemKind(models.TextChoices):
     ITEM = "item", "Item"
     BROUGHT_FORWARD = "brought_forward", "Action brought forward"
     NEXT_MEETING = "next_meeting", "Date of next meeting"
+    # Minuted by itself from what the meeting decided on earlier minutes (agreed, not agreed,
+    # a correction agreed), above whatever the officer records there.
+    PREVIOUS_MINUTES = "previous_minutes", "Minutes of the previous meeting"
 
 
 class NilReturn(models.TextChoices):

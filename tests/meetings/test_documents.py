@@ -10,6 +10,8 @@ import zlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from docx import Document
 
 from actions.models import Action
@@ -116,8 +118,14 @@ def test_the_word_minutes_agree_with_the_screen_cell_for_cell(client, october, p
         io.BytesIO(client.get(reverse("meetings:docx", args=[october.pk]) + query).content)
     )
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[:5] == [doc.title, *(f"{label} {value}" for label, value in doc.facts)]
-    assert paragraphs[1:5] == [
+    assert paragraphs[:6] == [
+        doc.title,
+        doc.agreed_note,
+        *(f"{label} {value}" for label, value in doc.facts),
+    ]
+    today = date_format(timezone.localdate(), "j F Y")
+    assert paragraphs[1:6] == [
+        f"Agreed as a correct record on {today}.",
         "Date: Tuesday 31 October 2017 @ 10:30",
         "Chair: John Campion",
         "Minutes: Jackie Irvin, Policy Officer, OPCC",

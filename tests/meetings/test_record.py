@@ -8,14 +8,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from docx import Document
+from pypdf import PdfReader
 
 from actions.models import Action, ActionEvent, ActionReview, Status
 from actions.reviews import bring_forward
 from actions.services import decide_review, edit_action, mark_complete, raise_action, reassign
 from meetings.documents import minutes_docx
 from meetings.minutes import Block
-from meetings.models import Attendance, Meeting, MinutesStatus
+from meetings.models import AgendaItem, Attendance, ItemKind, Meeting, MinutesStatus
 from meetings.services import (
     minutes_document,
     open_meeting,
@@ -569,3 +571,72 @@ def test_an_amendment_of_minutes_not_agreed_asks_why_and_is_dated_when_made(octo
         "they were: Wording changed from “DCC to report burglary outcomes” to “DCC to report "
         "burglary outcomes by ward”. As the December meeting asked."
     )
+
+
+def previous_minutes_item(meeting):
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        number="0",
+        heading="Minutes of the previous meeting",
+        kind=ItemKind.PREVIOUS_MINUTES,
+        position=0,
+    )
+
+
+def test_the_decision_on_minutes_is_printed_on_them_and_minuted_by_the_meeting_that_took_it(
+    october, pcc, client, tmp_path
+):
+    november = open_next(october, datetime.date(2017, 11, 29))
+    considered_at_november = previous_minutes_item(november)
+    # October is reopened for a correction, and agreed again at November's meeting.
+    set_minutes_status(october, "draft", by=pcc, reason="Item 4's owner was minuted wrongly.")
+    action = Action.objects.get(reference="2017/10-06")
+    edit_action(
+        action,
+        by=pcc,
+        reason="Minuted in error as the DCC's.",
+        text=action.text,
+        owner_posts=[post("ACC")],
+        owner_people=[],
+        due_kind="date",
+        due_date=datetime.date(2018, 1, 31),
+        due_wording="By end January 2018",
+    )
+    set_minutes_status(october, "agreed", by=pcc, at_meeting=november)
+    december = open_next(november, datetime.date(2017, 12, 20))
+    considered_at_december = previous_minutes_item(december)
+    for review in november.items.filter(review__isnull=False):
+        decide_review(review.review, by=pcc, outcome="closed")
+    set_minutes_status(
+        november, "not_agreed", by=pcc, at_meeting=december, reason="Item 2 to be reworded"
+    )
+    set_minutes_status(november, "agreed", by=pcc, at_meeting=december)
+
+    today = date_format(timezone.localdate(), "j F Y")
+    assert minutes_document(october).agreed_note == (
+        f"Agreed as a correct record on {today}; corrected and agreed again at the meeting "
+        "of 29 November 2017."
+    )
+    full, public, docx = snapshot(november)
+    agreed = "Agreed as a correct record at the meeting of 20 December 2017."
+    assert (full.agreed_note, public.agreed_note, docx[1]) == (agreed, agreed, agreed)
+    minuted = [block.text for block in row_for(full, considered_at_november).blocks]
+    assert minuted == [
+        "Minutes of the previous meeting",
+        "The minutes of the meeting held on 31 October 2017, corrected since they were agreed "
+        "(Item 4's owner was minuted wrongly.), were agreed as a correct record.",
+    ]
+    row = row_for(minutes_document(december), considered_at_december)
+    assert [block.text for block in row.blocks][1:] == [
+        "The minutes of the meeting held on 29 November 2017 were not agreed: Item 2 to be "
+        "reworded.",
+        "The minutes of the meeting held on 29 November 2017 were agreed as a correct record.",
+    ]
+    client.force_login(user_with_role(roles.FORCE_OFFICER, username="dcc-office"))
+    page = client.get(november.get_absolute_url()).text
+    assert f'<p class="agreed-note">{agreed}</p>' in page
+    pdf = PdfReader(io.BytesIO(client.get(reverse("meetings:pdf", args=[november.pk])).content))
+    assert agreed in " ".join(pdf.pages[0].extract_text().split())
+    set_minutes_status(november, "published", by=pcc)
+    public_page = client.get(reverse("public:minutes", args=[november.pk])).text
+    assert f'<p class="agreed-note">{agreed}</p>' in public_page
