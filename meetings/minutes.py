@@ -112,6 +112,7 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
     items = list(
         meeting.items.select_related(
             "theme",
+            "taken_after",
             "assurance",
             "review__action__meeting__series",
             "review__action__item__theme",
@@ -401,6 +402,8 @@ def _row_blocks(row):
     else:
         prefix = "" if row.number_in_column else f"{item.number}. "
         out.append(Block("heading", f"{prefix}{item.title}"))
+    if item.taken_after_id:
+        out.append(Block("para", f"Taken after item {item.taken_after.number}."))
     if item.kind == ItemKind.PREVIOUS_MINUTES:
         out += [Block("para", line) for line in minutes_decided_at(item.meeting)]
     for text in (item.background, item.question):

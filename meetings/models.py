@@ -445,6 +445,16 @@ class AgendaItem(models.Model):
     theme = models.ForeignKey(
         "themes.Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
+    # Meetings take items out of order (a chief officer who must leave has theirs first) and
+    # minute the order taken while keeping the agenda's numbers.
+    taken_after = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Taken out of order: discussed after this item, its number kept.",
+    )
     background = models.TextField(blank=True, help_text="Background to the question.")
     question = models.TextField(blank=True, help_text="The question put to the force.")
     label_findings = models.BooleanField(

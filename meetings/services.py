@@ -93,6 +93,12 @@ def agreement_problems(meeting):
     problems = []
     if not meeting.attendances.filter(presence=Attendance.Presence.PRESENT).exists():
         problems.append("No one is recorded as present.")
+    if backwards := numbers_out_of_sequence(meeting):
+        problems.append(
+            f"Item numbers run out of sequence ({', '.join(backwards)}): move the items, or "
+            "number them in order on the record page. An item taken out of order keeps its "
+            "number and says which item it was taken after."
+        )
     undecided = [
         f"{item.number} ({item.review.action.reference})"
         for item in meeting.items.filter(review__outcome="pending")
@@ -344,11 +350,27 @@ def move_item(item, direction):
     )
     scheme = number_scheme(item.number)
     in_scheme = [each for each in siblings if scheme and number_scheme(each.number) == scheme]
-    places = [each.number for each in in_scheme]
     if not move(item, direction, siblings):
         return False
+    _number_in_order(in_scheme)
+    return True
+
+
+def natural_key(number):
+    """ "2" < "10", "1.2" < "1.10", "5a" < "5b": numbers as people count them."""
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", number)
+    ]
+
+
+def _number_in_order(items):
+    """Give ``items`` (siblings in one numbering scheme) their numbers in sequence in the
+    order they now stand: the smallest number first. Sub-items numbered under them (2.1,
+    5a) follow their parent; free-form numbers are never in ``items``."""
+    places = sorted((each.number for each in items), key=natural_key)
     ordered = sorted(
-        AgendaItem.objects.filter(pk__in=[each.pk for each in in_scheme]),
+        AgendaItem.objects.filter(pk__in=[each.pk for each in items]),
         key=lambda each: (each.position, each.pk),
     )
     renumbered = [
@@ -367,11 +389,63 @@ def move_item(item, direction):
         AgendaItem.objects.filter(pk=each.pk).update(number=f"~{each.pk}")
     for each, number in changes:
         each.number = number
-        # A new version, so that an edit form opened before the move cannot put the old
-        # number back.
+        # A new version, so that an edit form opened before cannot put the old number back.
         each.version += 1
         each.save(update_fields=["number", "version"])
-    return True
+    return len(renumbered)
+
+
+@transaction.atomic
+def renumber_in_order(meeting):
+    """Number every section's items in sequence in the order they stand (asked for by the
+    officer, as a word processor's "update numbering"); how many items changed number."""
+    ensure_in_progress(meeting)
+    items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting))
+    changed = 0
+    for parent_id in {each.parent_id for each in items}:
+        siblings = sorted(
+            (each for each in items if each.parent_id == parent_id),
+            key=lambda each: (each.position, each.pk),
+        )
+        schemes = [number_scheme(each.number) for each in siblings]
+        for scheme in {s for s in schemes if s}:
+            changed += _number_in_order(
+                [each for each, its in zip(siblings, schemes, strict=True) if its == scheme]
+            )
+    return changed
+
+
+def numbers_out_of_sequence(meeting):
+    """ "4 before 3" for each pair of neighbouring items, in one section and numbering
+    scheme, whose numbers run backwards in the order they stand."""
+    items = sorted(meeting.items.all(), key=lambda each: (each.position, each.pk))
+    out = []
+    for parent_id in dict.fromkeys(each.parent_id for each in items):
+        siblings = [each for each in items if each.parent_id == parent_id]
+        by_scheme = {}
+        for each in siblings:
+            if scheme := number_scheme(each.number):
+                by_scheme.setdefault(scheme, []).append(each.number)
+        for numbers in by_scheme.values():
+            out += [
+                f"{a} before {b}"
+                for a, b in zip(numbers, numbers[1:], strict=False)
+                if natural_key(a) > natural_key(b)
+            ]
+    return out
+
+
+def place_item(item, before=None):
+    """Put the new ``item`` before its sibling ``before``, moving those after it down a
+    place, or at the end of its section."""
+    siblings = AgendaItem.objects.filter(meeting=item.meeting, parent=item.parent).exclude(
+        pk=item.pk
+    )
+    if before is None:
+        item.position = next_position(item.meeting, item.parent)
+        return
+    siblings.filter(position__gte=before.position).update(position=F("position") + 1)
+    item.position = before.position
 
 
 # Assurance statements and decisions.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("items/<int:pk>/edit/", minutes.ItemUpdateView.as_view(), name="item_edit"),
     path("items/<int:pk>/delete/", minutes.item_delete, name="item_delete"),
     path("items/<int:pk>/move/", minutes.item_move, name="item_move"),
+    path("<int:pk>/renumber/", minutes.renumber_items, name="renumber"),
     path("items/<int:pk>/findings/add/", minutes.finding_add, name="finding_add"),
     path("findings/<int:pk>/edit/", minutes.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/delete/", minutes.finding_delete, name="finding_delete"),

@@ -18,7 +18,15 @@ from core.forms import (
     validate_plausible_date,
 )
 from meetings.minutes import in_agenda_order
-from meetings.models import AgendaItem, Attendance, Finding, Meeting, MinutesStatus, default_title
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Finding,
+    ItemKind,
+    Meeting,
+    MinutesStatus,
+    default_title,
+)
 from meetings.services import set_chairs
 from people import directory
 from people.forms.directory import DuplicateWarningMixin
@@ -379,13 +387,47 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "action_column_note",
             "restricted",
             "restriction_reason",
+            "taken_after",
             "version",
         ]
-        labels = {"nil_return": "Nothing to record", "theme": "Police and Crime Plan theme"}
+        labels = {
+            "nil_return": "Nothing to record",
+            "theme": "Police and Crime Plan theme",
+            "taken_after": "Taken out of order, after item",
+        }
 
     def __init__(self, *args, meeting, parent=None, **kwargs):
         self.meeting, self.parent = meeting, parent
         super().__init__(*args, **kwargs)
+        others = AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["taken_after"].queryset = others
+        self.fields["taken_after"].empty_label = "Not taken out of order"
+        self.fields["taken_after"].label_from_instance = lambda item: (
+            f"{item.number} {item.heading}"
+        )
+        if not self.instance.pk:
+            # Where the new item goes: by default before the date of the next meeting, which
+            # closes the agenda, rather than after it.
+            siblings = list(
+                AgendaItem.objects.filter(meeting=meeting, parent=parent).order_by("position", "pk")
+            )
+            self.siblings = {str(each.pk): each for each in siblings}
+            closing = next((e for e in siblings if e.kind == ItemKind.NEXT_MEETING), None)
+            self.fields["place"] = forms.ChoiceField(
+                label="Place on the agenda",
+                choices=[("", "At the end")]
+                + [
+                    (str(each.pk), f"Before item {each.number} {each.heading}") for each in siblings
+                ],
+                initial=str(closing.pk) if closing else "",
+                required=False,
+            )
+            self.order_fields(["number", "place"])
+
+    def clean_place(self):
+        return self.siblings.get(self.cleaned_data.get("place") or "")
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()

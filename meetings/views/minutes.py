@@ -394,7 +394,8 @@ class ItemCreateView(OnceOnlyCreateMixin, DraftMeetingMixin, CreateView):
         return super().get_context_data(parent=self.parent, **kwargs)
 
     def create(self, form):
-        form.instance.position = services.next_position(self.meeting, self.parent)
+        form.instance.meeting, form.instance.parent = self.meeting, self.parent
+        services.place_item(form.instance, before=form.cleaned_data.get("place"))
         self.object = form.save()
         self.anchor_item = self.object
         messages.success(self.request, f"Item {self.object.number} added.")
@@ -470,6 +471,21 @@ def item_delete(request, pk):
         {"item": item, "meeting": item.meeting, "blockers": blockers, "review": review},
         status=409 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+def renumber_items(request, pk):
+    """Number every section's items in sequence in the order they stand, when the officer
+    asks: moving and taking an item out of order never renumber by themselves."""
+    roles.require_recorder(request.user)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    services.ensure_in_progress(meeting)
+    changed = services.renumber_in_order(meeting)
+    if changed:
+        messages.success(request, f"{changed} item{'s'[: changed != 1]} renumbered in order.")
+    else:
+        messages.info(request, "The items were already numbered in order.")
+    return redirect("meetings:record", meeting.pk)
 
 
 @require_POST

@@ -480,8 +480,8 @@ def posted_as_shown(form, **changes):
             data[form.add_prefix(name)] = "on"
         elif isinstance(value, list | tuple):
             data[form.add_prefix(name)] = [getattr(v, "pk", v) for v in value]
-        else:
-            data[form.add_prefix(name)] = field.widget.format_value(getattr(value, "pk", value))
+        elif (shown := field.widget.format_value(getattr(value, "pk", value))) is not None:
+            data[form.add_prefix(name)] = shown
     return data | changes
 
 
