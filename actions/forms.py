@@ -51,7 +51,7 @@ NOTE_LIMIT = 10_000
 REASON_LIMIT = 2000
 
 
-class UpdateForm(OnceOnlyForm):
+class UpdateFields(forms.Form):
     on_date = NotInFutureDateField(
         label="Date of the update",
         what="an update",
@@ -61,6 +61,20 @@ class UpdateForm(OnceOnlyForm):
         label="Progress update",
         max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UpdateForm(OnceOnlyForm, UpdateFields):
+    pass
+
+
+class LinkUpdateForm(UpdateFields):
+    """An owner's report through an emailed link: an update, and whether the action is done."""
+
+    complete = forms.BooleanField(
+        label="This action is complete",
+        required=False,
+        help_text="The Commissioner or the OPCC then agrees its closure.",
     )
 
 

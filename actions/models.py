@@ -3,12 +3,14 @@
 import calendar
 import datetime
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
@@ -486,6 +488,10 @@ class ActionEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An owner without a login, reporting through an emailed link (UpdateLink).
+    by_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -725,3 +731,37 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("calendar_feed", args=[self.token])
+
+
+class UpdateLink(models.Model):
+    """A link emailed to an owner without a login: it opens one action's form for a progress
+    update (and, if they say so, its completion), once, until it expires or is revoked. It
+    signs nobody in and opens nothing else. Only a digest of its secret is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="update_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Update link for {self.person} on {self.action.reference}"
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

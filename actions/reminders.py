@@ -3,14 +3,16 @@ for updates on everything coming to it. Each person hears at most once a day of 
 
 import datetime
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
+from actions import update_links
 from actions.models import Action, DueKind, ReminderLog, Status, next_meeting
-from actions.owners import owners_of
+from actions.owners import login_of, owners_of
 
 DUE_WITHIN = datetime.timedelta(days=7)
 WORKING_DAYS_BEFORE_MEETING = 5
@@ -41,6 +43,11 @@ def _send(person, kind, today, subject, context, report):
     try:
         with transaction.atomic():
             ReminderLog.objects.create(person=person, sent_on=today, kind=kind)
+            if not login_of(person).is_authenticated:
+                # No login to sign in with: a link for each action, to report from the email
+                # (issued here, so that a reminder not sent leaves no link behind).
+                for action in context["actions"]:
+                    action.update_url = settings.SITE_URL + update_links.issue(action, person)
             body = render_to_string(
                 "actions/email/reminder.txt", {"person": person, "today": today, **context}
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import review_cards, views
+from actions import link_views, review_cards, views
 
 app_name = "actions"
 urlpatterns = [
@@ -22,4 +22,8 @@ urlpatterns += [
     path("reviews/<int:pk>/outcome/", review_cards.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),
 ]
-urlpatterns += []
+urlpatterns += [
+    path("u/<str:token>/", link_views.update_by_link, name="update_by_link"),
+    path("<int:pk>/links/", link_views.send_update_link, name="send_update_link"),
+    path("links/<uuid:pk>/revoke/", link_views.revoke_update_link, name="revoke_update_link"),
+]

@@ -2,6 +2,7 @@ import datetime
 import functools
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from actions import services
+from actions import services, update_links
 from actions.calendar import feed_for
 from actions.dashboard import awaiting_closure, dashboard
 from actions.filters import action_log_filter
@@ -175,7 +176,7 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
     _mark_overdue([action])
     context = {
         "action": action,
-        "events": action.events.select_related("by", "meeting__series"),
+        "events": action.events.select_related("by", "by_person", "meeting__series"),
         # A post outlives its holder: who answered for it when raised, and who does now.
         "post_holders": [
             (post, post.holder_on(action.meeting.date), post.holder)
@@ -189,6 +190,10 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
     if roles.can_close_actions(user) and action.status != Status.OPEN:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
     if roles.is_opcc_staff(user):
+        # Owners without a login report through a link the office emails them.
+        context["link_owners"] = update_links.owners_without_login(action)
+        context["update_links"] = action.update_links.select_related("person")
+        context["link_days"] = settings.UPDATE_LINK_DAYS
         # Field by field, as the minutes' changes page shows them: for OPCC staff only.
         context["changes"] = describe_changes(
             [

@@ -305,6 +305,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # /readyz answers 503 while a queued task has waited longer than this: no worker is taking
 # them (README, "The worker").
 READY_QUEUE_WAIT_SECONDS = env.int("READY_QUEUE_WAIT_SECONDS", default=300)
+# An owner without a login reports on an action through a link in an email, good this long.
+UPDATE_LINK_DAYS = env.int("UPDATE_LINK_DAYS", default=14)
 # `manage.py run_worker` stops a task that runs longer than this and marks it failed. A task
 # still "running" well past it has lost its worker (killed, or its host gone): the next
 # worker gives it back to the queue, up to TASK_ATTEMPTS runs in all, then marks it failed.

@@ -615,6 +615,7 @@ def test_generated_input_never_breaks_a_page_for_an_action_owner(world):
         ("POST", "actions:reset_calendar"),
         ("POST", "actions:add_update"),
         ("POST", "actions:complete"),
+        ("POST", "actions:update_by_link"),
         ("POST", "papers:update_add"),
         ("POST", "papers:withdraw@update"),
         ("GET", "actions:log"),

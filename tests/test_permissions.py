@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from actions import update_links
 from actions.models import Action, ActionReview, CalendarFeed
 from actions.reviews import bring_forward
 from actions.services import raise_action
@@ -161,6 +162,9 @@ EXPECTED_GET = {
     "actions:edit": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:edit@draft minutes": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:update_by_link": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:send_update_link": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:revoke_update_link": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     # Bodies that own actions: kept by OPCC staff.
@@ -352,6 +356,10 @@ EXPECTED_POST = {
     "actions:edit": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:edit@draft minutes": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:reassign": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    # An emailed link answers whoever holds it, signed in or not; an empty form is refused.
+    "actions:update_by_link": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
+    "actions:send_update_link": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:revoke_update_link": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
@@ -571,6 +579,7 @@ def make_world():
     restricted_paper = PaperFactory(item=restricted_item)
     draft_paper = PaperFactory(item=november.items.get(number="4"))
     update = ActionEventFactory(action=action, text="Briefing shared with the PCC's office")
+    link_token = update_links.issue(action, person).rstrip("/").rsplit("/", 1)[1]
     update_paper = PaperFactory(item=None, update=update)
     other_session = SignInSession.objects.create(
         user=users[OTHER], session_key="s" * 32, method="Password"
@@ -638,6 +647,9 @@ def make_world():
         "actions:edit": {"pk": action.pk},
         "actions:edit@draft minutes": {"pk": draft_action.pk},
         "actions:reassign": {"pk": action.pk},
+        "actions:update_by_link": {"token": link_token},
+        "actions:send_update_link": {"pk": action.pk},
+        "actions:revoke_update_link": {"pk": action.update_links.get().pk},
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
         "directory:body_edit": {"pk": body.pk},

@@ -1,0 +1,119 @@
+"""The page an owner without a login reaches from an email (``actions.update_links``), and
+the office's issuing and revoking of such links."""
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from actions import update_links
+from actions.forms import LinkUpdateForm
+from actions.models import Action, UpdateLink
+from people import roles
+from people.models import Person
+
+SPENT = {
+    "used": "This link has been used: each link gives one update. Ask the Office of the Police "
+    "and Crime Commissioner for another, or wait for your next reminder.",
+    "expired": "This link has expired. Ask the Office of the Police and Crime Commissioner for "
+    "another, or wait for your next reminder.",
+    "revoked": "This link has been withdrawn by the Office of the Police and Crime "
+    "Commissioner. Ask them for another.",
+}
+
+
+def _private(view):
+    """The page holds a secret in its address: never kept by a cache, never sent on as a
+    referrer."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = never_cache(view)(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+@login_not_required
+@_private
+def update_by_link(request, token):
+    """One action, and a form for its owner's update; nothing else, and nobody signed in."""
+    link = update_links.find(token)
+    if link is None:
+        return render(request, "actions/update_by_link.html", {"gone": True}, status=404)
+    if link.state != "open":
+        return render(
+            request,
+            "actions/update_by_link.html",
+            {"link": link, "spent": SPENT[link.state]},
+            status=410,
+        )
+    form = LinkUpdateForm(request.POST or None, initial={"on_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_links.report(
+                link,
+                text=form.cleaned_data["text"],
+                on_date=form.cleaned_data["on_date"],
+                complete=form.cleaned_data["complete"],
+            )
+        except ValueError as state:
+            return render(
+                request,
+                "actions/update_by_link.html",
+                {"link": link, "spent": SPENT[str(state)]},
+                status=410,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "actions/update_by_link.html", {"link": link, "thanks": True})
+    return render(
+        request,
+        "actions/update_by_link.html",
+        {"link": link, "form": form},
+        status=200,
+    )
+
+
+@require_POST
+def send_update_link(request, pk):
+    """Email an owner without a login a link to report on this action."""
+    if not roles.is_opcc_staff(request.user):
+        raise PermissionDenied("Only OPCC staff send update links.")
+    action = get_object_or_404(Action.objects.select_related("item", "meeting"), pk=pk)
+    person_pk = request.POST.get("person", "")
+    person = Person.objects.filter(pk=person_pk).first() if person_pk.isdecimal() else None
+    if person is None or person not in update_links.owners_without_login(action):
+        messages.error(request, "Choose an owner of this action who has no login.")
+        return redirect(action)
+    if not person.email:
+        messages.error(request, f"{person.name} has no email address in the directory.")
+        return redirect(action)
+    url = request.build_absolute_uri(update_links.issue(action, person))
+    body = render_to_string(
+        "actions/email/update_link.txt",
+        {"person": person, "action": action, "url": url, "days": settings.UPDATE_LINK_DAYS},
+    )
+    send_mail(f"Progress on action {action.reference}", body, None, [person.email])
+    messages.success(request, f"A link to report on {action.reference} was sent to {person.name}.")
+    return redirect(action)
+
+
+@require_POST
+def revoke_update_link(request, pk):
+    if not roles.is_opcc_staff(request.user):
+        raise PermissionDenied("Only OPCC staff withdraw update links.")
+    link = get_object_or_404(UpdateLink.objects.select_related("action", "person"), pk=pk)
+    update_links.revoke(link, by=request.user)
+    messages.success(request, f"The link sent to {link.person.name} no longer works.")
+    return redirect(link.action)
