@@ -25,6 +25,8 @@ from tests.test_integrity import post_in_parallel
 
 SIGNED_IN_PAGES = ["/dashboard/", "/actions/", "/actions/mine/"]
 
+pytestmark = pytest.mark.faults
+
 
 def fail_soft_cache(settings, location):
     settings.CACHES = {

@@ -69,6 +69,9 @@ def item_region(page, number):
 def opened(region):
     """``region``, an item of the record page, opened if it is folded away."""
     toggle = region.locator(".item-toggle")
+    # The page's script folds every item when the document is ready: asked before then, an
+    # item read as open is folded a moment later (a slow machine lost the race).
+    region.page.wait_for_load_state("load")
     # Without JavaScript nothing folds, and there is no toggle.
     expect(region).to_be_attached()
     if toggle.count() and toggle.get_attribute("aria-expanded") == "false":

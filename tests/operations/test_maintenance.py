@@ -29,6 +29,8 @@ from tests.hosts import ROOT, Browser, host_environment, start_gunicorn
 
 PAGES = ["/dashboard/", "/actions/", "/accounts/login/", "/public/", "/"]
 
+pytestmark = pytest.mark.faults
+
 
 @pytest.fixture
 def switched_on():

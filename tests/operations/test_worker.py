@@ -28,6 +28,8 @@ from tests.factories import user_with_role
 from tests.hosts import ROOT, host_environment
 from tests.operations import in_process_worker
 
+pytestmark = pytest.mark.faults
+
 
 def queued(task_path, *args, **fields):
     return DBTaskResult.objects.create(

@@ -68,8 +68,9 @@ def modified(path):
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup made by `manage.py backup`, replacing everything in the database. "
-        "Stop the application first."
+        "Restore a backup made by `manage.py backup`, replacing everything in the database and "
+        "putting back the stored files. The maintenance switch is on meanwhile: the "
+        "application need not be stopped."
     )
     requires_system_checks = []
 
