@@ -43,13 +43,19 @@ def _send(person, kind, today, subject, context, report):
     try:
         with transaction.atomic():
             ReminderLog.objects.create(person=person, sent_on=today, kind=kind)
+            links = {}
             if not login_of(person).is_authenticated:
                 # No login to sign in with: a link for each action, to report from the email
-                # (issued here, so that a reminder not sent leaves no link behind).
-                for action in context["actions"]:
-                    action.update_url = settings.SITE_URL + update_links.issue(action, person)
+                # (issued here, so that a reminder not sent leaves no link behind). Kept
+                # apart from the actions, which other owners' emails share.
+                links = {
+                    action.pk: settings.SITE_URL + update_links.issue(action, person)
+                    for action in context["actions"]
+                }
+            rows = [(action, links.get(action.pk, "")) for action in context["actions"]]
             body = render_to_string(
-                "actions/email/reminder.txt", {"person": person, "today": today, **context}
+                "actions/email/reminder.txt",
+                {"person": person, "today": today, "rows": rows, "links": bool(links), **context},
             )
             send_mail(subject, body, None, [person.email])
     except IntegrityError:

@@ -145,3 +145,17 @@ def test_the_link_page_is_never_cached_nor_sent_on_as_a_referrer(client, action,
     response = client.get(update_links.issue(action, owner))
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_reminder_gives_links_only_to_the_owner_without_a_login(action, owner):
+    # Two owners of one action: one with a login, who signs in, and one without.
+    colleague = user_with_role(roles.FORCE_OFFICER, username="dcc", person=PersonFactory())
+    colleague.person.email = "dcc@example.org"
+    colleague.person.save()
+    action.owner_people.add(colleague.person)
+    send_reminders(TODAY)
+    bodies = {email.to[0]: email.body for email in mail.outbox}
+    assert "Report progress: http" in bodies["rl@example.org"]
+    assert "Report progress" not in bodies["dcc@example.org"]
+    assert 'Add updates under "My actions"' in bodies["dcc@example.org"]
+    assert UpdateLink.objects.get().person == owner
