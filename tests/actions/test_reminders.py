@@ -117,7 +117,9 @@ def test_the_next_day_brings_only_the_daily_reminder(crafted):
 def test_no_meeting_request_on_other_days(item, dcc):
     MeetingFactory(date=datetime.date(2017, 11, 29), status="draft")
     ActionFactory(
-        item=ItemFactory(meeting=item.meeting), owners=[dcc], due_meeting=datetime.date(2017, 11, 1)
+        item=ItemFactory(meeting=item.meeting, number="9"),
+        owners=[dcc],
+        due_meeting=datetime.date(2017, 11, 1),
     )
     assert _run("2017-11-21") == ["Nothing to send today."]
     assert mail.outbox == []
