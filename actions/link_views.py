@@ -43,20 +43,19 @@ def _private(view):
     return wrapped
 
 
+def _link_page(request, status=200, **context):
+    return render(request, "actions/update_by_link.html", context, status=status)
+
+
 @login_not_required
 @_private
 def update_by_link(request, token):
     """One action, and a form for its owner's update; nothing else, and nobody signed in."""
     link = update_links.find(token)
     if link is None:
-        return render(request, "actions/update_by_link.html", {"gone": True}, status=404)
+        return _link_page(request, 404, gone=True)
     if link.state != "open":
-        return render(
-            request,
-            "actions/update_by_link.html",
-            {"link": link, "spent": SPENT[link.state]},
-            status=410,
-        )
+        return _link_page(request, 410, link=link, spent=SPENT[link.state])
     form = LinkUpdateForm(request.POST or None, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,22 +66,13 @@ def update_by_link(request, token):
                 complete=form.cleaned_data["complete"],
             )
         except ValueError as state:
-            return render(
-                request,
-                "actions/update_by_link.html",
-                {"link": link, "spent": SPENT[str(state)]},
-                status=410,
-            )
+            # Used or withdrawn by another request meanwhile.
+            return _link_page(request, 410, link=link, spent=SPENT[str(state)])
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return render(request, "actions/update_by_link.html", {"link": link, "thanks": True})
-    return render(
-        request,
-        "actions/update_by_link.html",
-        {"link": link, "form": form},
-        status=200,
-    )
+            return _link_page(request, link=link, thanks=True)
+    return _link_page(request, link=link, form=form)
 
 
 @require_POST

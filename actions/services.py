@@ -201,7 +201,9 @@ def raise_action(
     return action
 
 
-def set_action_status(action, new_status, *, by, reason="", meeting=None, on_date=None):
+def set_action_status(
+    action, new_status, *, by, reason="", meeting=None, on_date=None, by_person=None
+):
     """Move an action to ``new_status`` along an allowed transition, recording who, when, why.
 
     Reopening (closed or awaiting closure back to open) needs a reason.
@@ -227,16 +229,23 @@ def set_action_status(action, new_status, *, by, reason="", meeting=None, on_dat
         to_status=new_status,
         meeting=meeting,
         by=by,
+        by_person=by_person,
     )
     return action
 
 
-def add_update(action, *, text, on_date, by):
-    """Record a dated progress update. An update cannot be dated in the future."""
+def add_update(action, *, text, on_date, by, by_person=None):
+    """Record a dated progress update, by a login or (``by_person``) an owner without one.
+    An update cannot be dated in the future."""
     if on_date > timezone.localdate():
         raise ValidationError("An update cannot be dated in the future.", code="future_date")
     return ActionEvent.objects.create(
-        action=action, kind=ActionEvent.Kind.UPDATE, on_date=on_date, text=text, by=by
+        action=action,
+        kind=ActionEvent.Kind.UPDATE,
+        on_date=on_date,
+        text=text,
+        by=by,
+        by_person=by_person,
     )
 
 
@@ -245,7 +254,7 @@ def _not_in_future(on_date, what):
         raise ValidationError(f"{what} cannot be dated in the future.", code="future_date")
 
 
-def mark_complete(action, *, note, by, on_date=None):
+def mark_complete(action, *, note, by, on_date=None, by_person=None):
     """The owner says the action is done, on the day they give (not in the future); closure
     stays for the Commissioner or OPCC to agree."""
     if not note.strip():
@@ -253,7 +262,12 @@ def mark_complete(action, *, note, by, on_date=None):
     on_date = on_date or timezone.localdate()
     _not_in_future(on_date, "A completion")
     return set_action_status(
-        action, Status.AWAITING_CLOSURE, by=by, reason=note.strip(), on_date=on_date
+        action,
+        Status.AWAITING_CLOSURE,
+        by=by,
+        reason=note.strip(),
+        on_date=on_date,
+        by_person=by_person,
     )
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, ActionEvent, Status, UpdateLink
+from actions.models import Action, Status, UpdateLink
 from actions.owners import login_of, owners_of
 from actions.services import add_update, mark_complete
 
@@ -54,11 +54,9 @@ def report(link, *, text, on_date, complete):
     if link.state != "open":
         raise ValueError(link.state)
     action = link.action
-    before = set(action.events.values_list("pk", flat=True))
-    add_update(action, text=text, on_date=on_date, by=None)
+    add_update(action, text=text, on_date=on_date, by=None, by_person=link.person)
     if complete and action.status == Status.OPEN:
-        mark_complete(action, note=text, by=None, on_date=on_date)
-    ActionEvent.objects.filter(action=action).exclude(pk__in=before).update(by_person=link.person)
+        mark_complete(action, note=text, by=None, on_date=on_date, by_person=link.person)
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return action
