@@ -1,3 +1,4 @@
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -17,10 +18,20 @@ class MaintenanceMiddleware:
 
     def __call__(self, request):
         if maintenance.is_on() and not request.path.startswith(ANSWERED_ANYWAY):
-            response = HttpResponse(
-                render_to_string("operations/maintenance.html"),
-                status=503,
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
-            )
-            return response
+            return back_shortly()
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A request that passed the switch just before it went on, and then met the restore
+        in the database, is told the same as the requests after it rather than given a 500."""
+        if isinstance(exception, DatabaseError) and maintenance.is_on():
+            return back_shortly()
+        return None
+
+
+def back_shortly():
+    return HttpResponse(
+        render_to_string("operations/maintenance.html"),
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+    )

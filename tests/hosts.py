@@ -64,6 +64,17 @@ def start_gunicorn(env, workers=1):
     return server, url
 
 
+def stop_host(server):
+    """Stop a host as its supervisor would: gracefully, then for good if a worker hangs, so
+    that a test that failed says why rather than timing out here."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def wait_for(server, url):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -16,7 +16,7 @@ from django.db import connection
 from papers.models import Paper
 from people import roles
 from tests.factories import ActionFactory, ItemFactory, MeetingFactory, blank_pdf, user_with_role
-from tests.hosts import Browser, host_environment, start_gunicorn
+from tests.hosts import Browser, host_environment, start_gunicorn, stop_host
 
 # Database 5, and under pytest-xdist 5 plus the worker's number (gw1: 6), so that workers do
 # not flush each other's sessions; Redis has databases 0 to 15.
@@ -55,8 +55,7 @@ def hosts(transactional_db, tmp_path, settings):
         yield urls
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_host(server)
         cache.flushdb()
 
 

@@ -19,13 +19,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import OperationalError, connection
 
 from operations import maintenance
 from operations.backups import media_archive_of, restore_media
+from operations.middleware import MaintenanceMiddleware
 from people import roles
 from tests.factories import user_with_role
-from tests.hosts import ROOT, Browser, host_environment, start_gunicorn
+from tests.hosts import ROOT, Browser, host_environment, start_gunicorn, stop_host
 
 PAGES = ["/dashboard/", "/actions/", "/accounts/login/", "/public/", "/"]
 
@@ -54,6 +55,23 @@ def test_while_the_switch_is_on_every_page_says_back_shortly_without_the_databas
     assert ready.status_code == 200
     assert ready.text.splitlines()[-1].startswith("maintenance: on (")
     assert ready.text.splitlines()[-1].endswith(" restore of a test)")
+
+
+def test_a_request_that_met_the_restore_in_the_database_is_told_back_shortly(
+    rf, tmp_path, settings
+):
+    """The switch is read as a request begins; one already under way when it went on, whose
+    query then fails against the restore, answers 503 like the rest, and a database error
+    with the switch off is still the error it is."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    middleware = MaintenanceMiddleware(lambda request: None)
+    failure = OperationalError("could not open relation with OID 16500")
+    assert middleware.process_exception(rf.get("/dashboard/"), failure) is None
+    with maintenance.during("restore of a test"):
+        response = middleware.process_exception(rf.get("/dashboard/"), failure)
+        assert middleware.process_exception(rf.get("/"), ValueError("not the database")) is None
+    assert (response.status_code, response["Retry-After"]) == (503, "60")
+    assert "The service is back shortly" in response.content.decode()
 
 
 def test_with_the_switch_off_again_the_pages_come_back(demo, client):
@@ -167,8 +185,7 @@ def test_a_restore_under_live_requests_answers_503_meanwhile_and_everyone_signs_
         assert again.sign_in(url, "jackie", "password")[0] == 302
         assert again.get(url + "/dashboard/")[0] == 200
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_host(server)
 
 
 def test_a_host_has_imported_every_view_before_its_first_request():

@@ -61,6 +61,10 @@ BUSY = (
 )
 
 
+# How long the database must be seen quiet before the restore begins.
+QUIET_SECONDS = 1.0
+
+
 def modified(path):
     when = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
     return date_format(timezone.localtime(when), "j F Y H:i")
@@ -154,16 +158,29 @@ class Command(BaseCommand):
 
     def wait_until_quiet(self, db, kind, wait):
         """Wait for the requests under way when the switch went on; refuse if something
-        still works in the database after ``wait`` seconds."""
+        still works in the database after ``wait`` seconds.
+
+        A request that passed the switch a moment before it went on may not have reached the
+        database yet, and one between two queries reads as idle: the database must be seen
+        quiet for ``QUIET_SECONDS`` on end, not once."""
         if kind != POSTGRESQL:
             return  # SQLite's copy takes SQLite's own lock, and waits its timeout for it.
         deadline = time.monotonic() + wait
-        while busy := run_pg(["psql", "--no-password", "-tAc", BUSY, db["NAME"]], db).splitlines():
-            if time.monotonic() >= deadline:
-                raise CommandError(
-                    f"{describe(db)} is still in use after {wait:g} s by "
-                    f"{', '.join(busy)}: stop it and try again. Nothing was restored."
-                )
+        quiet_since = None
+        while True:
+            busy = run_pg(["psql", "--no-password", "-tAc", BUSY, db["NAME"]], db).splitlines()
+            now = time.monotonic()
+            if busy:
+                quiet_since = None
+                if now >= deadline:
+                    raise CommandError(
+                        f"{describe(db)} is still in use after {wait:g} s by "
+                        f"{', '.join(busy)}: stop it and try again. Nothing was restored."
+                    )
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= QUIET_SECONDS:
+                return
             time.sleep(0.2)
 
     def restore(self, file, db, kind):
