@@ -396,6 +396,19 @@ class Attendance(models.Model):
     left_after_item = models.ForeignKey(
         "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Some bodies minute the clock as well as, or instead of, the item.
+    joined_at_time = models.TimeField(
+        null=True, blank=True, verbose_name="Joined at (time)", help_text="As minuted: 09:50."
+    )
+    left_at_time = models.TimeField(
+        null=True, blank=True, verbose_name="Left at (time)", help_text="As minuted: 11:00."
+    )
+    left_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="Why they left",
+        help_text='As minuted after "left the meeting": on urgent business.',
+    )
     position = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -417,17 +430,38 @@ class Attendance(models.Model):
 
     @property
     def is_partial(self):
-        return bool(self.joined_at_item_id or self.left_after_item_id)
+        return bool(
+            self.joined_at_item_id
+            or self.left_after_item_id
+            or self.joined_at_time
+            or self.left_at_time
+        )
 
     @property
     def partial_note(self):
-        """The footnote minutes carry: "The ACC left the meeting after item 1.2"."""
+        """The footnote minutes carry: "The ACC left the meeting after item 1.2", "The DCC
+        joined the meeting at 09:50 (item 2)", "… left the meeting at 11:00 on urgent
+        business"."""
         who = f"The {self.post.abbreviation}" if self.post else self.person.name
         parts = []
-        if self.joined_at_item:
-            parts.append(f"joined the meeting at item {self.joined_at_item.number}")
-        if self.left_after_item:
-            parts.append(f"left the meeting after item {self.left_after_item.number}")
+        joined_item = self.joined_at_item and f"item {self.joined_at_item.number}"
+        if self.joined_at_time:
+            when = f"{self.joined_at_time:%H:%M}"
+            parts.append(
+                f"joined the meeting at {when}" + (f" ({joined_item})" if joined_item else "")
+            )
+        elif joined_item:
+            parts.append(f"joined the meeting at {joined_item}")
+        left_item = self.left_after_item and f"item {self.left_after_item.number}"
+        if self.left_at_time:
+            when = f"{self.left_at_time:%H:%M}"
+            left = f"left the meeting at {when}" + (f" (after {left_item})" if left_item else "")
+        elif left_item:
+            left = f"left the meeting after {left_item}"
+        else:
+            left = ""
+        if left:
+            parts.append(f"{left} {self.left_reason}" if self.left_reason else left)
         return f"{who} {' and '.join(parts)}" if parts else ""
 
 

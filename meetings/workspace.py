@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from core.forms import STALE_MESSAGE, PlainTextField
-from meetings.forms.minutes import AttendanceForm
+from meetings.forms.minutes import COMINGS_AND_GOINGS, AttendanceForm, check_comings_and_goings
 from meetings.models import Attendance, UsualAttendee
 from people.models import Person
 
@@ -99,6 +99,15 @@ class AttendanceRowForm(forms.Form):
                     code="absent",
                 ),
             )
+        elif presence == Attendance.Presence.PRESENT:
+            # The times and the reason for leaving are set on the attendance's own page.
+            kept = self.attendance
+            times = {
+                "joined_at_time": kept and kept.joined_at_time,
+                "left_at_time": kept and kept.left_at_time,
+                "left_reason": kept.left_reason if kept else "",
+            }
+            check_comings_and_goings(self, {**cleaned, **times}, list(self.items.values()))
         current = (
             Attendance.objects.select_for_update()
             .filter(meeting=self.meeting, person=self.person)
@@ -130,6 +139,10 @@ class AttendanceRowForm(forms.Form):
         attendance.reason = cleaned["reason"]
         attendance.joined_at_item = cleaned["joined_at_item"]
         attendance.left_after_item = cleaned["left_after_item"]
+        if attendance.presence != Attendance.Presence.PRESENT:
+            # Sent apologies after all: no comings and goings stand (the history keeps them).
+            attendance.joined_at_time = attendance.left_at_time = None
+            attendance.left_reason = ""
         attendance.version += 1
         try:
             with transaction.atomic():
@@ -206,5 +219,5 @@ class AddAttendeeForm(AttendanceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["joined_at_item"]
-        del self.fields["left_after_item"]
+        for name in COMINGS_AND_GOINGS:
+            del self.fields[name]

@@ -33,6 +33,13 @@ from people.forms.directory import DuplicateWarningMixin
 from people.models import Person, Post
 
 CHAIR_FIELDS = ("chair_1", "chair_2", "chair_3")
+COMINGS_AND_GOINGS = (
+    "joined_at_item",
+    "joined_at_time",
+    "left_after_item",
+    "left_at_time",
+    "left_reason",
+)
 CHAIR_LABELS = ("Chair", "Co-chair", "Another co-chair")
 
 
@@ -226,6 +233,44 @@ def agenda_choices(items):
     return [(item.pk, f"Item {item.label}") for item, _depth, _ in in_agenda_order(list(items))]
 
 
+def check_comings_and_goings(form, cleaned, items):
+    """Joining and leaving as minuted must make sense together: nobody leaves before they
+    join, by the agenda or by the clock, and a reason for leaving needs a leaving.
+    ``items``: the meeting's items in agenda order."""
+    order = {item.pk: index for index, item in enumerate(items)}
+
+    def refuse(name, message, code):
+        # The record page's row holds the items only: its errors go beside "left after".
+        form.add_error(
+            name if name in form.fields else "left_after_item",
+            ValidationError(message, code=code),
+        )
+
+    joined, left = cleaned.get("joined_at_item"), cleaned.get("left_after_item")
+    if joined and left and order.get(joined.pk, 0) > order.get(left.pk, 0):
+        refuse(
+            "left_after_item",
+            f"Leaving after item {left.label} comes before joining at item {joined.label} "
+            "on the agenda: check the items.",
+            "left_before_joining",
+        )
+    joined_time, left_time = cleaned.get("joined_at_time"), cleaned.get("left_at_time")
+    if joined_time and left_time and joined_time >= left_time:
+        refuse(
+            "left_at_time",
+            f"Leaving at {left_time:%H:%M} is not after joining at {joined_time:%H:%M}: "
+            "check the times.",
+            "left_before_joining",
+        )
+    if cleaned.get("left_reason") and not (left or left_time) and "left_at_time" not in form.errors:
+        refuse(
+            "left_reason",
+            f'They are minuted as leaving "{cleaned["left_reason"]}": say after which item or '
+            "at what time they left, or clear the reason.",
+            "reason_without_leaving",
+        )
+
+
 class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     new_person_name = PlainTextField(
         max_length=120,
@@ -253,10 +298,14 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
             "presence",
             "reason",
             "joined_at_item",
+            "joined_at_time",
             "left_after_item",
+            "left_at_time",
+            "left_reason",
             "version",
         ]
         help_texts = {"capacity": "Leave empty to use the post's title."}
+        widgets = {"joined_at_time": TimeInput, "left_at_time": TimeInput}
 
     def __init__(self, *args, meeting, **kwargs):
         self.meeting = meeting
@@ -272,7 +321,10 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
         )
         self.add_duplicate_field()
         items = AgendaItem.objects.filter(meeting=meeting)
-        choices = [("", "---------"), *agenda_choices(items)]
+        self.items_in_order = [item for item, _depth, _ in in_agenda_order(list(items))]
+        choices = [("", "---------")] + [
+            (item.pk, f"Item {item.label}") for item in self.items_in_order
+        ]
         for name in ("joined_at_item", "left_after_item"):
             self.fields[name].queryset = items
             self.fields[name].choices = choices
@@ -332,8 +384,8 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
                     "capacity",
                     ValidationError("Give the capacity they attended in, or a post.", code="req"),
                 )
-        if cleaned.get("presence") == Attendance.Presence.APOLOGIES and (
-            cleaned.get("joined_at_item") or cleaned.get("left_after_item")
+        if cleaned.get("presence") == Attendance.Presence.APOLOGIES and any(
+            cleaned.get(name) for name in COMINGS_AND_GOINGS
         ):
             self.add_error(
                 "left_after_item",
@@ -341,6 +393,8 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
                     "Someone who sent apologies cannot join or leave the meeting.", code="absent"
                 ),
             )
+        else:
+            check_comings_and_goings(self, cleaned, self.items_in_order)
         return cleaned
 
     def save(self, commit=True):
