@@ -54,7 +54,7 @@ def minutes_docx(doc):
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.rows[0].cells[1].text, table.rows[0].cells[2].text = "Name:", "Capacity:"
-    for label, people in [("Attendance:", doc.present), ("Apologies:", doc.apologies)]:
+    for label, people in [(doc.present_label, doc.present), (doc.apologies_label, doc.apologies)]:
         for index, attendee in enumerate(people):
             cells = table.add_row().cells
             cells[0].text = label if index == 0 else ""

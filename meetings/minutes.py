@@ -67,6 +67,10 @@ class MinutesRow:
     decisions: list = field(default_factory=list)
 
     @property
+    def declarations(self):
+        return list(self.item.declarations.all())
+
+    @property
     def assurance(self):
         return getattr(self.item, "assurance", None)
 
@@ -122,6 +126,7 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
             "review__new_due_at__series",
         ).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
+            "declarations__person",
             "actions",
             # The judgements at each item (the app above) are read through the item's
             # relations, as the actions are: the minutes import neither.
@@ -301,6 +306,9 @@ class MinutesDocument:
     # Agreed minutes say where they were agreed, as the meeting that agreed them minuted it:
     # "Agreed as a correct record at the meeting of 28 November 2017."
     agreed_note: str = ""
+    # Business done by correspondence lists who responded rather than who was present.
+    present_label: str = "Attendance:"
+    apologies_label: str = "Apologies:"
 
     def to_dict(self):
         return asdict(self)
@@ -318,6 +326,8 @@ class MinutesDocument:
             public=data["public"],
             status_note=data.get("status_note", ""),
             agreed_note=data.get("agreed_note", ""),
+            present_label=data.get("present_label", "Attendance:"),
+            apologies_label=data.get("apologies_label", "Apologies:"),
             glossary=tuple(GlossaryEntry(**entry) for entry in data.get("glossary", ())),
             themed=(
                 tuple(
@@ -341,8 +351,8 @@ class MinutesDocument:
         # change of what the minutes record.
         lines = [self.title, *([self.status_note] if self.status_note else [])]
         lines += [f"{label} {value}" for label, value in self.facts]
-        lines += [f"Attendance: {a.name}, {a.capacity}" for a in self.present]
-        lines += [f"Apologies: {a.name}, {a.capacity}" for a in self.apologies]
+        lines += [f"{self.present_label} {a.name}, {a.capacity}" for a in self.present]
+        lines += [f"{self.apologies_label} {a.name}, {a.capacity}" for a in self.apologies]
         lines += [f"*{note}" for note in self.partial_notes]
         for row in self.rows:
             prefix = f"{row.number} " if row.number else ""
@@ -404,6 +414,13 @@ def _row_blocks(row):
         out.append(Block("heading", f"{prefix}{item.title}"))
     if item.taken_after_id:
         out.append(Block("para", f"Taken after item {item.taken_after.number}."))
+    if item.presented_by:
+        out.append(Block("para", f"Presented by {item.presented_by}."))
+    if row.declarations:
+        out += [
+            Block("label", "Declarations of interest:"),
+            Block("findings", items=tuple(d.sentence for d in row.declarations)),
+        ]
     if item.kind == ItemKind.PREVIOUS_MINUTES:
         out += [Block("para", line) for line in minutes_decided_at(item.meeting)]
     for text in (item.background, item.question):
@@ -511,7 +528,12 @@ def minutes_decided_at(meeting):
     for event in decided:
         earlier = event.meeting
         name = f"the meeting held on {date_format(earlier.date, 'j F Y')}"
-        if earlier.series_id != meeting.series_id:
+        if earlier.by_correspondence:
+            name = (
+                "the business done by correspondence closing on "
+                f"{date_format(earlier.date, 'j F Y')}"
+            )
+        elif earlier.series_id != meeting.series_id:
             name = f"the {earlier.series.name} held on {date_format(earlier.date, 'j F Y')}"
         before = earlier.status_events.filter(at__lt=event.at)
         if event.to_status == MinutesStatus.NOT_AGREED:
@@ -526,7 +548,9 @@ def minutes_decided_at(meeting):
                 "as a correct record."
             )
         else:
-            lines.append(f"The minutes of {name} were agreed as a correct record.")
+            # No meeting held: the meeting after it notes the business as well as agreeing it.
+            agreed = "noted and agreed" if earlier.by_correspondence else "agreed"
+            lines.append(f"The minutes of {name} were {agreed} as a correct record.")
     return lines
 
 
@@ -578,14 +602,18 @@ def build_document(meeting, *, public=False):
         + [line.owners for line in summary],
         attendances=attendances,
     )
+    held = (("Held:", meeting.held_line),) if meeting.held_line else ()
     return MinutesDocument(
         title=f"{meeting.title} – Meeting Notes",
         facts=(
             ("Date:", when_line(meeting)),
+            *held,
             chair_fact(meeting.ordered_chairs()),
             ("Minutes:", minutes_by or "Not recorded"),
             ("Venue", meeting.venue or "Not recorded"),
         ),
+        present_label="Responded:" if meeting.by_correspondence else "Attendance:",
+        apologies_label="No response:" if meeting.by_correspondence else "Apologies:",
         present=tuple(_attendee(a) for a in attendances if a.presence == present),
         apologies=tuple(_attendee(a) for a in attendances if a.presence != present),
         partial_notes=tuple(a.partial_note for a in attendances if a.is_partial),

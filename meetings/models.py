@@ -215,6 +215,27 @@ class StandingSection(models.Model):
         return f"{self.number} {self.heading}"
 
 
+class HeldAs(models.TextChoices):
+    """How the business of a meeting was done: most are held; some are not, and the minutes
+    say so rather than leave a reader to guess from an empty attendance."""
+
+    MEETING = "meeting", "Held as a meeting"
+    CORRESPONDENCE = "correspondence", "By correspondence (no meeting held)"
+    CANCELLED = "cancelled", "Cancelled"
+    ADJOURNED = "adjourned", "Adjourned"
+    INQUORATE = "inquorate", "Inquorate"
+
+
+# The minutes' "Held:" line for a meeting that was not held as an ordinary one.
+HELD_LINES = {
+    HeldAs.CORRESPONDENCE: "By correspondence: no meeting was held; the papers were circulated "
+    "and the responses are recorded below.",
+    HeldAs.CANCELLED: "The meeting was cancelled.",
+    HeldAs.ADJOURNED: "The meeting was adjourned.",
+    HeldAs.INQUORATE: "The meeting was not quorate.",
+}
+
+
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     # The meeting that was asked to agree them did not: they are amended and recirculated,
@@ -264,6 +285,16 @@ class Meeting(models.Model):
     )
     next_meeting_date = models.DateField(null=True, blank=True)
     next_meeting_time = models.TimeField(null=True, blank=True)
+    held_as = models.CharField(
+        max_length=16, choices=HeldAs.choices, default=HeldAs.MEETING, verbose_name="Held"
+    )
+    held_note = models.CharField(
+        max_length=500,
+        blank=True,
+        verbose_name="About how it was held",
+        help_text="As minuted, for a meeting not held as an ordinary one: why it was "
+        "cancelled, to when it was adjourned, when responses closed.",
+    )
     # Bumped on every save through the app, so that a stale form cannot overwrite newer work.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -277,6 +308,9 @@ class Meeting(models.Model):
                 condition=Q(status__in=MinutesStatus.values), name="meetings_meeting_status_valid"
             ),
             models.UniqueConstraint(fields=["series", "date"], name="meetings_meeting_date_unique"),
+            models.CheckConstraint(
+                condition=Q(held_as__in=HeldAs.values), name="meetings_meeting_held_as_valid"
+            ),
         ]
         indexes = [
             # The action log's default order (raising meeting's date, then the action) walks
@@ -295,6 +329,16 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def held_line(self):
+        """The minutes' "Held:" line, empty for a meeting held as most are."""
+        line = HELD_LINES.get(self.held_as, "")
+        return f"{line} {self.held_note}".strip() if line else ""
+
+    @property
+    def by_correspondence(self):
+        return self.held_as == HeldAs.CORRESPONDENCE
 
     def get_record_url(self, item=None):
         """The officer's workspace for these minutes, at ``item`` if given."""
@@ -489,6 +533,12 @@ class AgendaItem(models.Model):
         related_name="+",
         help_text="Taken out of order: discussed after this item, its number kept.",
     )
+    presented_by = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="Presented by",
+        help_text="As minuted: the DCC; Superintendent Jo Bloggs, Head of Public Protection.",
+    )
     background = models.TextField(blank=True, help_text="Background to the question.")
     question = models.TextField(blank=True, help_text="The question put to the force.")
     label_findings = models.BooleanField(
@@ -612,6 +662,53 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class Declaration(models.Model):
+    """An interest declared at an item, as minuted: who, what interest, and whether they
+    took part or withdrew for the item."""
+
+    class Part(models.TextChoices):
+        STAYED = "stayed", "Stayed and took part"
+        NO_PART = "no_part", "Stayed but took no part"
+        WITHDREW = "withdrew", "Left the room for the item"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    interest = models.CharField(
+        max_length=500, help_text="As declared: a trustee of the Safer Streets charity."
+    )
+    part = models.CharField(
+        max_length=10, choices=Part.choices, default=Part.STAYED, verbose_name="During the item"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+    # Its changes are the minutes' (meetings.views.minutes.changes_at_items).
+    changes_in_minutes = True
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(part__in=["stayed", "no_part", "withdrew"]),
+                name="meetings_declaration_part_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.interest[:60]}"
+
+    @property
+    def sentence(self):
+        """ "Jo Bloggs declared an interest as a trustee of X and left the room for the item." """
+        interest = self.interest.rstrip(". ")
+        after = {
+            self.Part.STAYED: "",
+            self.Part.NO_PART: " and took no part in the item",
+            self.Part.WITHDREW: " and left the room for the item",
+        }[self.part]
+        return f"{self.person.name} declared an interest: {interest}{after}."
 
 
 class MinutesEvent(models.Model):

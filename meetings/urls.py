@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import minutes, series, workspace
+from meetings.views import declarations, minutes, series, workspace
 
 app_name = "meetings"
 urlpatterns = [
@@ -32,6 +32,12 @@ urlpatterns = [
     path("items/<int:pk>/move/", minutes.item_move, name="item_move"),
     path("<int:pk>/renumber/", minutes.renumber_items, name="renumber"),
     path("items/<int:pk>/findings/add/", minutes.finding_add, name="finding_add"),
+    path("items/<int:pk>/declarations/", declarations.item_declarations, name="declarations"),
+    path(
+        "declarations/<int:pk>/delete/",
+        declarations.declaration_delete,
+        name="declaration_delete",
+    ),
     path("findings/<int:pk>/edit/", minutes.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/delete/", minutes.finding_delete, name="finding_delete"),
     path("findings/<int:pk>/move/", minutes.finding_move, name="finding_move"),

@@ -25,7 +25,7 @@ from judgements import services as judgements_services
 from kept.exports import prepare as prepare_export
 from kept.models import KeptExport
 from meetings import services
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Declaration, Meeting
 from people import roles
 from people.models import Body, Person, Post
 from signin.models import RoleMapping, SignInSession
@@ -117,6 +117,8 @@ EXPECTED_GET = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "meetings:finding_move": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "meetings:declarations": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:declaration_delete": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "judgements:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "judgements:assurance_edit@agreed minutes": {
         ANON: 302,
@@ -311,6 +313,8 @@ EXPECTED_POST = {
     "meetings:finding_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "meetings:finding_move": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:declarations": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "meetings:declaration_delete": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "judgements:assurance_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "judgements:assurance_edit@agreed minutes": {
         ANON: 302,
@@ -526,6 +530,9 @@ def make_world():
         position=services.next_position(november),
     )
     finding = FindingFactory(item=item, text="Use of stop and search is falling.")
+    declaration = Declaration.objects.create(
+        item=item, person=PersonFactory(name="Jo Declarer"), interest="A trustee of a charity"
+    )
     statement = judgements_services.record_assurance(
         item, level="partially_assured", narrative="Falling use is not yet explained."
     )
@@ -622,6 +629,8 @@ def make_world():
         "meetings:finding_edit": {"pk": finding.pk},
         "meetings:finding_delete": {"pk": finding.pk},
         "meetings:finding_move": {"pk": finding.pk},
+        "meetings:declarations": {"pk": item.pk},
+        "meetings:declaration_delete": {"pk": declaration.pk},
         "judgements:assurance_edit": {"pk": item.pk},
         "judgements:assurance_edit@agreed minutes": {
             "pk": october.items.get(number="3", parent=None).pk

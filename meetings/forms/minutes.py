@@ -21,7 +21,9 @@ from meetings.minutes import in_agenda_order
 from meetings.models import (
     AgendaItem,
     Attendance,
+    Declaration,
     Finding,
+    HeldAs,
     ItemKind,
     Meeting,
     MinutesStatus,
@@ -97,6 +99,8 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
             "minute_taker_capacity",
             "next_meeting_date",
             "next_meeting_time",
+            "held_as",
+            "held_note",
             "version",
         ]
         widgets = {
@@ -191,6 +195,15 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
             )
         if date and "title" in cleaned and not cleaned["title"]:
             cleaned["title"] = default_title(self.series, date, exclude=self.instance.pk)
+        if cleaned.get("held_note") and cleaned.get("held_as") == HeldAs.MEETING:
+            self.add_error(
+                "held_note",
+                ValidationError(
+                    "This says how a meeting not held as an ordinary one was held: choose how "
+                    "it was held, or clear it.",
+                    code="note_without_held_as",
+                ),
+            )
         self.clean_chairs(cleaned)
         for attendee in self.usual_attendees:
             plan = cleaned.get(f"attendee_{attendee.pk}")
@@ -442,6 +455,7 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             "restricted",
             "restriction_reason",
             "taken_after",
+            "presented_by",
             "version",
         ]
         labels = {
@@ -619,3 +633,36 @@ class AgreeMinutesForm(CrispyMixin, forms.Form):
                 ),
             )
         return cleaned
+
+
+class DeclarationForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+    """An interest declared at an item: the people at the meeting are offered first."""
+
+    interest = PlainTextField(
+        max_length=500,
+        label="The interest, as declared",
+        help_text=Declaration._meta.get_field("interest").help_text,
+        error_messages={"required": "Say what interest was declared."},
+    )
+
+    class Meta:
+        model = Declaration
+        formfield_callback = plain_text_formfield
+        fields = ["person", "interest", "part", "version"]
+        labels = {"person": "Who declared it"}
+        widgets = {"part": forms.RadioSelect}
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = item.meeting.attendances.filter(presence=Attendance.Presence.PRESENT)
+        people = Person.objects.filter(
+            Q(pk__in=present.values("person")) | Q(retired_on__isnull=True)
+        ).distinct()
+        self.fields["person"].queryset = people
+        self.fields["person"].error_messages["required"] = "Choose who declared the interest."
+        # Those present first, then everyone else, each in name order.
+        attending = set(present.values_list("person_id", flat=True))
+        ordered = sorted(people, key=lambda person: (person.pk not in attending, person.name))
+        self.fields["person"].choices = [("", "---------")] + [
+            (person.pk, person.name) for person in ordered
+        ]
