@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0023_attendance_times'),
-        ('people', '0003_office'),
+        ('people', '0002_content_types_of_moved_models'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
