@@ -115,6 +115,8 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
         super().__init__(*args, **kwargs)
         for name in ("date", "next_meeting_date"):
             self.fields[name].validators.append(validate_plausible_date)
+        # Most meetings are held as meetings: a form that does not say is one of them.
+        self.fields["held_as"].required = False
         # Left empty, the title follows the rule every meeting of a series follows.
         self.fields["title"].required = False
         # Help texts are shown as HTML: the series' name is escaped, and no "<...>" is used.
@@ -164,6 +166,9 @@ class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelFor
         if clash.exists():
             raise self.duplicate_error(date)
         return date
+
+    def clean_held_as(self):
+        return self.cleaned_data["held_as"] or HeldAs.MEETING
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
