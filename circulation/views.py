@@ -13,8 +13,8 @@ from circulation import services, tasks
 from circulation.forms import CommentForm, UpdatesForm
 from circulation.models import Comment, EmailLog, Kind
 from core.forms import ALREADY_SAVED, first_submission
-from meetings.minutes import minutes_rows
-from meetings.models import Meeting
+from meetings.minutes import minutes_rows, next_meeting_line
+from meetings.models import Attendance, Meeting
 from people import roles
 
 logger = logging.getLogger(__name__)
@@ -60,10 +60,27 @@ def circulation_page(request, pk):
 
 # Each email's log row commits with its send, not with the whole request: a failure later in
 # the request must not forget emails already gone, or a retry would send them again.
+# What is sent only while the minutes are still being written, as the refusal names it.
+BEFORE_THE_MINUTES_ARE_AGREED = {
+    Kind.AGENDA: "the agenda is",
+    Kind.UPDATES: "requests for updates are",
+    Kind.DRAFT_MINUTES: "the draft for comment is",
+}
+
+
 @transaction.non_atomic_requests
 @require_POST
 def send(request, pk, kind):
     meeting = _meeting_for_staff(request, pk)
+    if kind in BEFORE_THE_MINUTES_ARE_AGREED and not meeting.in_progress:
+        # An agenda issued again for minutes already agreed or published would call people
+        # to a meeting long held.
+        messages.error(
+            request,
+            f"The minutes of {meeting.title} are {meeting.get_status_display().lower()}: "
+            f"{BEFORE_THE_MINUTES_ARE_AGREED[kind]} no longer sent. Nothing was sent.",
+        )
+        return redirect("circulation:meeting", pk=meeting.pk)
     deadline = None
     if kind == Kind.UPDATES:
         form = UpdatesForm(request.POST, meeting=meeting)
@@ -117,6 +134,10 @@ def read(request, pk):
     public = not roles.sees_all_minutes(request.user)
     rows = minutes_rows(meeting, public=public)
     own = Comment.objects.filter(meeting=meeting, author=request.user).select_related("item")
+    # The draft is read as the minutes will be: who attended, and when the next meeting is.
+    attendances = list(
+        meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
+    )
     return render(
         request,
         "circulation/read.html",
@@ -127,6 +148,9 @@ def read(request, pk):
             "can_comment": can_comment,
             "form": form,
             "own_comments": own,
+            "present": [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
+            "apologies": [a for a in attendances if a.presence != Attendance.Presence.PRESENT],
+            "next_meeting": next_meeting_line(meeting),
         },
         status=status,
     )

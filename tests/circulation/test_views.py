@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from circulation import services
 from circulation.models import Comment, EmailLog
-from tests.factories import PersonFactory
+from meetings.models import Attendance
+from tests.factories import ItemFactory, PersonFactory
 from tests.mail import BASE, text_of
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,27 @@ def test_a_force_officer_reads_the_circulated_draft_without_the_restricted_item(
     assert "Audit the informant payments" not in page
     options = client.get(read).context["form"].fields["item"].queryset
     assert list(options) == [world.item1, world.item2]
+
+
+def test_the_draft_for_comment_says_who_attended_and_when_the_next_meeting_is(world, smtp, client):
+    november = world.november
+    november.next_meeting_date = datetime.date(2030, 12, 17)
+    november.next_meeting_time = datetime.time(10, 30)
+    november.save()
+    Attendance.objects.filter(meeting=november, person=world.una).update(
+        presence="apologies", reason="On leave"
+    )
+    Attendance.objects.filter(meeting=november, person=world.amanda).update(
+        left_at_time=datetime.time(11, 0), left_reason="on urgent business"
+    )
+    ItemFactory(meeting=november, number="9", heading="Date of next meeting", kind="next_meeting")
+    services.circulate_draft(november, by=None, base_url=BASE)
+    client.force_login(world.amanda_user)
+    page = client.get(reverse("circulation:read", args=[november.pk])).text
+    assert "<li>Amanda Blakeman*, DCC</li>" in page
+    assert "<li>Una Known, Guest – On leave</li>" in page
+    assert "*Amanda Blakeman left the meeting at 11:00 on urgent business" in page
+    assert "<strong>9</strong> Date of next meeting: 10:30 on 17 December 2030</p>" in page
 
 
 def test_a_comment_is_saved_against_an_item_the_commenter_may_see(world, smtp, client):
@@ -201,3 +223,28 @@ def test_the_draft_of_agreed_minutes_is_not_circulated(world, smtp):
     assert outcome.lines() == ["These minutes are no longer a draft: nothing was sent."]
     assert smtp.messages == []
     assert datetime.date(2030, 11, 26) == world.november.date
+
+
+@pytest.mark.parametrize("kind", ["agenda", "updates", "draft"])
+def test_nothing_for_before_the_meeting_goes_out_for_published_minutes(world, smtp, client, kind):
+    world.november.status = "published"
+    world.november.save()
+    client.force_login(world.jackie_user)
+    page = client.get(reverse("circulation:meeting", args=[world.november.pk])).text
+    assert "Issue the agenda" not in page
+    assert "the agenda and requests for updates are no longer sent" in page
+    response = client.post(
+        reverse(f"circulation:{kind}", args=[world.november.pk]),
+        {"deadline": "2030-11-20"},
+        follow=True,
+    )
+    what = {
+        "agenda": "the agenda is",
+        "updates": "requests for updates are",
+        "draft": "the draft for comment is",
+    }[kind]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"The minutes of Monthly Assurance Meeting November 2030 are published: {what} no "
+        "longer sent. Nothing was sent."
+    ]
+    assert (smtp.messages, EmailLog.objects.count()) == ([], 0)
