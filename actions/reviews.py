@@ -4,6 +4,8 @@ These are the services of the review; the status changes themselves go through
 ``actions.services.set_action_status`` like every other.
 """
 
+from textwrap import shorten
+
 from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
@@ -12,7 +14,7 @@ from actions.forms import ReviewOutcomeForm
 from actions.models import DUE_FIELDS, Action, ActionReview, DueKind, Status
 from actions.services import live_replacements
 from meetings.models import AgendaItem, ItemKind
-from meetings.services import number_after
+from meetings.services import natural_key, number_after, place_item
 
 
 def for_series_q(series):
@@ -45,16 +47,50 @@ def actions_to_bring_forward(meeting):
         .filter(for_series_q(meeting.series))
         .filter(meeting__date__lt=meeting.date)
         .exclude(reviews__item__meeting=meeting)
-        .select_related("item__theme", "meeting")
+        .select_related("item__theme", "meeting__series")
         .order_by("meeting__date", "pk")
     )
 
 
-def brought_forward_section(meeting):
-    section = meeting.series.standing_sections.filter(brings_forward=True).first()
-    if section is None:
-        return None
-    return meeting.items.filter(parent=None, number=section.number).first()
+# The section made for actions brought forward at a meeting of a series whose standing agenda
+# has none.
+OWN_SECTION_HEADING = "Actions brought forward"
+
+
+def brought_forward_section(meeting, *, make=False):
+    """The item under which actions come to ``meeting``: its series' standing section that
+    brings actions forward. A series set up without one still has outstanding actions, so
+    with ``make`` a section is made for them (before the date of the next meeting, numbered
+    after the items), rather than the actions being left behind with only "0 brought
+    forward" said."""
+    standing = meeting.series.standing_sections.filter(brings_forward=True).first()
+    if standing is not None:
+        return meeting.items.filter(parent=None, number=standing.number).first()
+    made = meeting.items.filter(parent=None, heading=OWN_SECTION_HEADING).first()
+    if made is not None or not make:
+        return made
+    top = list(meeting.items.filter(parent=None).order_by("position", "pk"))
+    numbers = sorted((item.number for item in top), key=natural_key)
+    section = AgendaItem(
+        meeting=meeting, number=number_after(numbers) or "1", heading=OWN_SECTION_HEADING
+    )
+    closing = next((item for item in top if item.kind == ItemKind.NEXT_MEETING), None)
+    place_item(section, closing)
+    if closing is not None:
+        # Numbers stay in sequence: the section takes the closing item's, which moves on.
+        section.number, closing.number = closing.number, section.number
+        closing.save(update_fields=["number"])
+    section.save()
+    return section
+
+
+def brought_forward_heading(action, meeting):
+    """The heading of an action's item on the agenda: the action itself, by its reference and
+    the start of its text, and its series when another's ("Action JAC-3 (JAC): …"), not the
+    heading of the item that raised it, which several actions share."""
+    series = action.meeting.series
+    where = f" ({series.short_name})" if series.pk != meeting.series_id else ""
+    return f"Action {action.reference}{where}: {shorten(action.text, width=200, placeholder='…')}"
 
 
 @transaction.atomic
@@ -68,12 +104,12 @@ def bring_forward(meeting):
     In a fixed number of queries however many actions come: the items and reviews are
     inserted in bulk, with their history, and numbered here rather than one query each.
     """
-    section = brought_forward_section(meeting)
-    if section is None:
-        return []
     actions = list(actions_to_bring_forward(meeting))
     if not actions:
         return []
+    section = brought_forward_section(meeting, make=True)
+    if section is None:
+        return []  # the series' standing section was taken off this meeting's agenda
     # Its due meeting is now known: from here on its date is this meeting's.
     awaited = [a.pk for a in actions if a.due_kind == DueKind.MEETING and a.due_at_id is None]
     if awaited:
@@ -98,7 +134,7 @@ def bring_forward(meeting):
                 number=number,
                 position=position,
                 kind=ItemKind.BROUGHT_FORWARD,
-                heading=action.item.heading,
+                heading=brought_forward_heading(action, meeting),
                 theme=action.item.theme,
                 restricted=bool(reason),
                 restriction_reason=reason,
