@@ -33,7 +33,7 @@ def test_an_edit_is_recorded_with_who_and_what_changed(client, draft_item):
     )
     response = client.get(reverse("meetings:history", args=[draft_item.meeting_id]))
     [change] = [c for c in response.context["changes"] if c["record"].history_type == "~"]
-    assert change["fields"] == [("heading", "Risks", "Operational risks")]
+    assert change["fields"] == [("Heading", "Risks", "Operational risks")]
     assert change["user"].username == "officer"
 
 
