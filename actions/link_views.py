@@ -18,16 +18,20 @@ from actions import update_links
 from actions.forms import LinkUpdateForm
 from actions.models import Action, UpdateLink
 from people import roles
-from people.models import Person
+from people.models import Office, Person
 
+# Why a link no longer works; each names the office (``{office}``) to ask for another.
 SPENT = {
-    "used": "This link has been used: each link gives one update. Ask the Office of the Police "
-    "and Crime Commissioner for another, or wait for your next reminder.",
-    "expired": "This link has expired. Ask the Office of the Police and Crime Commissioner for "
+    "used": "This link has been used: each link gives one update. Ask the {office} for "
     "another, or wait for your next reminder.",
-    "revoked": "This link has been withdrawn by the Office of the Police and Crime "
-    "Commissioner. Ask them for another.",
+    "expired": "This link has expired. Ask the {office} for another, or wait for your next "
+    "reminder.",
+    "revoked": "This link has been withdrawn by the {office}. Ask them for another.",
 }
+
+
+def _spent(request, state):
+    return SPENT[state].format(office=Office.current(request).name)
 
 
 def _private(view):
@@ -55,7 +59,7 @@ def update_by_link(request, token):
     if link is None:
         return _link_page(request, 404, gone=True)
     if link.state != "open":
-        return _link_page(request, 410, link=link, spent=SPENT[link.state])
+        return _link_page(request, 410, link=link, spent=_spent(request, link.state))
     form = LinkUpdateForm(request.POST or None, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +71,7 @@ def update_by_link(request, token):
             )
         except ValueError as state:
             # Used or withdrawn by another request meanwhile.
-            return _link_page(request, 410, link=link, spent=SPENT[str(state)])
+            return _link_page(request, 410, link=link, spent=_spent(request, str(state)))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -92,7 +96,13 @@ def send_update_link(request, pk):
     url = request.build_absolute_uri(update_links.issue(action, person))
     body = render_to_string(
         "actions/email/update_link.txt",
-        {"person": person, "action": action, "url": url, "days": settings.UPDATE_LINK_DAYS},
+        {
+            "person": person,
+            "action": action,
+            "url": url,
+            "days": settings.UPDATE_LINK_DAYS,
+            "office": Office.current(request),
+        },
     )
     send_mail(f"Progress on action {action.reference}", body, None, [person.email])
     messages.success(request, f"A link to report on {action.reference} was sent to {person.name}.")

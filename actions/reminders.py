@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from actions import update_links
 from actions.models import Action, DueKind, ReminderLog, Status, next_meeting
 from actions.owners import login_of, owners_of
+from people.models import Office
 
 DUE_WITHIN = datetime.timedelta(days=7)
 WORKING_DAYS_BEFORE_MEETING = 5
@@ -90,11 +91,13 @@ def send_reminders(today):
                 "Please add a progress update to each, or mark it complete.",
             )
         )
+    office = Office.current()
     for kind, queryset, subject, intro in batches:
         # A body's actions reach its members; unowned ones are left to the meeting.
         people, _unowned = owners_of(_actions(queryset))
         for person, actions in people:
             for action in actions:
                 action.overdue_days = action.days_overdue(today)
-            _send(person, kind, today, subject, {"actions": actions, "intro": intro}, report)
+            context = {"actions": actions, "intro": intro, "office": office}
+            _send(person, kind, today, subject, context, report)
     return report

@@ -6,7 +6,12 @@ from actions.views import DashboardView, calendar_feed
 from assurance.health import healthz, readyz
 from core.keep_typed import keep_alive
 from meetings.views.minutes import home
-from people.urls import directory_patterns, login_patterns, password_reset_patterns
+from people.urls import (
+    directory_patterns,
+    login_patterns,
+    office_patterns,
+    password_reset_patterns,
+)
 from signin.views import SignInView
 
 urlpatterns = [
@@ -32,6 +37,7 @@ urlpatterns = [
     path("papers/", include("papers.urls")),
     path("directory/", include((directory_patterns, "directory"))),
     path("logins/", include((login_patterns, "logins"))),
+    path("office/", include((office_patterns, "office"))),
     # Published minutes, for anyone: each of its views is exempt from the sign-in itself.
     path("public/", include("publication.urls")),
     path("circulation/", include("circulation.urls")),

@@ -30,6 +30,7 @@ from circulation.models import EmailLog, Kind
 from meetings.minutes import minutes_rows
 from meetings.models import MinutesStatus
 from people import roles
+from people.models import Office
 
 
 @dataclass
@@ -125,7 +126,15 @@ def send_once(
     if not address:
         outcome.skipped.append(f"Not sent to {person.name}: no email address in the directory.")
         return False
-    context = {**context, "person": person, "meeting": meeting, "subject": subject}
+    # The office signs every email: a batch looks it up once and passes it in.
+    office = context.get("office") or Office.current()
+    context = {
+        **context,
+        "person": person,
+        "meeting": meeting,
+        "subject": subject,
+        "office": office,
+    }
     try:
         with transaction.atomic():
             EmailLog.objects.create(
@@ -210,6 +219,7 @@ def issue_agenda(meeting, *, by, base_url):
     # What a recipient may see is one of two versions, as the agenda's body is: each
     # attachment (a pack is a PDF of many pages) is built once per version, not per person.
     attachments = {}
+    office = Office.current()
     with _Batch() as connection:
         for person in expected_attendees(meeting):
             sees = sees_restricted(person)
@@ -222,7 +232,7 @@ def issue_agenda(meeting, *, by, base_url):
                 person=person,
                 subject=subject,
                 template="agenda",
-                context={"rows": rows[sees], "link": link, "when": when},
+                context={"rows": rows[sees], "link": link, "when": when, "office": office},
                 by=by,
                 outcome=outcome,
                 connection=connection,
@@ -245,6 +255,7 @@ def request_updates(meeting, *, deadline, by, base_url):
     when = date_format(meeting.date, "j F Y")
     by_when = date_format(deadline, "j F Y")
     subject = f"Update wanted by {by_when}: actions for the {meeting.title}"
+    office = Office.current()
     with _Batch() as connection:
         for person, actions in by_person:
             lines = [
@@ -264,7 +275,7 @@ def request_updates(meeting, *, deadline, by, base_url):
                 person=person,
                 subject=subject,
                 template="updates",
-                context={"lines": lines, "when": when, "deadline": by_when},
+                context={"lines": lines, "when": when, "deadline": by_when, "office": office},
                 by=by,
                 outcome=outcome,
                 connection=connection,
@@ -298,6 +309,7 @@ def circulate_draft(meeting, *, by, base_url):
     if round_number > 1:
         subject = f"Amended draft minutes for comment: {meeting.title}"
     link = _absolute(base_url, reverse("circulation:read", args=[meeting.pk]) + "#comment")
+    office = Office.current()
     with _Batch() as connection:
         for person in expected_attendees(meeting):
             send_once(
@@ -307,7 +319,11 @@ def circulate_draft(meeting, *, by, base_url):
                 person=person,
                 subject=subject,
                 template="draft",
-                context={"link": link, "when": date_format(meeting.date, "j F Y")},
+                context={
+                    "link": link,
+                    "when": date_format(meeting.date, "j F Y"),
+                    "office": office,
+                },
                 by=by,
                 outcome=outcome,
                 connection=connection,
@@ -339,6 +355,7 @@ def tell_owners(meeting, *, by, base_url):
     for log in EmailLog.objects.filter(meeting=meeting, kind=Kind.NEW_ACTIONS):
         told.setdefault(log.recipient, set()).update(log.action_ids)
     subject = f"Your actions from the {meeting.title}"
+    office = Office.current()
     with _Batch() as connection:
         for person, actions in by_person:
             fresh = [a for a in actions if a.pk not in told.get(person.email.strip().lower(), ())]
@@ -367,7 +384,11 @@ def tell_owners(meeting, *, by, base_url):
                 person=person,
                 subject=subject,
                 template="new_actions",
-                context={"lines": lines, "when": date_format(meeting.date, "j F Y")},
+                context={
+                    "lines": lines,
+                    "when": date_format(meeting.date, "j F Y"),
+                    "office": office,
+                },
                 by=by,
                 outcome=outcome,
                 connection=connection,

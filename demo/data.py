@@ -10,6 +10,9 @@ import datetime
 D = datetime.date
 T = datetime.time
 
+# The office's settings (people.models.Office) beyond the defaults, which fit West Mercia's.
+OFFICE = {"force_name": "West Mercia Police"}
+
 SERIES = {
     "name": "Monthly Assurance Meeting",
     "short_name": "HTA",

@@ -14,6 +14,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from core import images
 from papers.models import EXTENSIONS, PaperKind, human_size
 
 ALLOWED = "a PDF, a Word, Excel or PowerPoint file, or a PNG or JPEG image"
@@ -149,15 +150,10 @@ def _check_pdf(upload):
 
 
 def _check_image(upload, kind):
-    from PIL import Image
-
-    try:
-        with Image.open(upload) as image:
-            width, height = image.size
-            image.verify()
-            fmt = image.format
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    found = images.read_image(upload)
+    if found is None:
         return None
+    extension, width, height = found
     # A small file can hold a huge image (a flat colour compresses to nothing): drawn into
     # the meeting pack, 12,000 x 12,000 pixels took a minute and a worker's memory.
     budget = settings.PAPERS_MAX_PIXELS
@@ -168,7 +164,7 @@ def _check_image(upload, kind):
             "smaller (an A4 page scanned at 300 dpi is about 9 megapixels) or as a PDF.",
             "too_many_pixels",
         )
-    return kind if fmt == {PaperKind.PNG: "PNG", PaperKind.JPEG: "JPEG"}[kind] else None
+    return kind if extension == {PaperKind.PNG: "png", PaperKind.JPEG: "jpg"}[kind] else None
 
 
 def _ooxml_kind(upload):

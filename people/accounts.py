@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import roles
-from people.models import LoginEvent, LoginEventKind, Person
+from people.models import LoginEvent, LoginEventKind, Office, Person
 from people.signals import login_powers_changed
 
 
@@ -203,6 +203,7 @@ def send_invitation(user, *, by, base_url, again=False):
         "link": base_url.rstrip("/") + set_password_path(user),
         "sign_in": base_url.rstrip("/") + reverse("login"),
         "lifetime": link_lifetime(),
+        "office": Office.current(),
     }
     send_mail(
         render_to_string("people/logins/email/invitation_subject.txt", context).strip(),

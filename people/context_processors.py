@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from people import roles
+from people.models import Office
 
 
 def permissions(request):
@@ -17,5 +20,12 @@ def permissions(request):
             "can_use_admin": roles.can_use_admin(user),
             "can_manage_directory": roles.can_manage_directory(user),
             "can_manage_users": roles.can_manage_users(user),
+            "can_manage_office": roles.can_manage_office(user),
         }
     }
+
+
+def office(request):
+    """The office's names and logo, as ``{{ office.name }}``: looked up only by a page that
+    shows them, once per request (``Office.current``)."""
+    return {"office": SimpleLazyObject(lambda: Office.current(request))}

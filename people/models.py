@@ -1,9 +1,12 @@
-"""People and the posts they hold, the bodies minuted as owners, and the logins' trail.
+"""People and the posts they hold, the bodies minuted as owners, the logins' trail, and the
+office itself: its names and logo.
 
 Everything else points here: a meeting's attendees and chairs, an action's owners, a
 decision's decider. The tables keep the names they had when these models lived in
 ``meetings`` (and ``Body`` in ``actions``): moving a model between apps changed no data.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -293,3 +296,97 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_kind_display()}"
+
+
+OFFICE_PK = 1
+DEFAULT_OFFICE_NAME = "Office of the Police and Crime Commissioner"
+DEFAULT_COMMISSIONER_TITLE = "Police and Crime Commissioner"
+
+
+def logo_storage_name(extension):
+    """A name of our own making, new for each logo: the uploaded file's name is never part of
+    a storage path, and a new name is a new address for browsers that kept the old logo."""
+    return f"office/logo-{uuid.uuid4().hex}.{extension}"
+
+
+class Office(models.Model):
+    """The office's own names and logo, as emails, the public site, the sign-in page and the
+    minutes documents give them. One row, edited in the app by those who manage users; an
+    installation where no one has saved it yet reads the defaults (``Office.current``).
+
+    The names are kept without a leading "The": a sentence adds it where it reads so
+    ("a login to the tracker of the Office of ...").
+    """
+
+    name = models.CharField(
+        max_length=160,
+        default=DEFAULT_OFFICE_NAME,
+        help_text="As emails sign off and the public site is titled, without a leading "
+        "“The”: for example Office of the Police, Fire and Crime Commissioner.",
+    )
+    short_name = models.CharField(
+        max_length=16,
+        default="OPCC",
+        help_text="How pages that ask people to contact the office name it: for example OPFCC.",
+    )
+    force_name = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="The force the office holds to account, for example West Mercia Police. "
+        "Left empty, pages say “the force”.",
+    )
+    commissioner_title = models.CharField(
+        max_length=160,
+        default=DEFAULT_COMMISSIONER_TITLE,
+        help_text="For example Police, Fire and Crime Commissioner, or Deputy Mayor for "
+        "Policing and Crime.",
+    )
+    commissioner_short_title = models.CharField(
+        max_length=16, default="PCC", help_text="For example PFCC, or DMPC."
+    )
+    # Stored under a name of our own (logo_storage_name) by people.office.save_office, once
+    # people.forms.office has checked its content: a PNG or JPEG image of a bounded size.
+    logo = models.FileField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "office"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=OFFICE_PK), name="people_office_one_row"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("office:edit")
+
+    @classmethod
+    def current(cls, request=None):
+        """The office's settings: its one row, or the defaults while no one has saved it.
+
+        One look-up by primary key, kept on ``request`` (when given) for the rest of it, so a
+        page that names the office several times, or renders several templates, asks once.
+        Not kept in the cache: without a shared one (CACHE_URL), each gunicorn worker has its
+        own, and an edit made through one worker would go unseen by the others.
+        """
+        if request is not None and hasattr(request, "_office"):
+            return request._office
+        office = cls.objects.filter(pk=OFFICE_PK).first() or cls()
+        if request is not None:
+            request._office = office
+        return office
+
+    @property
+    def logo_content_type(self):
+        if not self.logo:
+            return ""
+        return "image/png" if self.logo.name.endswith(".png") else "image/jpeg"
+
+    @property
+    def logo_url(self):
+        """The logo's address on this site; new with each logo, so it may be cached long."""
+        if not self.logo:
+            return ""
+        return f"{reverse('office:logo')}?v={self.logo.name.rsplit('-', 1)[-1].split('.')[0]}"

@@ -39,7 +39,7 @@ ROLE_DESCRIPTIONS = {
 }
 MANAGE_USERS_DESCRIPTION = (
     "OPCC staff who may also give logins and roles: invite people, change roles, deactivate "
-    "and reactivate logins. Only OPCC staff can hold this."
+    "and reactivate logins; and set the office's names and logo. Only OPCC staff can hold this."
 )
 
 
@@ -171,6 +171,17 @@ def can_manage_directory(user):
 def require_directory_manager(user):
     if not can_manage_directory(user):
         raise PermissionDenied("Only OPCC staff manage the directory.")
+
+
+def can_manage_office(user):
+    """The office's names and logo, as every email and the public site give them: those who
+    give logins, who run the installation for the office."""
+    return can_manage_users(user)
+
+
+def require_office_manager(user):
+    if not can_manage_office(user):
+        raise PermissionDenied("Only OPCC staff who manage users set the office's names.")
 
 
 def can_manage_role_mappings(user):

@@ -1,9 +1,9 @@
-"""The directory (people, posts, bodies) and logins, each under its own namespace."""
+"""The directory (people, posts, bodies), logins and the office, each under its own namespace."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from people.views import bodies, directory, logins
+from people.views import bodies, directory, logins, office
 
 directory_patterns = [
     path("", directory.PersonListView.as_view(), name="people"),
@@ -34,6 +34,11 @@ login_patterns = [
     path("<int:pk>/deactivate/", logins.login_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", logins.login_reactivate, name="reactivate"),
     path("<int:pk>/resend/", logins.login_resend, name="resend"),
+]
+
+office_patterns = [
+    path("", office.edit, name="edit"),
+    path("logo/", office.logo, name="logo"),
 ]
 
 # Django's names (password_reset, ..._done, ..._confirm, ..._complete), with no namespace:

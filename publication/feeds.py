@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 
+from people.models import Office
 from publication.published import public_documents, published_meetings
 
 FEED_LENGTH = 30
@@ -13,10 +14,18 @@ class PublishedMinutesFeed(Feed):
     """Minutes as they are published, newest publication first."""
 
     feed_type = Atom1Feed
-    title = "Published minutes · Holding to account"
-    subtitle = "Minutes of the Police and Crime Commissioner's meetings, as published."
     link = reverse_lazy("public:index")
     language = "en-GB"
+
+    def get_object(self, request):
+        # The feed's "object" is the office, whose names title it.
+        return Office.current(request)
+
+    def title(self, office):
+        return f"Published minutes · {office.name}"
+
+    def subtitle(self, office):
+        return f"Minutes of the {office.commissioner_title}'s meetings, as published."
 
     def items(self):
         meetings = list(published_meetings().order_by("-published_at", "-pk")[:FEED_LENGTH])

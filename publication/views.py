@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from meetings import kept_pdf
 from meetings.documents import PdfUnavailable, minutes_pdf
 from meetings.models import MeetingSeries, MinutesVariant
+from people.models import Office
 from publication.published import (
     public_actions,
     public_document,
@@ -47,7 +48,9 @@ def public_page(view):
             response = view(request, *args, **kwargs)
         except Http404:
             # The site's own 404 page carries the app's navigation and a CSRF token.
-            return HttpResponseNotFound(render_to_string("public/404.html"))
+            return HttpResponseNotFound(
+                render_to_string("public/404.html", {"office": Office.current(request)})
+            )
         if response.status_code == 200:
             signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
             patch_cache_control(
@@ -58,7 +61,10 @@ def public_page(view):
     return login_not_required(require_safe(wrapper))
 
 
-def _page(template, context):
+def _page(request, template, context):
+    # Rendered without the request's context processors (see the module): the office, which
+    # every page's header names, is passed in.
+    context = {**context, "office": Office.current(request)}
     return HttpResponse(render_to_string(template, context))
 
 
@@ -82,7 +88,9 @@ def _in_series_by_year(meetings):
 @public_page
 def index(request):
     """Every series with published minutes (retired ones too), and its years."""
-    return _page("public/index.html", {"series_list": _in_series_by_year(published_meetings())})
+    return _page(
+        request, "public/index.html", {"series_list": _in_series_by_year(published_meetings())}
+    )
 
 
 @public_page
@@ -95,7 +103,9 @@ def year(request, series_pk, year):
     )
     if not meetings:
         raise Http404("No minutes of this series were published for that year.")
-    return _page("public/year.html", {"series": series, "year": year, "meetings": meetings})
+    return _page(
+        request, "public/year.html", {"series": series, "year": year, "meetings": meetings}
+    )
 
 
 @public_page
@@ -103,6 +113,7 @@ def minutes(request, pk):
     meeting, doc = _published_or_404(pk)
     actions = public_actions([meeting], {meeting.pk: doc})
     return _page(
+        request,
         "public/minutes.html",
         {"meeting": meeting, "doc": without_app_links(doc), "actions": actions},
     )
@@ -111,7 +122,12 @@ def minutes(request, pk):
 @public_page
 def minutes_pdf_view(request, pk):
     meeting, doc = _published_or_404(pk)
-    context = {"meeting": meeting, "doc": without_app_links(doc), "public": True}
+    context = {
+        "meeting": meeting,
+        "doc": without_app_links(doc),
+        "public": True,
+        "office": Office.current(request),
+    }
     try:
         body = kept_pdf.minutes_pdf(
             meeting,
@@ -135,4 +151,4 @@ def series_actions(request, series_pk):
     if not meetings:
         raise Http404("No minutes of this series have been published.")
     actions = public_actions(meetings, public_documents(meetings))
-    return _page("public/actions.html", {"series": series, "actions": actions})
+    return _page(request, "public/actions.html", {"series": series, "actions": actions})

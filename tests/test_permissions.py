@@ -187,6 +187,10 @@ EXPECTED_GET = {
     "logins:deactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "logins:reactivate": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "logins:resend": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # The office's names and logo: OPCC staff who manage users; the logo for anyone, once
+    # there is one.
+    "office:edit": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "office:logo": {ANON: 404, OPCC: 404, PCC: 404, OWNER: 404, OTHER: 404},
     # The directory of people and posts: OPCC staff only.
     "directory:people": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:person_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -383,6 +387,9 @@ EXPECTED_POST = {
     "logins:deactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
     "logins:reactivate": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
     "logins:resend": {ANON: 302, OPCC: 302, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    # An empty form: its names are required.
+    "office:edit": {ANON: 302, OPCC: 200, OPCC_PLAIN: 403, PCC: 403, OWNER: 403, OTHER: 403},
+    "office:logo": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "directory:people": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:person_create": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:person": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},

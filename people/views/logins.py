@@ -20,7 +20,7 @@ from people.forms.logins import (
     RoleForm,
     duplicate_email_message,
 )
-from people.models import LoginEventKind
+from people.models import LoginEventKind, Office
 
 
 class UserManagerRequiredMixin:
@@ -249,7 +249,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self):
-        return {"lifetime": accounts.link_lifetime()}
+        # Rendered without the request's context processors: the office is passed in.
+        return {"lifetime": accounts.link_lifetime(), "office": Office.current(self.request)}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -21,7 +21,7 @@ from meetings.models import (
 from meetings.services import set_chairs, set_minutes_status
 from people import roles
 from people.accounts import manage_users_permission
-from people.models import Body, Person, Post, PostHolding
+from people.models import OFFICE_PK, Body, Office, Person, Post, PostHolding
 from themes.models import Theme
 
 DEMO_PASSWORD = "assurance-demo"
@@ -68,6 +68,7 @@ def load_demo(*, october=True):
     """
     for name in roles.ALL_ROLES:
         Group.objects.get_or_create(name=name)
+    Office.objects.get_or_create(pk=OFFICE_PK, defaults=data.OFFICE)
     people = _people()
     posts = _posts(people)
     themes = {
