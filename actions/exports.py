@@ -10,6 +10,7 @@ import csv
 import datetime
 import tempfile
 
+from django.utils.formats import date_format
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,9 +38,10 @@ SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def row(action):
-    """One action as a row; ``action`` comes from ``Action.objects.for_listing()``."""
+    """One action as a row; ``action`` comes from ``Action.objects.for_listing()``. A
+    reference that repeats is qualified as the log shows it (``Action.reference_label``)."""
     return [
-        action.reference,
+        action.reference_label,
         action.text,
         action.owner_display,
         action.meeting.title,
@@ -73,6 +75,17 @@ def neutralised(value):
 def read_back(value):
     """The text `neutralised` was given."""
     return value.removeprefix(TEXT_MARK)
+
+
+def unqualified(reference, meeting):
+    """The reference of an exported row raised at ``meeting``, without the qualifier the
+    export adds where it repeats ("Action 1 (12 January 2022)" is "Action 1")."""
+    series = meeting.series
+    label, on = series.short_name or series.name, date_format(meeting.date, "j F Y")
+    for qualifier in (f"{label}, {on}", on, label):
+        if reference.endswith(f" ({qualifier})"):
+            return reference.removesuffix(f" ({qualifier})")
+    return reference
 
 
 class _Line:

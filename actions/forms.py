@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionReview, DueKind, Status
-from actions.services import correction_reason_required
+from actions.services import correction_reason_required, reference_taken
 from core.dates import MONTH_HINT, DateError, parse_month
 from core.forms import (
     BritishDateField,
@@ -460,14 +460,15 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        taken = Action.objects.filter(series=self.meeting.series, reference=reference)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(
-                f"{self.meeting.series.name} already has an action {reference}.",
-                code="reference_taken",
-            )
+        editing = self.instance.pk is not None
+        taken = reference_taken(
+            self.meeting,
+            reference,
+            per_meeting=self.instance.reference_per_meeting if editing else True,
+            exclude=self.instance if editing else None,
+        )
+        if taken:
+            raise ValidationError(taken, code="reference_taken")
         return reference
 
     def clean(self):
@@ -689,9 +690,9 @@ class BulkCloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviews"].queryset = (
             ActionReview.objects.filter(item__meeting=meeting, outcome=ActionReview.Outcome.PENDING)
-            .select_related("action", "item")
+            .select_related("action__meeting", "item")
             .order_by("item__position")
         )
         self.fields["reviews"].label_from_instance = lambda review: (
-            f"{review.item.number} {review.action.reference}: {review.action.text}"
+            f"{review.item.number} {review.action.cited_reference}: {review.action.text}"
         )

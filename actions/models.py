@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries
+from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries, ReferenceScheme
 from people.models import TO_BE_ALLOCATED, Body, Person, Post
 from people.roles import sees_all_minutes
 
@@ -189,13 +189,24 @@ class ActionQuerySet(models.QuerySet):
             | Q(pk__in=bodies.values("action_id"))
         )
 
+    def with_reference_repeats(self):
+        """Whether another action has the same reference: one raised at another meeting of its
+        series (a reference that restarts each meeting), or one of another series. A list that
+        spans meetings qualifies such a reference (``Action.reference_label``)."""
+        same = Action.objects.filter(reference=OuterRef("reference")).exclude(pk=OuterRef("pk"))
+        return self.annotate(
+            reference_repeats_in_series=Exists(same.filter(series=OuterRef("series"))),
+            reference_repeats_elsewhere=Exists(same.exclude(series=OuterRef("series"))),
+        )
+
     def for_listing(self):
         """What a row of any action table shows, in a constant number of queries."""
         latest = ActionEvent.objects.filter(
             action=OuterRef("pk"), kind=ActionEvent.Kind.UPDATE
         ).order_by("-on_date", "-at", "-pk")
         return (
-            self.select_related(
+            self.with_reference_repeats()
+            .select_related(
                 "meeting__series",
                 "series",
                 "item__theme",
@@ -212,8 +223,17 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(models.Model):
-    # Unique within its series (see Meta): each series numbers its actions its own way.
+    # Unique within its series (see Meta): each series numbers its actions its own way. A
+    # reference the officer types is unique within its meeting only: bodies that number
+    # "Action 1", "Action 2" afresh at each meeting reuse them every month.
     reference = models.CharField(max_length=20, help_text="For example 2017/10-04.")
+    # Set when raised, from the series' scheme, and kept: a series that changes its scheme
+    # later leaves the references it has already given as they were.
+    reference_per_meeting = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Typed by the officer: unique within its meeting, not its series.",
+    )
     text = models.TextField()
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions_arising")
     # The raising meeting's series, kept on the action so that the database itself holds
@@ -279,7 +299,12 @@ class Action(models.Model):
                 condition=Q(status__in=Status.values), name="actions_action_status_valid"
             ),
             models.UniqueConstraint(
-                fields=["series", "reference"], name="actions_action_reference_unique_in_series"
+                fields=["series", "reference"],
+                condition=Q(reference_per_meeting=False),
+                name="actions_action_reference_unique_in_series",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "reference"], name="actions_action_reference_unique_in_meeting"
             ),
             # Minutes word an open-ended due ("until all cases have been closed"): it has no
             # date to show instead.
@@ -307,10 +332,47 @@ class Action(models.Model):
     def save(self, *args, **kwargs):
         if self.series_id is None and self.meeting_id is not None:
             self.series_id = self.meeting.series_id
+        if self._state.adding and self.series_id is not None:
+            self.reference_per_meeting = self.series.reference_scheme == ReferenceScheme.TYPED
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def qualified_reference(self):
+        """The reference with the meeting that raised it: "Action 1 (12 January 2022)"."""
+        return f"{self.reference} ({date_format(self.meeting.date, 'j F Y')})"
+
+    @property
+    def cited_reference(self):
+        """The reference as another meeting cites it (a review brought forward): qualified by
+        its meeting where references restart each meeting, since every meeting has an
+        "Action 1"; as it is where the series numbers them through."""
+        return self.qualified_reference if self.reference_per_meeting else self.reference
+
+    @property
+    def reference_label(self):
+        """The reference as a list spanning meetings shows it: qualified by the meeting where
+        another meeting of its series used it too ("Action 1 (12 January 2022)"), by the
+        series where another series did ("2017/10-04 (JAC)"), else as it is.
+
+        Read from ``with_reference_repeats`` (``for_listing`` has it); one query otherwise.
+        """
+        if hasattr(self, "reference_repeats_in_series"):
+            in_series = self.reference_repeats_in_series
+            elsewhere = self.reference_repeats_elsewhere
+        else:
+            repeats = (
+                Action.objects.filter(pk=self.pk)
+                .with_reference_repeats()
+                .values_list("reference_repeats_in_series", "reference_repeats_elsewhere")
+            )
+            in_series, elsewhere = repeats.first() or (False, False)
+        qualifiers = [self.series_label] if elsewhere else []
+        if in_series:
+            qualifiers.append(date_format(self.meeting.date, "j F Y"))
+        return f"{self.reference} ({', '.join(qualifiers)})" if qualifiers else self.reference
 
     @property
     def series_label(self):

@@ -117,11 +117,13 @@ def review_outcome(request, pk):
             review,
             form=form,
             mode=mode,
-            announce=f"The outcome for {review.action.reference} was not recorded: see the card.",
+            announce=(
+                f"The outcome for {review.action.cited_reference} was not recorded: see the card."
+            ),
         )
 
     review.refresh_from_db()
-    reference = review.action.reference
+    reference = review.action.cited_reference
     recorded = f"Outcome for {reference} recorded: {review.get_outcome_display().lower()}."
     if request.htmx:
         return _card(request, review, mode="decided", announce=recorded)

@@ -8,6 +8,7 @@ from textwrap import shorten
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
 from actions.forms import ReviewOutcomeForm
@@ -87,9 +88,13 @@ def brought_forward_section(meeting, *, make=False):
 def brought_forward_heading(action, meeting):
     """The heading of an action's item on the agenda: the action itself, by its reference and
     the start of its text, and its series when another's ("Action JAC-3 (JAC): …"), not the
-    heading of the item that raised it, which several actions share."""
+    heading of the item that raised it, which several actions share. A reference that restarts
+    each meeting names its meeting too ("Action Action 1 (12 January 2022): …")."""
     series = action.meeting.series
-    where = f" ({series.short_name})" if series.pk != meeting.series_id else ""
+    qualifiers = [series.short_name] if series.pk != meeting.series_id else []
+    if action.reference_per_meeting:
+        qualifiers.append(date_format(action.meeting.date, "j F Y"))
+    where = f" ({', '.join(qualifiers)})" if qualifiers else ""
     return f"Action {action.reference}{where}: {shorten(action.text, width=200, placeholder='…')}"
 
 

@@ -47,8 +47,27 @@ def next_reference(meeting):
     return f"{start}{max(numbers, default=0) + 1:02d}"
 
 
-def reference_taken(series, reference):
-    return Action.objects.filter(series=series, reference=reference).exists()
+def reference_taken(meeting, reference, *, per_meeting, exclude=None):
+    """Why ``reference`` cannot be given to an action raised at ``meeting``, or "" when it
+    can. A reference the officer types is unique within its meeting (``per_meeting``: bodies
+    that number "Action 1" afresh each meeting reuse it every month); one the series' scheme
+    makes is unique in the series. The database holds both (``Action.Meta.constraints``)."""
+    if per_meeting:
+        taken = Action.objects.filter(meeting=meeting, reference=reference)
+        message = f"This meeting already has an action {reference}."
+    else:
+        taken = Action.objects.filter(
+            series=meeting.series_id, reference=reference, reference_per_meeting=False
+        )
+        message = f"{meeting.series.name} already has an action {reference}."
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    return message if taken.exists() else ""
+
+
+# A typed reference the unique constraint refused that no action holds now: one being given
+# at that moment, or one a series that changed its scheme gave to the whole series.
+REFERENCE_TAKEN_NOW = "That reference is already in use: type another."
 
 
 def next_meeting_of(series, after):
@@ -141,7 +160,7 @@ def raise_action(
 
     Two officers raising actions at once may both pick the same reference; the unique
     constraint refuses the second, which then takes the next number. A typed reference
-    already taken in the series is refused.
+    already taken at the meeting is refused (``reference_taken``).
     """
     meeting = item.meeting
     series = meeting.series
@@ -158,7 +177,8 @@ def raise_action(
         due_wording=due_wording,
     )
     typed = reference or None
-    if typed is None and series.reference_scheme == ReferenceScheme.TYPED:
+    per_meeting = series.reference_scheme == ReferenceScheme.TYPED
+    if typed is None and per_meeting:
         raise ValidationError({"reference": "Type the action's reference."}, code="required")
     for _attempt in range(5):
         try:
@@ -177,7 +197,10 @@ def raise_action(
         except IntegrityError:
             if typed:
                 raise ValidationError(
-                    {"reference": f"{series.name} already has an action {typed}."},
+                    {
+                        "reference": reference_taken(meeting, typed, per_meeting=per_meeting)
+                        or REFERENCE_TAKEN_NOW
+                    },
                     code="reference_taken",
                 ) from None
             continue
@@ -474,11 +497,10 @@ def edit_action(
         changes.append(f"Wording changed from “{action.text}” to “{text}”.")
         action.text = text
     if reference and reference != action.reference:
-        if reference_taken(action.series, reference):
-            raise ValidationError(
-                {"reference": f"{action.series.name} already has an action {reference}."},
-                code="reference_taken",
-            )
+        if taken := reference_taken(
+            meeting, reference, per_meeting=action.reference_per_meeting, exclude=action
+        ):
+            raise ValidationError({"reference": taken}, code="reference_taken")
         changes.append(f"Reference changed from {action.reference} to {reference}.")
         action.reference = reference
     owners_before = action.raised_owners or TO_BE_ALLOCATED

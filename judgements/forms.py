@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from core.forms import (
@@ -8,7 +9,9 @@ from core.forms import (
     VersionedModelForm,
     plain_text_formfield,
 )
-from judgements.models import AssuranceLevel, AssuranceStatement, Decision
+from judgements.models import AssuranceLevel, AssuranceStatement, Decision, LinkKind
+from judgements.services import link_problem
+from meetings.models import MeetingSeries
 from people.models import Person
 
 
@@ -57,13 +60,43 @@ class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
         error_messages={"invalid_choice": "Choose someone from the list, or the chair."},
     )
 
+    # Taken jointly with, or under delegation from, a decision of another body: named by
+    # its series and number, which may be this decision's own number in another series.
+    link_kind = forms.ChoiceField(
+        label="Linked to a decision of another body",
+        choices=LinkKind.choices,
+        required=False,
+    )
+    link_series = forms.ModelChoiceField(
+        label="The other body's meetings",
+        queryset=MeetingSeries.objects.all(),
+        required=False,
+        empty_label="Choose the series",
+    )
+    link_reference = forms.CharField(
+        label="The other body's decision number",
+        max_length=Decision._meta.get_field("reference").max_length,
+        required=False,
+        help_text="As that body numbers it, for example D2017/03.",
+    )
+
     class Meta:
         model = Decision
         formfield_callback = plain_text_formfield
         fields = ["text", "decided_by", "version"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, series=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.series = series or (self.instance.series if self.instance.series_id else None)
+        if self.series is not None:
+            self.fields["link_series"].queryset = MeetingSeries.objects.exclude(pk=self.series.pk)
+        linked = self.instance.linked_to
+        if linked is not None:
+            self.initial.update(
+                link_kind=self.instance.link_kind,
+                link_series=linked.series_id,
+                link_reference=linked.reference,
+            )
         self.fields["decided_by"].label_from_instance = lambda person: person.label
         # A decision minuted by someone since retired keeps them on its edit form.
         if self.instance.decided_by_id:
@@ -71,8 +104,34 @@ class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                 Q(retired_on__isnull=True) | Q(pk=self.instance.decided_by_id)
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        kind, series = cleaned.get("link_kind", ""), cleaned.get("link_series")
+        reference = cleaned.get("link_reference", "").strip()
+        cleaned["linked_to"] = None
+        if not (kind or series or reference) or self.errors:
+            return cleaned
+        if series is None:
+            self._link_error("link_series", "Choose the other body's meetings.")
+        elif not reference:
+            self._link_error("link_reference", "Give the other body's decision number.")
+        elif not (other := Decision.objects.filter(series=series, reference=reference).first()):
+            self._link_error("link_reference", f"The {series.name} has no decision {reference}.")
+        elif not kind:
+            self._link_error("link_kind", "Say how it is linked to the other body's decision.")
+        elif problem := link_problem(self.series, kind, other) if self.series else "":
+            self._link_error("link_reference", problem)
+        else:
+            cleaned["linked_to"] = other
+        return cleaned
+
+    def _link_error(self, field, message):
+        self.add_error(field, ValidationError(message, code="link"))
+
     def save(self, commit=True):
         self.instance.by_chair = self.cleaned_data["decided_by"] is None
+        self.instance.link_kind = self.cleaned_data.get("link_kind", "")
+        self.instance.linked_to = self.cleaned_data.get("linked_to")
         return super().save(commit)
 
 

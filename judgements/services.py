@@ -86,10 +86,33 @@ def withdraw_decision(decision, *, reason, by=None):
     return decision
 
 
-def record_decision(item, *, text, decided_by=None, by_chair=False, by=None):
-    """Minute a decision at ``item``, numbered next in its series. Two officers adding one at
-    once: the unique reference refuses the second number, which is then taken afresh."""
+def link_problem(series, kind, other):
+    """Why a decision of ``series`` cannot be linked ``kind`` to the decision ``other``, or ""
+    when it can (or is not linked at all). A link joins two bodies' decisions: the other is
+    of another series, and stands."""
+    if not kind and other is None:
+        return ""
+    if not kind:
+        return "Say how the decision is linked to the other body's decision."
+    if other is None:
+        return "Give the other body's decision it is linked to."
+    if other.series_id == series.pk:
+        return f"Link a decision of another body: {other.reference} is the {series.name}'s own."
+    if other.withdrawn_at is not None:
+        return f"{other.reference} of the {other.series.name} was withdrawn."
+    return ""
+
+
+def record_decision(
+    item, *, text, decided_by=None, by_chair=False, link_kind="", linked_to=None, by=None
+):
+    """Minute a decision at ``item``, numbered next in its series, and linked, if it was
+    taken with or under a decision of another body, to that decision (``link_problem``). Two
+    officers adding one at once: the unique reference refuses the second number, which is
+    then taken afresh."""
     ensure_in_progress(item.meeting)
+    if problem := link_problem(item.meeting.series, link_kind, linked_to):
+        raise ValidationError({"link_reference": problem}, code="link")
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -100,6 +123,8 @@ def record_decision(item, *, text, decided_by=None, by_chair=False, by=None):
                     text=text,
                     decided_by=None if by_chair else decided_by,
                     by_chair=by_chair,
+                    link_kind=link_kind,
+                    linked_to=linked_to,
                     position=item.decisions.count(),
                 )
                 decision._history_user = by

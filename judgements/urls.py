@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<int:pk>/assurance/", views.assurance_edit, name="assurance_edit"),
     path("assurance/<int:pk>/confirm/", views.assurance_confirm, name="assurance_confirm"),
     path("items/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path(
         "decisions/<int:pk>/withdraw/",

@@ -101,7 +101,7 @@ def render_decisions(request, item, form=None, status=200):
         {
             "item": item,
             "decisions": item.decisions.standing()
-            .select_related("decided_by")
+            .select_related("decided_by", "linked_to__series")
             .order_by("position", "pk"),
             "decision_form": form or DecisionForm(),
         },
@@ -113,7 +113,7 @@ def render_decisions(request, item, form=None, status=200):
 def decision_add(request, pk):
     """Minute a decision at an item, numbered next in its series."""
     item = _item_for_change(request, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, series=item.meeting.series)
     if form.is_valid():
         if first_submission(form, request.user):
             decision = services.record_decision(
@@ -121,6 +121,8 @@ def decision_add(request, pk):
                 text=form.cleaned_data["text"],
                 decided_by=form.cleaned_data["decided_by"],
                 by_chair=form.cleaned_data["decided_by"] is None,
+                link_kind=form.cleaned_data["link_kind"],
+                linked_to=form.cleaned_data["linked_to"],
                 by=request.user,
             )
             message = f"Decision {decision.reference} added to item {item.number}."
@@ -139,10 +141,39 @@ def decision_add(request, pk):
     )
 
 
+def decision_detail(request, pk):
+    """A decision, and the decisions of other bodies it is linked to, either way: the one
+    it was taken jointly with or under delegation from, and those taken with or under it."""
+    decision = get_object_or_404(
+        Decision.objects.visible_to(request.user).for_listing(request.user), pk=pk
+    )
+    # Only the linked decisions this user may see: a draft of another body stays unseen.
+    linked_from = (
+        decision.linked_from.visible_to(request.user)
+        .select_related("series", "item__meeting")
+        .order_by("series__name", "reference")
+    )
+    can_edit = roles.can_record_minutes(request.user) and decision.item.meeting.in_progress
+    return render(
+        request,
+        "judgements/decision_detail.html",
+        {
+            "decision": decision,
+            "item": decision.item,
+            "meeting": decision.item.meeting,
+            "linked_from": linked_from,
+            "can_edit": can_edit,
+        },
+    )
+
+
 def _decision_for_change(request, pk):
     roles.require_recorder(request.user)
     decision = get_object_or_404(
-        Decision.objects.standing().select_related("item__meeting", "item__parent"), pk=pk
+        Decision.objects.standing().select_related(
+            "series", "item__meeting", "item__parent", "linked_to__series"
+        ),
+        pk=pk,
     )
     ensure_in_progress(decision.item.meeting)
     return decision
@@ -195,7 +226,7 @@ def decision_withdraw(request, pk):
 def _filtered(request):
     decisions = (
         Decision.objects.visible_to(request.user)
-        .for_listing()
+        .for_listing(request.user)
         .order_by("-item__meeting__date", "series__name", "reference")
     )
     return DecisionFilter(request.GET or None, queryset=decisions, request=request)
@@ -229,7 +260,7 @@ COLUMNS = ["Reference", "Decision", "Decided by", "Meeting", "Date", "Item", "Th
 def _row(decision):
     meeting, item = decision.item.meeting, decision.item
     return [
-        decision.reference,
+        decision.reference_label,
         decision.text,
         decision.decided_by_display,
         meeting.title,

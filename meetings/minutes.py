@@ -131,6 +131,7 @@ def minutes_rows(meeting, *, public=False, with_trails=False):
             # The judgements at each item (the app above) are read through the item's
             # relations, as the actions are: the minutes import neither.
             "decisions__decided_by",
+            "decisions__linked_to__series",
             # A review not yet decided shows the action's owners as they stand.
             "review__action__owner_posts",
             "review__action__owner_people",
@@ -190,6 +191,9 @@ class DecisionLine:
     reference: str
     text: str
     decided_by: str
+    # "taken jointly with decision D2017/03 of the Fire Authority": the decision of another
+    # body it was taken with or under, as minuted. Minutes frozen before links have none.
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -375,8 +379,12 @@ class MinutesDocument:
 
 
 def decision_lines(block):
-    """A decisions block as lines: "Text (decided by the chair) (D2017/03)"."""
-    return [f"{d.text} (decided by {d.decided_by}) ({d.reference})" for d in block.items]
+    """A decisions block as lines: "Text (decided by the chair) (D2017/03)", then any link to
+    another body's decision: "– taken jointly with decision F2017/02 of the Fire Authority"."""
+    return [
+        f"{d.text} (decided by {d.decided_by}) ({d.reference})" + (f" – {d.link}" if d.link else "")
+        for d in block.items
+    ]
 
 
 def _attendee(attendance):
@@ -438,7 +446,12 @@ def _row_blocks(row):
         out.append(Block("para", " ".join(review.outcome_sentences(row.actions))))
     if row.decisions:
         lines = tuple(
-            DecisionLine(d.reference, d.text, "the chair" if d.by_chair else d.decided_by.name)
+            DecisionLine(
+                d.reference,
+                d.text,
+                "the chair" if d.by_chair else d.decided_by.name,
+                d.link_wording,
+            )
             for d in row.decisions
         )
         out += [Block("label", "Decisions:"), Block("decisions", items=lines)]

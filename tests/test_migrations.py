@@ -385,3 +385,44 @@ def test_moving_models_into_rooms_of_their_own_keeps_every_row_and_permission():
     assert list(body.history.get().members.values_list("person__initials", flat=True)) == ["JI"]
     # The right to give logins went with its model: the login still holds it.
     assert person.user.has_perm("people.manage_users")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actions_of_a_series_whose_officer_types_references_are_numbered_within_their_meeting():
+    from actions.models import Action
+    from meetings.models import ReferenceScheme
+    from tests.factories import ItemFactory, MeetingFactory, SeriesFactory
+
+    # The meetings' tables stay as they are: only the actions' migrations are undone.
+    old = migrate([("actions", "0013_update_links")])
+    try:
+        OldAction = old.get_model("actions", "Action")
+        for name, scheme, reference in [
+            ("Police and Crime Panel", ReferenceScheme.TYPED, "Action 1"),
+            ("Monthly Assurance Meeting", ReferenceScheme.YEAR_MONTH_SEQUENCE, "2022/01-01"),
+        ]:
+            series = SeriesFactory(name=name, reference_scheme=scheme)
+            item = ItemFactory(
+                meeting=MeetingFactory(series=series, date=datetime.date(2022, 1, 12))
+            )
+            OldAction.objects.create(
+                reference=reference,
+                text="Report",
+                meeting_id=item.meeting_id,
+                series_id=series.pk,
+                item_id=item.pk,
+            )
+        migrate(latest())
+    finally:
+        migrate(latest())
+
+    assert list(
+        Action.objects.order_by("reference").values_list("reference", "reference_per_meeting")
+    ) == [("2022/01-01", False), ("Action 1", True)]
+    # Numbering that restarts: the next meeting's Action 1 is accepted.
+    panel = Action.objects.get(reference="Action 1").series
+    february = ItemFactory(meeting=MeetingFactory(series=panel, date=datetime.date(2022, 2, 9)))
+    Action.objects.create(
+        reference="Action 1", text="Again", meeting=february.meeting, item=february
+    )
+    assert Action.objects.filter(reference="Action 1").count() == 2

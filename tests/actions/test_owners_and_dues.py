@@ -393,9 +393,7 @@ def test_a_typed_reference_is_required_and_refused_beside_the_field_if_taken(off
     taken = officer.post(
         url, {f"action-{item.pk}-text": "Audit again", f"action-{item.pk}-reference": "7"}
     )
-    assert taken.context["form"].errors == {
-        "reference": ["Joint Audit Committee already has an action 7."]
-    }
+    assert taken.context["form"].errors == {"reference": ["This meeting already has an action 7."]}
     assert "Audit again</textarea>" in taken.text
 
 

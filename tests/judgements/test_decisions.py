@@ -249,10 +249,11 @@ def test_restricted_and_draft_decisions_are_hidden_from_the_force_everywhere(
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("judgements:decisions_xlsx")).getvalue())
     ).active
+    # Two series' D2017/01, each qualified by its series.
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "D2018/01",
-        "D2017/01",
-        "D2017/01",
+        "D2017/01 (JAC)",
+        "D2017/01 (MAM)",
     ]
     october = register["secret"].item.meeting
     page = client.get(october.get_absolute_url()).content.decode()

@@ -216,3 +216,12 @@ def test_the_record_page_queries_do_not_grow_with_items(officer, meeting):
         FindingFactory(item=ItemFactory(meeting=meeting))
     AttendanceFactory(meeting=meeting)
     assert (one, queries()) == (QUERIES, QUERIES)
+
+
+def test_the_record_page_names_the_minute_taker_in_the_capacity_minuted(officer):
+    meeting = MeetingFactory(
+        minute_taker=PersonFactory(name="Jackie Irvin"),
+        minute_taker_capacity="Policy Officer, OPCC",
+    )
+    page = officer.get(reverse("meetings:record", args=[meeting.pk])).text
+    assert " · Minutes: Jackie Irvin, Policy Officer, OPCC</p>" in page

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
-from actions.exports import COLUMNS, read_back
+from actions.exports import COLUMNS, read_back, unqualified
 from actions.models import Action, Status
 from actions.services import add_update, raise_action, set_action_status
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, ReferenceScheme
 from people.directory import person_for_initials
 from people.models import TO_BE_ALLOCATED, Body, Post
 
@@ -180,8 +180,14 @@ class Lookups:
         self.posts = {p.abbreviation: p for p in Post.objects.all()}
         self._people = {}
         self.bodies = {b.label: b for b in Body.objects.all()}
-        # References are unique within a series.
-        self.references = set(Action.objects.values_list("series_id", "reference"))
+        # References are unique within a series, or within a meeting where the officer
+        # types them (reference_key).
+        self.references = {
+            reference_key(per_meeting, meeting_id, series_id, reference)
+            for per_meeting, meeting_id, series_id, reference in Action.objects.values_list(
+                "reference_per_meeting", "meeting_id", "series_id", "reference"
+            )
+        }
         self._items = {}
 
     def person(self, initials, on_date):
@@ -200,6 +206,19 @@ class Lookups:
         return self._items[meeting.pk]
 
 
+def reference_key(per_meeting, meeting_id, series_id, reference):
+    """Where a reference must be unique: its meeting, or its series."""
+    return ("meeting", meeting_id, reference) if per_meeting else ("series", series_id, reference)
+
+
+def typed(meeting):
+    return meeting.series.reference_scheme == ReferenceScheme.TYPED
+
+
+def row_reference_key(meeting, reference):
+    return reference_key(typed(meeting), meeting.pk, meeting.series_id, reference)
+
+
 def parse_row(row, lookups, seen):
     """One row as the keyword arguments of the action to create, or RowRejected(why)."""
     row = (row + [""] * len(COLUMNS))[: len(COLUMNS)]
@@ -211,13 +230,6 @@ def parse_row(row, lookups, seen):
                 f"the {column} column holds a control character (U+{ord(control[0]):04X})"
             )
     reference, text, owner, meeting_title, number, due, update, status = row
-    for column, value, field in [
-        ("Reference", reference, "reference"),
-        ("Due", due, "due_wording"),
-    ]:
-        limit = Action._meta.get_field(field).max_length
-        if len(value) > limit:
-            raise RowRejected(f"the {column} column is longer than {limit} characters")
     if not reference:
         raise RowRejected("no reference")
     if not text:
@@ -225,8 +237,18 @@ def parse_row(row, lookups, seen):
     meeting = lookups.meetings.get(meeting_title)
     if meeting is None:
         raise RowRejected(f"unknown meeting “{meeting_title}”")
-    if (meeting.series_id, reference) in lookups.references | seen:
-        raise RowRejected(f"reference {reference} is already in use in the {meeting.series.name}")
+    # The export qualifies a reference that repeats ("Action 1 (12 January 2022)").
+    reference = unqualified(reference, meeting)
+    for column, value, field in [
+        ("Reference", reference, "reference"),
+        ("Due", due, "due_wording"),
+    ]:
+        limit = Action._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise RowRejected(f"the {column} column is longer than {limit} characters")
+    if row_reference_key(meeting, reference) in lookups.references | seen:
+        where = "at the " + meeting.title if typed(meeting) else "in the " + meeting.series.name
+        raise RowRejected(f"reference {reference} is already in use {where}")
     items = lookups.items(meeting).get(number, [])
     if not items:
         raise RowRejected(f"the {meeting_title} has no item {number or '(blank)'}")
@@ -327,7 +349,7 @@ class Command(BaseCommand):
                 rejected += 1
                 self.stdout.write(f"Row {number}: rejected: {why}.")
                 continue
-            seen.add((result["item"].meeting.series_id, result["reference"]))
+            seen.add(row_reference_key(result["item"].meeting, result["reference"]))
             parsed.append(result)
             verb = "would create" if dry_run else "will create"
             self.stdout.write(
