@@ -259,7 +259,14 @@ def set_action_status(
 
 def add_update(action, *, text, on_date, by, by_person=None):
     """Record a dated progress update, by a login or (``by_person``) an owner without one.
-    An update cannot be dated in the future."""
+    An update cannot be dated in the future, nor given to an action no longer open: a closed
+    action is reopened first, so that the trail says why it is worked on again."""
+    if action.status in (Status.CLOSED, Status.WITHDRAWN):
+        raise ValidationError(
+            f"Action {action.reference} is {action.get_status_display().lower()}: reopen it "
+            "to add an update.",
+            code="not_open",
+        )
     if on_date > timezone.localdate():
         raise ValidationError("An update cannot be dated in the future.", code="future_date")
     return ActionEvent.objects.create(

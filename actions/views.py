@@ -183,7 +183,9 @@ def action_detail(request, pk, *, action=None, status=200, **forms):
             for post in action.owner_posts.all()
         ],
     }
-    if _can_edit(user, action):
+    if _can_edit(user, action) and (
+        action.status not in (Status.CLOSED, Status.WITHDRAWN) or "update_form" in forms
+    ):
         context["update_form"] = forms.get("update_form") or UpdateForm()
         if action.status == Status.OPEN:
             context["complete_form"] = forms.get("complete_form") or CompleteForm()
@@ -554,13 +556,19 @@ def bulk_close(request, meeting_pk):
     ensure_in_progress(meeting)
     form = BulkCloseForm(request.POST, meeting=meeting)
     if not form.is_valid():
-        messages.error(request, form.errors["reviews"][0])
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect(reverse("meetings:record", args=[meeting.pk]) + "#bulk-close")
     reviews = list(form.cleaned_data["reviews"])
+    note = form.cleaned_data["note"]
     try:
         with transaction.atomic():
             for review in reviews:
-                services.decide_review(review, by=request.user, outcome=ActionReview.Outcome.CLOSED)
+                services.decide_review(
+                    review,
+                    by=request.user,
+                    outcome=ActionReview.Outcome.CLOSED,
+                    update=review.update or note,
+                )
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("meetings:record", meeting.pk)
