@@ -685,6 +685,13 @@ class BulkCloseForm(forms.Form):
         label="Actions brought forward",
         error_messages={"required": "Tick at least one action to close."},
     )
+    note = PlainTextField(
+        required=False,
+        max_length=2000,
+        label="What the meeting said of them (optional)",
+        help_text="Minuted as the update of each action ticked, unless one was given already.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)

@@ -266,6 +266,31 @@ def test_several_actions_are_agreed_closed_in_one_step(officer, november):
     }
 
 
+def test_a_shared_note_is_minuted_for_each_action_closed_together_unless_it_had_its_own(
+    officer, november
+):
+    reviews = {
+        review.action.reference: review
+        for review in ActionReview.objects.filter(
+            item__meeting=november, action__reference__in=["2017/10-02", "2017/10-03"]
+        ).select_related("action")
+    }
+    ActionReview.objects.filter(pk=reviews["2017/10-03"].pk).update(update="Report received.")
+    response = officer.post(
+        reverse("actions:bulk_close", args=[november.pk]),
+        {
+            "reviews": [review.pk for review in reviews.values()],
+            "note": "The DCC confirmed each was done.",
+        },
+    )
+    assert response.status_code == 302
+    assert dict(
+        ActionReview.objects.filter(pk__in=[r.pk for r in reviews.values()]).values_list(
+            "action__reference", "update"
+        )
+    ) == {"2017/10-02": "The DCC confirmed each was done.", "2017/10-03": "Report received."}
+
+
 def test_bulk_close_with_nothing_ticked_says_so(officer, november):
     response = officer.post(reverse("actions:bulk_close", args=[november.pk]), {}, follow=True)
     assert "Tick at least one action to close." in response.text
