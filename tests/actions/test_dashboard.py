@@ -440,3 +440,21 @@ CHART_QUERIES = 6
 # While nothing changes, the dashboard is kept (actions.record): the session (3), the
 # request's savepoints (4), the user's roles (1) and the record's version (1).
 KEPT_QUERIES = 9
+
+
+def test_with_no_next_meeting_the_dashboard_says_where_the_outstanding_actions_are(
+    client, opcc_user
+):
+    today = timezone.localdate()
+    past = MeetingFactory(date=today - datetime.timedelta(days=40), status="agreed")
+    for _ in range(2):
+        ActionFactory(item=ItemFactory(meeting=past), due_date=today + datetime.timedelta(days=60))
+    client.force_login(opcc_user)
+    page = client.get("/dashboard/").text
+    assert "No next meeting is set: actions due by today" in page
+    assert "No outstanding actions come to this meeting." not in page
+    assert (
+        "<p>No outstanding action is due by today. The 2 outstanding are due later or have no "
+        'date: <a href="/actions/?status=outstanding">see them in the action log</a>. Open the '
+        "next meeting to see what comes to it.</p>"
+    ) in page
