@@ -387,6 +387,6 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
     assert (ten, queries()) == (QUERIES, QUERIES)
 
 
-# Attendance, items, findings, assurance statements, decisions, actions, reviews and their
-# trails: whatever the cards.
-QUERIES = 26
+# Attendance, items, findings, declarations, assurance statements, decisions, actions,
+# reviews and their trails: whatever the cards.
+QUERIES = 27
