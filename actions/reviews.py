@@ -89,13 +89,17 @@ def brought_forward_heading(action, meeting):
     """The heading of an action's item on the agenda: the action itself, by its reference and
     the start of its text, and its series when another's ("Action JAC-3 (JAC): …"), not the
     heading of the item that raised it, which several actions share. A reference that restarts
-    each meeting names its meeting too ("Action Action 1 (12 January 2022): …")."""
+    each meeting names its meeting too ("Action 1 (12 January 2022): …"), and a reference that
+    says it is an action is not told so twice."""
     series = action.meeting.series
     qualifiers = [series.short_name] if series.pk != meeting.series_id else []
     if action.reference_per_meeting:
         qualifiers.append(date_format(action.meeting.date, "j F Y"))
     where = f" ({', '.join(qualifiers)})" if qualifiers else ""
-    return f"Action {action.reference}{where}: {shorten(action.text, width=200, placeholder='…')}"
+    name = action.reference
+    if not name.lower().startswith("action"):
+        name = f"Action {name}"
+    return f"{name}{where}: {shorten(action.text, width=200, placeholder='…')}"
 
 
 @transaction.atomic

@@ -251,10 +251,10 @@ def test_an_item_brought_forward_names_the_meeting_of_a_restarting_reference(pan
         item=ItemFactory(meeting=MeetingFactory(series=hta, date=D(2022, 1, 26))), text="Report"
     )
     assert brought_forward_heading(earlier, february) == (
-        "Action Action 1 (12 January 2022): Inspect the cells"
+        "Action 1 (12 January 2022): Inspect the cells"
     )
     assert brought_forward_heading(earlier, MeetingFactory(series=hta, date=D(2022, 2, 23))) == (
-        "Action Action 1 (PCP, 12 January 2022): Inspect the cells"
+        "Action 1 (PCP, 12 January 2022): Inspect the cells"
     )
     assert brought_forward_heading(generated, MeetingFactory(series=hta)) == (
         "Action 2022/01-01: Report"
