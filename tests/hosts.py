@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -49,19 +50,28 @@ def host_environment(media_root, **extra):
 
 
 def start_gunicorn(env, workers=1):
-    """A gunicorn host on a free port, answering: (the process, its address)."""
+    """A gunicorn host on a free port, answering: (the process, its address).
+
+    Its log goes to a file, not a pipe: a pipe nobody reads fills (64 KB: a thousand logged
+    503s under load) and every worker then blocks writing its next line."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "assurance.wsgi", "--workers", str(workers)]
-        + ["--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False) as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "assurance.wsgi", "--workers", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    server.log_path = Path(log.name)
     url = f"http://127.0.0.1:{port}"
     wait_for(server, url)
     return server, url
+
+
+def log_tail(server, characters=2000):
+    return server.log_path.read_text(errors="replace")[-characters:]
 
 
 def stop_host(server):
@@ -73,13 +83,14 @@ def stop_host(server):
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+    server.log_path.unlink(missing_ok=True)
 
 
 def wait_for(server, url):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn stopped: {server.stderr.read().decode()[-2000:]}")
+            pytest.fail(f"gunicorn stopped: {log_tail(server)}")
         try:
             urllib.request.urlopen(url + "/accounts/login/", timeout=10)
             return
