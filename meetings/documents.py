@@ -10,13 +10,14 @@ from django.template.loader import render_to_string
 
 from core.text import plain_text
 from meetings.minutes import decision_lines
+from people.models import Office
 
 
 class PdfUnavailable(Exception):
     """WeasyPrint needs Pango from the operating system; without it there is no PDF."""
 
 
-def minutes_docx(doc):
+def minutes_docx(doc, office=None):
     """The minutes as a Word document: the same ``MinutesDocument`` as the screen, cell for
     cell, in the layout OPCCs circulate.
 
@@ -39,8 +40,16 @@ def minutes_docx(doc):
     document.core_properties.language = "en-GB"
     document.core_properties.title = plain_text(doc.title)
     _page_numbers(section.footer.paragraphs[0])
+    # The office on every page, as its letterhead; a draft's mark on a line of its own.
+    office = office or Office.current()
+    heading = section.header.paragraphs[0]
+    logo = _logo_bytes(office)
+    if logo is not None:
+        heading.add_run().add_picture(logo, height=Mm(12))
+        heading.add_run(" ")
+    heading.add_run(plain_text(office.name))
     if doc.status_note:
-        section.header.paragraphs[0].add_run(doc.status_note).bold = True
+        section.header.add_paragraph().add_run(doc.status_note).bold = True
     document.add_heading(plain_text(doc.title), level=1)
     if doc.status_note:
         document.add_paragraph().add_run(doc.status_note).bold = True
@@ -114,6 +123,18 @@ def minutes_docx(doc):
 
 GLOSSARY_HEADING = "Initials used in these minutes"
 SUMMARY_HEADINGS = ["Ref.", "Item", "Action", "Owner", "Due"]
+
+
+def _logo_bytes(office):
+    """The office's logo as a stream python-docx reads, or None without one (or when its file
+    cannot be read: the minutes are made without it rather than not at all)."""
+    if not office.logo:
+        return None
+    try:
+        with office.logo.open("rb") as file:
+            return io.BytesIO(file.read())
+    except OSError:
+        return None
 
 
 def _set_language(style, language):

@@ -34,6 +34,7 @@ from meetings.models import (
 from meetings.signals import meeting_opened
 from meetings.workspace import AddAttendeeForm, expected_attendance, item_state
 from people import roles
+from people.models import Office
 
 
 def home(request):
@@ -97,7 +98,9 @@ def minutes_download(request, pk, kind):
     filename = f"{meeting.title} minutes{suffix}.{kind}"
     if kind == "docx":
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        body = minutes_docx(document_context(meeting, public=public)["doc"])
+        body = minutes_docx(
+            document_context(meeting, public=public)["doc"], Office.current(request)
+        )
     else:
         try:
             # Agreed minutes never change: their PDF is made once per version, one for

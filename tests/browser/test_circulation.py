@@ -381,7 +381,10 @@ def test_papers_pack_circulation_and_publication_with_a_restricted_item_withheld
             assert pdf.headers["content-type"] == "application/pdf"
             # Lines wrap anywhere in a PDF: its words are compared, one space apart.
             pdf_text = " ".join(" ".join(pdf_pages(pdf.body())).split())
-            assert pdf_text.startswith(f"{NOVEMBER} – Meeting Notes")
+            # Headed by the office, as its letterhead.
+            assert pdf_text.startswith(
+                f"Office of the Police and Crime Commissioner {NOVEMBER} – Meeting Notes"
+            )
             assert f"3 {WITHHELD}" in pdf_text
             assert PUBLIC_FINDING in pdf_text
 

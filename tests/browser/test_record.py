@@ -308,7 +308,11 @@ def test_agreed_minutes_stay_as_agreed_while_their_actions_move_on(
             ["PCC", "Police and Crime Commissioner: John Campion"],
         ],
     ]
-    assert pdf.splitlines()[0] == f"{NOVEMBER} – Meeting Notes"
+    # The PDF is headed by the office, as its letterhead.
+    assert [line for line in pdf.splitlines() if line][:2] == [
+        "Office of the Police and Crime Commissioner",
+        f"{NOVEMBER} – Meeting Notes",
+    ]
 
     # December: November announced no date, so the officer gives it.
     open_next_meeting(officer, proposed="", date="2017-12-20")

@@ -247,8 +247,10 @@ def test_the_word_minutes_are_a4_british_english_with_page_numbers(client, octob
     footer = section.footer.paragraphs[0]._p
     assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
     assert document.tables[1].rows[0].cells[2].text == "ACTION"
-    # Agreed minutes carry no draft mark.
-    assert section.header.paragraphs[0].text == ""
+    # The office's name heads every page; agreed minutes carry no draft mark.
+    assert [p.text for p in section.header.paragraphs] == [
+        "Office of the Police and Crime Commissioner"
+    ]
 
 
 def test_minutes_not_yet_agreed_say_so_in_every_format(client, october, tmp_path):
@@ -261,7 +263,10 @@ def test_minutes_not_yet_agreed_say_so_in_every_format(client, october, tmp_path
     document = Document(
         io.BytesIO(client.get(reverse("meetings:docx", args=[november.pk])).content)
     )
-    assert document.sections[0].header.paragraphs[0].text == draft
+    assert [p.text for p in document.sections[0].header.paragraphs] == [
+        "Office of the Police and Crime Commissioner",
+        draft,
+    ]
     assert [p.text for p in document.paragraphs][:2] == [
         "Monthly Assurance Meeting November 2017 – Meeting Notes",
         draft,

@@ -409,6 +409,28 @@ def test_the_pdf_minutes_are_headed_by_the_office_s_name_and_logo(client, demo, 
     assert first_page.extract_text().splitlines()[0] == PFCC["name"]
 
 
+def test_the_word_and_screen_minutes_are_headed_by_the_office_s_name_and_logo(client, demo):
+    from docx import Document
+
+    from meetings.models import Meeting
+
+    october = Meeting.objects.get(date="2017-10-31")
+    client.login(username="officer", password="assurance-demo")
+    logo = samples.upload("crest.png", samples.png(size=(300, 150)), "image/png")
+    assert client.post(URL, form_data(version=1, new_logo=logo)).status_code == 302
+    office = Office.objects.get()
+    word = Document(io.BytesIO(client.get(reverse("meetings:docx", args=[october.pk])).content))
+    [heading] = word.sections[0].header.paragraphs
+    assert heading.text == f" {PFCC['name']}"
+    [picture] = heading._p.xpath(".//pic:pic")
+    assert picture is not None
+    screen = client.get(october.get_absolute_url()).text
+    assert (
+        f'<p class="minutes-office"><img src="{office.logo_url}" alt="" height="48" '
+        f'class="me-2">{PFCC["name"]}</p>'
+    ) in screen
+
+
 def test_a_template_rendered_outside_a_request_looks_the_office_up():
     template = Template("{% load office_tags %}{% current_office as office %}{{ office.name }}")
     assert template.render(Context()) == "Office of the Police and Crime Commissioner"
