@@ -73,7 +73,7 @@ class DecisionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
         required=False,
         empty_label="Choose the series",
     )
-    link_reference = forms.CharField(
+    link_reference = PlainTextField(
         label="The other body's decision number",
         max_length=Decision._meta.get_field("reference").max_length,
         required=False,

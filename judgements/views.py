@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from actions.exports import CHUNK_SIZE, CSV_TYPE, XLSX_TYPE, csv_chunks, xlsx_file
@@ -141,6 +141,7 @@ def decision_add(request, pk):
     )
 
 
+@require_GET
 def decision_detail(request, pk):
     """A decision, and the decisions of other bodies it is linked to, either way: the one
     it was taken jointly with or under delegation from, and those taken with or under it."""

@@ -131,6 +131,8 @@ EXPECTED_GET = {
     "judgements:decision_add": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "judgements:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "judgements:decision_withdraw": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # A draft's decision: the force sees decisions once the minutes are agreed.
+    "judgements:decision_detail": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 404, OTHER: 404},
     "judgements:decisions": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "judgements:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "judgements:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -332,6 +334,7 @@ EXPECTED_POST = {
     "judgements:decision_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     # An empty body: the page again, asking why.
     "judgements:decision_withdraw": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "judgements:decision_detail": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "judgements:decisions": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "judgements:decisions_csv": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
     "judgements:decisions_xlsx": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -646,6 +649,7 @@ def make_world():
         "judgements:decision_add": {"pk": item.pk},
         "judgements:decision_edit": {"pk": decision.pk},
         "judgements:decision_withdraw": {"pk": decision.pk},
+        "judgements:decision_detail": {"pk": decision.pk},
         "meetings:series_detail": {"pk": november.series_id},
         "meetings:series_edit": {"pk": november.series_id},
         "meetings:series_attendees": {"pk": november.series_id},
