@@ -8,7 +8,7 @@ and linked. Adding a kind of text is one more `Source`, and its index in a migra
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -94,7 +94,12 @@ SOURCES = [
         fields=("reference", "text"),
         visible=lambda user: Action.objects.visible_to(user),
         # Not the item's heading: an owner sees their action under an item they may not see.
-        title=lambda: Concat(Value("Action "), "reference"),
+        # A typed reference that already says it is an action ("Action 1") is not told so twice.
+        title=lambda: Case(
+            When(reference__istartswith="action", then=F("reference")),
+            default=Concat(Value("Action "), "reference"),
+            output_field=CharField(),
+        ),
         context=lambda: F("meeting__title"),
         target="pk",
         anchor="pk",
