@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from actions import services as action_services
 from actions.models import Action, ActionReview, DueKind
-from actions.reviews import bring_forward
+from actions.reviews import bring_forward, brought_forward_heading
 from demo import data
 from demo.management.commands.load_demo import load_demo
 from meetings import services as meeting_services
@@ -177,9 +177,12 @@ def record_item(page, spec, parent):
     """Bring one item of the page in line with ``spec``: add it, or edit the standing one."""
     number = spec["number"]
     if spec.get("kind") == "brought_forward":
-        # Opened with the meeting, quoting the earlier action's item.
-        region = item_region(page, number, title(spec))
-        expect(region).to_contain_text(f"({spec['reviews'][0]}, ")
+        # Opened with the meeting, named after the earlier action and quoting its item.
+        action = Action.objects.select_related("meeting").get(reference=spec["reviews"][0])
+        heading = brought_forward_heading(action, action.meeting)
+        named = f"{spec['theme']} – {heading}" if spec.get("theme") else heading
+        expect(item_region(page, number, named)).to_contain_text(f"({spec['reviews'][0]}, ")
+        return item_region(page, number, named)
     elif not opened_by_hand(spec, parent):
         heading = STANDING[parent and parent["number"], number]
         region = item_region(page, number, heading)

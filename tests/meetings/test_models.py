@@ -1,5 +1,7 @@
 """What the database itself refuses: constraints are the last line of defence."""
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -86,9 +88,11 @@ def test_an_unknown_action_status_is_refused():
 
 def test_a_duplicate_action_reference_is_refused_within_its_series():
     action = ActionFactory(reference="2017/10-04")
+    # At another meeting of the series: a generated reference is unique in the whole series.
+    later = MeetingFactory(series=action.series, date=action.meeting.date + datetime.timedelta(1))
     refused(
         "actions_action_reference_unique_in_series",
-        lambda: ActionFactory(reference="2017/10-04", item=action.item),
+        lambda: ActionFactory(reference="2017/10-04", item=ItemFactory(meeting=later)),
         "actions_action.series_id, actions_action.reference",
     )
 

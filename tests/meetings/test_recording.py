@@ -96,9 +96,12 @@ def test_a_new_meeting_has_the_standing_agenda_and_every_due_action_brought_forw
         ("1.6", "2017/10-08", "pending"),
     ]
     hate_crime = brought.get(action__reference="2017/10-08").item
+    # Named after the action, not the item that raised it (which other actions share).
     assert (hate_crime.kind, hate_crime.title) == (
         "brought_forward",
-        "Putting Victims and Survivors First – Hate Crime Satisfaction",
+        "Putting Victims and Survivors First – Action 2017/10-08: Draft plan to be shared with "
+        "PCC’s office in advance of November’s HTA after which PCC in discussion with CC to "
+        "determine whether it needs to come back to a HTA",
     )
 
 
