@@ -426,7 +426,7 @@ def test_the_word_and_screen_minutes_are_headed_by_the_office_s_name_and_logo(cl
     assert picture is not None
     screen = client.get(october.get_absolute_url()).text
     assert (
-        f'<p class="minutes-office"><img src="{office.logo_url}" alt="" height="48" '
+        f'<p class="minutes-office d-print-none"><img src="{office.logo_url}" alt="" height="48" '
         f'class="me-2">{PFCC["name"]}</p>'
     ) in screen
 
