@@ -201,7 +201,7 @@ def _owner_counts(today, closures):
     rows = []
     owners = [
         ("post", Post.objects.select_related("holder"), lambda p: p.abbreviation),
-        ("person", Person.objects.all(), lambda p: f"{p.name} ({p.initials})"),
+        ("person", Person.objects.for_owner_lists(), lambda p: p.owner_label),
         ("body", Body.objects.all(), lambda b: f"{b.name} ({b.label})"),
     ]
     for kind, queryset, label in owners:

@@ -125,7 +125,7 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         posts = [(f"post-{p.pk}", f"{p.abbreviation} ({p.title})") for p in Post.objects.all()]
-        people = [(f"person-{p.pk}", f"{p.name} ({p.initials})") for p in Person.objects.all()]
+        people = [(f"person-{p.pk}", p.owner_label) for p in Person.objects.for_owner_lists()]
         bodies = [(f"body-{b.pk}", f"{b.name} ({b.label})") for b in Body.objects.all()]
         self.filters["owner"].extra["choices"] = [
             ("Posts", posts),

@@ -190,7 +190,7 @@ def posts_offered(action=None):
 def people_offered(action=None):
     """People not retired (nor merged away), and one the action already has."""
     current = action.owner_people.values("pk") if action is not None and action.pk else []
-    return Person.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=current))
+    return Person.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=current)).for_owner_lists()
 
 
 def _due_initial(action, prefix="", source=""):
@@ -452,9 +452,7 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
         self.fields["owner_posts"].queryset = posts_offered(instance)
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
         self.fields["owner_people"].queryset = people_offered(instance)
-        self.fields["owner_people"].label_from_instance = lambda person: (
-            f"{person.name} ({person.initials})"
-        )
+        self.fields["owner_people"].label_from_instance = Person.owner_label.fget
         self.fields["owner_bodies"].queryset = bodies_offered(instance)
         self.fields["owner_bodies"].label_from_instance = _body_label
 
@@ -489,7 +487,7 @@ def owner_fields(prefix="", required_note=""):
     people = ModelMultipleChoiceField(
         queryset=people_offered(), required=False, label=f"{prefix}Owned by people"
     )
-    people.label_from_instance = lambda person: f"{person.name} ({person.initials})"
+    people.label_from_instance = Person.owner_label.fget
     bodies = ModelMultipleChoiceField(
         queryset=Body.objects.filter(retired=False),
         required=False,

@@ -25,6 +25,10 @@ class PersonQuerySet(models.QuerySet):
         """Not retired (nor merged into someone): whom pickers offer."""
         return self.filter(retired_on__isnull=True)
 
+    def for_owner_lists(self):
+        """With the aliases ``Person.owner_label`` names, in one query for the list."""
+        return self.prefetch_related("aliases")
+
 
 class Person(models.Model):
     name = models.CharField(max_length=120)
@@ -83,6 +87,16 @@ class Person(models.Model):
     def label(self):
         """How pickers and the directory name a person: "Jackie Irvin (JI)"."""
         return f"{self.name} ({self.initials})"
+
+    @property
+    def owner_label(self):
+        """How owner lists name a person, with any other initials they were minuted under,
+        so that "JIR" in old minutes finds Jackie Irvin: "Jackie Irvin (JI, also JIR)".
+        Lists prefetch ``aliases`` (``PersonQuerySet.for_owner_lists``)."""
+        current = self.initials.upper()
+        others = sorted({a.initials for a in self.aliases.all() if a.initials.upper() != current})
+        also = f", also {', '.join(others)}" if others else ""
+        return f"{self.name} ({self.initials}{also})"
 
 
 class PersonAlias(models.Model):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.dashboard import dashboard
 from actions.models import ReminderLog
 from meetings.forms.minutes import AttendanceForm
 from meetings.models import Attendance, Meeting, MeetingSeries, UsualAttendee
@@ -721,3 +722,21 @@ def test_a_search_with_characters_no_column_holds_finds_nothing_rather_than_fail
     assert response.status_code == 200
     assert list(response.context["people"]) == []
     assert response.context["query_string"] == "q=Jackie+%26+Irvin&state=all"
+
+
+def test_owner_lists_name_the_other_initials_a_person_was_minuted_under(officer):
+    jackie = PersonFactory(name="Jackie Irvin", initials="JIR")
+    PersonAlias.objects.create(person=jackie, initials="JI", used_until=D(2018, 3, 31))
+    PersonAlias.objects.create(person=jackie, initials="jir", note="The same, in lower case")
+    action = ActionFactory()
+    action.owner_people.set([jackie])
+    option = 'value="{}">Jackie Irvin (JIR, also JI)</option>'
+
+    log = officer.get(reverse("actions:log")).content.decode()
+    assert option.format(f"person-{jackie.pk}") in log
+    edit = officer.get(reverse("actions:edit", args=[action.pk])).content.decode()
+    assert option.format(jackie.pk).replace('">', '" selected>') in edit
+    owner_rows = dashboard(datetime.date.today())["owner_counts"]
+    assert [row.label for row in owner_rows if "Irvin" in row.label] == [
+        "Jackie Irvin (JIR, also JI)"
+    ]
