@@ -16,7 +16,7 @@ from meetings.services import set_minutes_status
 from people import roles
 from search.engine import search
 from tests.factories import PersonFactory, user_with_role
-from tests.meetings.test_record import open_next, snapshot
+from tests.meetings.test_record import open_next, previous_minutes_item, snapshot
 from themes.report import Year, theme_report
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,86 @@ def test_three_meetings_leave_the_first_agreed_minutes_and_their_restricted_text
         (secret_number, "Not assured"),
     ]
     assert november_levels(force) == [(open_number, "Partially assured")]
+
+
+SECRET_INTEREST = "a director of Kestrel Security Ltd"
+OPEN_INTEREST = "a trustee of the Safer Streets charity"
+
+
+def test_three_meetings_keep_the_first_minutes_comings_goings_and_interests_as_minuted(
+    october,
+):
+    from meetings.models import Attendance, Declaration, HeldAs
+
+    # November is adjourned part-way; the DCC joins and leaves by the clock; an interest is
+    # declared at an open item and another at a restricted one, each item with a presenter.
+    november = open_next(october, datetime.date(2017, 11, 29))
+    november.held_as, november.held_note = HeldAs.ADJOURNED, "Adjourned at 12:15 to 6 December."
+    november.save()
+    dcc = november.attendances.get(capacity="Deputy Chief Constable (DCC)")
+    dcc.joined_at_time, dcc.left_at_time = datetime.time(10, 50), datetime.time(11, 40)
+    dcc.left_reason = "on urgent business"
+    dcc.save()
+    open_item, secret = november.items.filter(parent=None).order_by("position")[1:3]
+    open_item.presented_by = "the ACC"
+    open_item.save()
+    secret.heading, secret.presented_by = SECRET_HEADING, "the Head of Intelligence"
+    secret.restricted, secret.restriction_reason = True, REASON
+    secret.save()
+    chief = PersonFactory(name="Pat Kestrel")
+    Declaration.objects.create(item=open_item, person=chief, interest=OPEN_INTEREST)
+    Declaration.objects.create(
+        item=secret, person=chief, interest=SECRET_INTEREST, part=Declaration.Part.WITHDREW
+    )
+    # Agreed at December's meeting, as the officer records it there.
+    december = open_next(november, datetime.date(2017, 12, 20))
+    previous_minutes_item(december)
+    set_minutes_status(november, MinutesStatus.AGREED, by=None, at_meeting=december)
+    set_minutes_status(november, MinutesStatus.PUBLISHED, by=None)
+    agreed = snapshot(november)
+    full, public, docx = agreed
+    full_text = "\n".join(full.text_lines())
+    minuted = [
+        "Held: The meeting was adjourned. Adjourned at 12:15 to 6 December.",
+        "Presented by the ACC.",
+        "Presented by the Head of Intelligence.",
+        f"Pat Kestrel declared an interest: {OPEN_INTEREST}.",
+        f"Pat Kestrel declared an interest: {SECRET_INTEREST} and left the room for the item.",
+        "joined the meeting at 10:50",
+        "left the meeting at 11:40 on urgent business",
+    ]
+    assert [line for line in minuted if line not in full_text] == []
+    docx_text = str(docx)
+    assert [line for line in minuted if line not in docx_text] == []
+    agreed_at = "Agreed as a correct record at the meeting of 20 December 2017."
+    assert (full.agreed_note, public.agreed_note) == (agreed_at, agreed_at)
+    assert agreed_at in docx_text
+    public_text = "\n".join(public.text_lines())
+    assert [text for text in [SECRET_HEADING, SECRET_INTEREST] if text in public_text] == []
+    assert f"declared an interest: {OPEN_INTEREST}." in public_text
+
+    # December and January move on; November's rows change, some behind the app's back.
+    Meeting = type(november)
+    Meeting.objects.filter(pk=november.pk).update(held_as=HeldAs.MEETING, held_note="")
+    Attendance.objects.filter(pk=dcc.pk).update(
+        joined_at_time=datetime.time(9, 0), left_at_time=None, left_reason=""
+    )
+    Declaration.objects.filter(item=open_item).update(interest="Rewritten later.")
+    Declaration.objects.filter(item=secret).delete()
+    type(open_item).objects.filter(pk=open_item.pk).update(presented_by="Someone else")
+    set_minutes_status(december, MinutesStatus.AGREED, by=None)
+    january = open_next(december, datetime.date(2018, 1, 31))
+    set_minutes_status(january, MinutesStatus.AGREED, by=None)
+
+    # November's agreed minutes, full, public and in Word, read exactly as agreed, and the
+    # public page holds the open interest and nothing of the restricted item.
+    assert snapshot(november) == agreed
+    page = Client().get(reverse("public:minutes", args=[november.pk])).content.decode()
+    assert OPEN_INTEREST in page and "adjourned" in page and REASON in page and agreed_at in page
+    assert [text for text in [SECRET_HEADING, SECRET_INTEREST, "Rewritten"] if text in page] == []
+    # December's minutes record November's agreement without anyone typing it.
+    december_text = "\n".join(snapshot(december)[0].text_lines())
+    assert (
+        "The minutes of the meeting held on 29 November 2017 were agreed as a correct record."
+        in december_text
+    )
