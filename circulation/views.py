@@ -13,8 +13,8 @@ from circulation import services, tasks
 from circulation.forms import CommentForm, UpdatesForm
 from circulation.models import Comment, EmailLog, Kind
 from core.forms import ALREADY_SAVED, first_submission
-from meetings.minutes import minutes_rows, next_meeting_line
-from meetings.models import Attendance, Meeting
+from meetings.minutes import minuted_attendances, minutes_rows, next_meeting_line
+from meetings.models import Meeting
 from people import roles
 
 logger = logging.getLogger(__name__)
@@ -135,9 +135,7 @@ def read(request, pk):
     rows = minutes_rows(meeting, public=public)
     own = Comment.objects.filter(meeting=meeting, author=request.user).select_related("item")
     # The draft is read as the minutes will be: who attended, and when the next meeting is.
-    attendances = list(
-        meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
-    )
+    attendances = minuted_attendances(meeting)
     return render(
         request,
         "circulation/read.html",
@@ -148,8 +146,8 @@ def read(request, pk):
             "can_comment": can_comment,
             "form": form,
             "own_comments": own,
-            "present": [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
-            "apologies": [a for a in attendances if a.presence != Attendance.Presence.PRESENT],
+            "present": attendances.present,
+            "apologies": attendances.apologies,
             "next_meeting": next_meeting_line(meeting),
         },
         status=status,

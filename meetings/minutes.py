@@ -7,6 +7,7 @@ afterwards can change them.
 """
 
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -590,13 +591,30 @@ def agreed_note(meeting):
     return note + "."
 
 
-def build_document(meeting, *, public=False):
-    """The minutes of ``meeting`` as they stand now, full or public."""
+class Attendances(NamedTuple):
+    """A meeting's attendance as minuted, split as every rendering lists it."""
+
+    all: list
+    present: list
+    apologies: list
+
+
+def minuted_attendances(meeting):
     attendances = list(
         meeting.attendances.select_related("person", "post", "joined_at_item", "left_after_item")
     )
-    rows = minutes_rows(meeting, public=public)
     present = Attendance.Presence.PRESENT
+    return Attendances(
+        attendances,
+        [a for a in attendances if a.presence == present],
+        [a for a in attendances if a.presence != present],
+    )
+
+
+def build_document(meeting, *, public=False):
+    """The minutes of ``meeting`` as they stand now, full or public."""
+    attendances = minuted_attendances(meeting)
+    rows = minutes_rows(meeting, public=public)
     minutes_by = ", ".join(
         part
         for part in [
@@ -613,7 +631,7 @@ def build_document(meeting, *, public=False):
         meeting,
         owner_texts=[row.action_column for row in document_rows]
         + [line.owners for line in summary],
-        attendances=attendances,
+        attendances=attendances.all,
     )
     held = (("Held:", meeting.held_line),) if meeting.held_line else ()
     return MinutesDocument(
@@ -627,9 +645,9 @@ def build_document(meeting, *, public=False):
         ),
         present_label="Responded:" if meeting.by_correspondence else "Attendance:",
         apologies_label="No response:" if meeting.by_correspondence else "Apologies:",
-        present=tuple(_attendee(a) for a in attendances if a.presence == present),
-        apologies=tuple(_attendee(a) for a in attendances if a.presence != present),
-        partial_notes=tuple(a.partial_note for a in attendances if a.is_partial),
+        present=tuple(_attendee(a) for a in attendances.present),
+        apologies=tuple(_attendee(a) for a in attendances.apologies),
+        partial_notes=tuple(a.partial_note for a in attendances.all if a.is_partial),
         rows=document_rows,
         summary=summary,
         public=public,
