@@ -93,23 +93,25 @@ def record_version(scope=everything):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def viewer(request):
+def viewer(request, *, personal=False):
     """Who is looking, as far as it changes what a page shows: "all" and the roles' powers
-    for those who see every meeting's minutes, else this login's own."""
+    for those who see every meeting's minutes, else this login's own. A ``personal`` page
+    (My actions) lists the login's own, so it is never shared, whatever the powers."""
     powers = permissions(request)["perms_ui"]
     held = ",".join(name for name, granted in sorted(powers.items()) if granted)
-    who = "all" if powers["sees_all_minutes"] else f"login-{request.user.pk}"
+    shared = powers["sees_all_minutes"] and not personal
+    who = "all" if shared else f"login-{request.user.pk}"
     return f"{who}:{held}"
 
 
-def content_key(request, name, today):
+def content_key(request, name, today, *, personal=False):
     """The cache key of page ``name``'s content for this request (see the module), with the
     record's version read now."""
     parts = [
         name,
         record_version(),
         today.isoformat(),
-        viewer(request),
+        viewer(request, personal=personal),
         request.get_full_path(),
         "results" if getattr(request, "htmx", False) else "page",
     ]

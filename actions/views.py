@@ -84,6 +84,8 @@ class KeptListView(TemplateView):
 
     content_name = None
     content_template_name = None
+    # A page of the login's own (My actions) is kept for that login alone.
+    personal = False
     # What ``get_listing`` returns, which the context offers by name.
     listing_names = [
         "actions",
@@ -111,7 +113,7 @@ class KeptListView(TemplateView):
             html = render_to_string(content_template, listing(), request)
             return html, self.keep(listing())
 
-        key = content_key(request, self.content_name, today)
+        key = content_key(request, self.content_name, today, personal=self.personal)
         content, kept = kept_content(key, render_content)
         if request.htmx:
             return HttpResponse(content)
@@ -147,6 +149,7 @@ class MyActionsView(KeptListView):
     template_name = "actions/my_actions.html"
     content_template_name = "actions/_my_actions.html"
     content_name = "my-actions"
+    personal = True
     keys = [
         Key("status_order"),
         Key("due_date", datetime.date, nullable=True),

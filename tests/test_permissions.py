@@ -806,3 +806,21 @@ def test_the_admin_is_for_superusers_only(world, role):
     assert response.status_code == EXPECTED_ADMIN[role]
     if response.status_code == 302:
         assert response["Location"] == f"{reverse('admin:login')}?next=/admin/"
+
+
+# Pages whose content is kept (actions.record) answer htmx with their results alone, from a
+# kept copy of their own: each role gets what the table gives a whole page, except that htmx
+# without a session is told 401 (core.keep_typed), so that what was typed is not swapped away.
+KEPT_PAGES = ["dashboard", "actions:log", "actions:mine"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_kept_page_answers_htmx_each_role_as_the_table_says(world, role):
+    client = signed_in_client(world.users[role])
+    got = {}
+    for key in KEPT_PAGES:
+        url = url_for(key, world.url_kwargs)
+        response = isolated_request(client, "GET", url, headers={"HX-Request": "true"})
+        got[key] = observed(response, role, url)
+    expected = {key: 401 if role == ANON else EXPECTED_GET[key][role] for key in KEPT_PAGES}
+    assert got == expected

@@ -19,7 +19,13 @@ from actions.record import record_version
 from actions.services import add_update, change_owners, mark_complete, set_action_status
 from meetings.services import set_minutes_status
 from people import roles
-from tests.factories import ActionFactory, ItemFactory, PersonFactory, PostFactory
+from tests.factories import (
+    ActionFactory,
+    ItemFactory,
+    PersonFactory,
+    PostFactory,
+    user_with_role,
+)
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +225,32 @@ def test_each_force_officer_sees_their_own_my_actions(client, action, owner_user
     assert action.reference in _text(client, MINE)
     client.force_login(other_force_user)
     assert action.reference not in _text(client, MINE)
+
+
+@pytest.mark.parametrize("role", [roles.OPCC_STAFF, roles.COMMISSIONER])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_two_logins_with_the_same_powers_each_see_only_their_own_my_actions(
+    client, item, role, htmx
+):
+    headers = {"HX-Request": "true"} if htmx else {}
+    first, second = PersonFactory(name="Jo First"), PersonFactory(name="Sam Second")
+    one = user_with_role(role, username="one", person=first)
+    two = user_with_role(role, username="two", person=second)
+    mine_one = ActionFactory(item=item, owners=[first], text="Action owned by Jo")
+    mine_two = ActionFactory(item=item, owners=[second], text="Action owned by Sam")
+    texts = {}
+    for user in (one, two, one, two):
+        client.force_login(user)
+        page = _text(client, MINE, **headers)
+        texts.setdefault(user.username, []).append(
+            [action.text for action in (mine_one, mine_two) if action.text in page]
+        )
+    assert texts == {
+        "one": [["Action owned by Jo"], ["Action owned by Jo"]],
+        "two": [["Action owned by Sam"], ["Action owned by Sam"]],
+    }
+    if htmx:
+        assert page.startswith('\n<div id="my-actions-results">')
 
 
 def test_a_change_of_role_changes_what_the_kept_page_offers(client, action, opcc_user):
