@@ -54,9 +54,16 @@ class AttendanceRowForm(forms.Form):
             "joined_at_item": f"{name} joined at",
             "left_after_item": f"{name} left after",
         }
+        # People join and leave at the agenda's items, not at each action brought forward
+        # (hundreds, some months), unless the minutes already say so.
+        kept = {str(initial.get("joined_at_item")), str(initial.get("left_after_item"))}
         choices = [
             ("", "Whole meeting"),
-            *((pk, f"Item {i.label}") for pk, i in self.items.items()),
+            *(
+                (pk, f"Item {i.label}")
+                for pk, i in self.items.items()
+                if getattr(i, "review", None) is None or pk in kept
+            ),
         ]
         for field_name, field in self.fields.items():
             field.label = labels.get(field_name, field.label)
@@ -198,6 +205,32 @@ def expected_attendance(meeting, attendances, items, *, data=None, only=None):
             )
         )
     return rows
+
+
+# A meeting brings forward tens of actions, now and then hundreds. Past this many undecided,
+# the rest show a line each and open on request, so the record page costs what the officer
+# is looking at rather than a form per action of the whole log.
+FULL_CARDS = 30
+
+
+def lazy_brought_forward(rows, open_pk=None):
+    """Mark ``row.lazy`` the items brought forward shown as one line: all but the first
+    ``FULL_CARDS`` undecided, the item asked for (``open_pk``) and any holding something
+    recorded beyond its outcome."""
+    brought = [row for row in rows if row.review is not None]
+    if len(brought) <= FULL_CARDS:
+        return
+    full = 0
+    for row in brought:
+        review = row.review
+        holds = row.findings or row.actions or row.decisions or row.assurance
+        asked = str(row.item.pk) == str(open_pk)
+        if not review.decided and full < FULL_CARDS:
+            full += 1
+            continue
+        row.lazy = not (asked or holds or row.declarations)
+        if row.lazy and review.decided:
+            row.outcome_line = " ".join(review.outcome_sentences(()))
 
 
 def item_state(row):

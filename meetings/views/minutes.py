@@ -32,7 +32,12 @@ from meetings.models import (
     MinutesVariant,
 )
 from meetings.signals import meeting_opened
-from meetings.workspace import AddAttendeeForm, expected_attendance, item_state
+from meetings.workspace import (
+    AddAttendeeForm,
+    expected_attendance,
+    item_state,
+    lazy_brought_forward,
+)
 from people import roles
 from people.models import Office
 
@@ -299,6 +304,7 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         rows = minutes_rows(self.object, with_trails=True)
         for row in rows:
             row.state = item_state(row)
+        lazy_brought_forward(rows, open_pk=self.request.GET.get("open"))
         present = Attendance.Presence.PRESENT
         present_count = sum(a.presence == present for a in attendances)
         return super().get_context_data(

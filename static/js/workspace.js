@@ -188,6 +188,14 @@
     document.addEventListener("click", onNavigatorClick);
     document.addEventListener("change", onAttendanceChange);
     window.addEventListener("hashchange", () => openFromHash({ focus: true }));
+    // An item brought forward opened from its line (?open=) comes in whole: it folds like
+    // the others, and opens with the focus on its heading.
+    document.addEventListener("htmx:afterSettle", (event) => {
+      const fresh = sections().filter((each) => !toggleOf(each));
+      fresh.forEach(enhance);
+      const opened = fresh.find((each) => each.id === event.detail.target?.id);
+      if (opened) openOnly(opened, { focus: true });
+    });
     // An element inside a closed item that takes the focus (a form htmx swapped in) opens it.
     document.addEventListener("focusin", (event) => {
       const section = sectionFor(event.target);
