@@ -1,8 +1,11 @@
 """Searching the sources: full-text search on PostgreSQL, a plain fallback on SQLite.
 
-Three queries answer a page whatever the number of hits: the count, the page of hits (kind,
-key and rank of each, across every source at once, ranked together), and the page's titles,
-links and excerpts. Excerpts are worked out for the page's hits only.
+Three queries answer a page whatever the number of hits: the count of each source's matches,
+the page of hits (kind, key and rank of each, across every source at once, ranked together),
+and the page's titles, links and excerpts. Excerpts are worked out for the page's hits only.
+
+Only the most recent RANKED_PER_SOURCE matches of each source are ranked, and no more are
+counted: when a source has more, the page says so, and that there are more than it counts.
 """
 
 import re
@@ -18,6 +21,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     Func,
@@ -27,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Replace
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -40,6 +45,11 @@ PHRASE_BOOST = 10.0
 # ts_headline marks matches with these; the excerpt is escaped, then they become <mark>.
 START, STOP = "\ue000", "\ue001"
 EXCERPT_WORDS = 30
+# Ranking reads each match's text again (the index only says which rows match), so ranking
+# every match of a common word took seconds. Finding the most recent matches is cheap (the
+# primary key's order, once the index has found them) and they are what a search is most
+# often after; a narrower search reaches older ones.
+RANKED_PER_SOURCE = 500
 
 
 class JoinedText(Func):
@@ -140,33 +150,45 @@ def document(source):
     return SearchVector(*source.fields, config=CONFIG)
 
 
+def _terms(query):
+    return SearchQuery(query, config=CONFIG, search_type="websearch")
+
+
 def _matching(source, user, query):
-    """The rows of a source that match, with their rank (as "score")."""
+    """The rows of a source that the user may see and that match, unranked."""
     rows = source.visible(user)
     if uses_full_text():
-        terms = SearchQuery(query, config=CONFIG, search_type="websearch")
-        phrase = SearchQuery(phrase_of(query), config=CONFIG, search_type="phrase")
-        return (
-            rows.annotate(document=document(source))
-            .filter(document=terms)
-            .annotate(
-                score=SearchRank(F("document"), terms)
-                + Case(
-                    When(document=phrase, then=Value(PHRASE_BOOST)),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-            )
-        )
+        return rows.annotate(document=document(source)).filter(document=_terms(query))
     phrases, words, excluded = _parsed(query)
     if not phrases and not words:
-        return rows.none().annotate(score=Value(0.0, output_field=FloatField()))
+        return rows.none()
     rows = rows.annotate(document=JoinedText(*source.fields))
     for text in phrases + words:
         rows = rows.filter(document__icontains=text)
     for word in excluded:
         rows = rows.exclude(document__icontains=word)
-    return rows.annotate(
+    return rows
+
+
+def _ranked(source, user, query):
+    """The most recent matches of a source, with their rank (as "score")."""
+    # Bounded after the user's own rows are chosen, so that rows they may not see take none
+    # of their places.
+    recent = _matching(source, user, query).order_by("-pk").values("pk")[:RANKED_PER_SOURCE]
+    # By primary key alone: the rows are already the user's, and their joins need not be
+    # made again.
+    rows = source.model.objects.filter(pk__in=recent)
+    if uses_full_text():
+        phrase = SearchQuery(phrase_of(query), config=CONFIG, search_type="phrase")
+        return rows.annotate(document=document(source)).annotate(
+            score=SearchRank(F("document"), _terms(query))
+            + Case(
+                When(document=phrase, then=Value(PHRASE_BOOST)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    return rows.annotate(document=JoinedText(*source.fields)).annotate(
         score=Case(
             When(document__icontains=phrase_of(query), then=Value(PHRASE_BOOST)),
             default=Value(0.0),
@@ -175,16 +197,45 @@ def _matching(source, user, query):
     )
 
 
+def _counts(user, query):
+    """The matches of each source the user may see, by kind, in one query: counted no further
+    than one past the bound, which tells whether the source had more than were ranked."""
+    arms = []
+    for source in SOURCES:
+        first = _matching(source, user, query).order_by().values("pk")[: RANKED_PER_SOURCE + 1]
+        arms.append(
+            source.model.objects.filter(pk__in=first)
+            .order_by()
+            .annotate(hit_kind=Value(source.kind))
+            .values("hit_kind")
+            .annotate(matches=Count("pk"))
+            .values_list("hit_kind", "matches")
+        )
+    return dict(arms[0].union(*arms[1:], all=True))
+
+
 def _hits(user, query):
-    """Every matching row of every source, as (kind, key, score), best first."""
+    """The ranked matches of every source, as (kind, key, score), best first."""
     arms = [
-        _matching(source, user, query)
+        _ranked(source, user, query)
         .order_by()
         .annotate(hit_kind=Value(source.kind), hit_key=Cast("pk", IntegerField()))
         .values_list("hit_kind", "hit_key", "score")
         for source in SOURCES
     ]
     return arms[0].union(*arms[1:], all=True).order_by("-score", "hit_kind", "-hit_key")
+
+
+class RankedPaginator(Paginator):
+    """Pages through the ranked hits, whose number the count of matches already gives."""
+
+    def __init__(self, hits, ranked):
+        super().__init__(hits, PAGE_SIZE)
+        self.ranked = ranked
+
+    @cached_property
+    def count(self):
+        return self.ranked
 
 
 @dataclass
@@ -211,10 +262,9 @@ def _details(user, query, page_hits):
             # ts_headline drops what looks like markup: the text goes in escaped instead.
             for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
                 text = Replace(text, Value(char), Value(entity))
-            terms = SearchQuery(query, config=CONFIG, search_type="websearch")
             text = SearchHeadline(
                 text,
-                terms,
+                _terms(query),
                 config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,
@@ -294,8 +344,16 @@ def _excerpt(text, words):
 
 
 def search(user, query, page_number=1):
-    """The page of results for ``query`` that ``user`` may see, and its paginator's page."""
-    paginator = Paginator(_hits(user, query), PAGE_SIZE)
+    """The page of results for ``query`` that ``user`` may see, and its paginator's page.
+
+    The paginator counts the hits ranked; the page is ``bounded`` when a source had more
+    matches than were ranked, and then the number of matches is more than the count.
+    """
+    counts = _counts(user, query)
+    ranked = sum(min(matches, RANKED_PER_SOURCE) for matches in counts.values())
+    paginator = RankedPaginator(_hits(user, query), ranked)
     page = paginator.get_page(page_number)
-    page.results = _details(user, query, list(page.object_list)) if paginator.count else []
+    page.results = _details(user, query, list(page.object_list)) if ranked else []
+    page.bounded = ranked < sum(counts.values())
+    page.ranked_per_source = RANKED_PER_SOURCE
     return page

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from judgements.models import AssuranceStatement, Decision
 from people import roles
+from search import engine
 from search.engine import search
 from search.sources import SOURCES
 from tests.factories import (
@@ -262,6 +263,85 @@ def test_results_are_paginated(minutes, client):
     assert "Page 2 of 2" in html
     assert html.count('class="search-result ') == 5
     assert 'href="?q=hate&amp;page=1"' in html
+
+
+def texts(page):
+    return [
+        str(result.excerpt).replace("<mark>", "").replace("</mark>", "") for result in page.results
+    ]
+
+
+BOUNDED = (
+    "Showing the best of the 3 most recent matches of each kind; "
+    "narrow the search to see older ones."
+)
+
+
+def test_a_common_word_ranks_only_the_most_recent_matches_of_each_kind(
+    minutes, client, monkeypatch
+):
+    monkeypatch.setattr(engine, "RANKED_PER_SOURCE", 3)
+    # The oldest, and the only action: its kind's bound is its own, findings take none of it.
+    ActionFactory(item=minutes["item"], reference="H1", text="Hate crime action.")
+    # Says the word most often: ranked with the rest, it would come first.
+    FindingFactory(item=minutes["item"], text="Hate crime, hate speech, hate incidents.")
+    for n in range(5):
+        FindingFactory(item=minutes["item"], text=f"Hate crime figure number {n}.")
+    page = search(minutes["users"]["OPCC staff"], "hate")
+    assert (page.paginator.count, page.bounded) == (4, True)
+    assert texts(page) == [
+        "H1 Hate crime action.",
+        "Hate crime figure number 4.",
+        "Hate crime figure number 3.",
+        "Hate crime figure number 2.",
+    ]
+    client.force_login(minutes["users"]["OPCC staff"])
+    html = client.get(reverse("search:search"), {"q": "hate"}).content.decode()
+    assert "More than 4 results for “hate”</h2>" in html
+    assert BOUNDED in html
+    assert html.count('class="search-result ') == 4
+
+
+def test_an_exact_phrase_ranks_first_among_the_most_recent_matches(minutes, monkeypatch):
+    monkeypatch.setattr(engine, "RANKED_PER_SOURCE", 3)
+    item = minutes["item"]
+    FindingFactory(item=item, text="Stop and search use is falling in the county.")
+    FindingFactory(item=item, text="Stop and search checks rose.")
+    FindingFactory(item=item, text="Search powers were used to stop vehicles.")
+    FindingFactory(item=item, text="Officers stop vehicles, then search them.")
+    page = search(minutes["users"]["OPCC staff"], "stop and search")
+    assert (page.paginator.count, page.bounded) == (3, True)
+    found_texts = texts(page)
+    assert found_texts[0] == "Stop and search checks rose."
+    assert sorted(found_texts[1:]) == [
+        "Officers stop vehicles, then search them.",
+        "Search powers were used to stop vehicles.",
+    ]
+
+
+def test_rows_a_user_may_not_see_take_none_of_the_places_ranked(minutes, client, monkeypatch):
+    monkeypatch.setattr(engine, "RANKED_PER_SOURCE", 3)
+    for n in range(3):
+        FindingFactory(item=minutes["item"], text=f"Hate crime figure number {n}.")
+    # Newer: had the matches been bounded before the user's rows were chosen, these would
+    # have filled the places and left the force nothing.
+    for n in range(4):
+        FindingFactory(item=minutes["secret"], text=f"Hate crime informant {n}.")
+    outsider = search(minutes["users"]["other force officer"], "hate")
+    assert (outsider.paginator.count, outsider.bounded) == (3, False)
+    assert texts(outsider) == [f"Hate crime figure number {n}." for n in (2, 1, 0)]
+    staff = search(minutes["users"]["OPCC staff"], "hate")
+    assert (staff.paginator.count, staff.bounded) == (3, True)
+    assert texts(staff) == [f"Hate crime informant {n}." for n in (3, 2, 1)]
+    client.force_login(minutes["users"]["other force officer"])
+    html = client.get(reverse("search:search"), {"q": "hate"}).content.decode()
+    assert '<h2 id="results-heading" class="h5">3 results for “hate”</h2></div>' in html
+    assert "most recent matches" not in html
+    assert "informant" not in html.lower()
+    client.force_login(minutes["users"]["OPCC staff"])
+    html = client.get(reverse("search:search"), {"q": "hate"}).content.decode()
+    assert "More than 3 results for “hate”</h2>" in html
+    assert BOUNDED in html
 
 
 def _queries(client, query):
