@@ -14,7 +14,9 @@ from tests.browser.test_record import (
     TELFORD_PLAN,
     add_present,
     agree_minutes,
+    check_accessible,
     expect_message,
+    item_region,
     literal,
     minutes_row,
     open_next_meeting,
@@ -133,3 +135,38 @@ def test_outcomes_recorded_changed_and_agreed_in_the_cards(
         ),
     )
     expect(officer.get_by_role("heading", level=1)).to_have_text(f"{NOVEMBER} – Meeting Notes")
+
+
+def test_past_the_full_cards_an_item_brought_forward_opens_from_its_line(
+    page, live_demo, login, monkeypatch, assert_accessible
+):
+    from meetings import workspace
+
+    monkeypatch.setattr(workspace, "FULL_CARDS", 2)
+    login(page, "officer")
+    open_next_meeting(page, proposed="2017-11-29")
+    expect_message(
+        page, f"{NOVEMBER} opened with its standing agenda and 6 actions brought forward."
+    )
+    expect(page.locator(".review-card")).to_have_count(2)
+    lines = page.locator(".record-item-line")
+    expect(lines).to_have_count(4)
+    line = lines.nth(1)
+    line_id = line.get_attribute("id")
+    label = re.search(r"^([\d.]+) ", line.locator("h3").inner_text()).group(1)
+    opened_line = item_region(page, label)
+    opened_line.get_by_role(
+        "link", name=re.compile(rf"^Open item {literal(label)} to record")
+    ).click()
+
+    # The item comes in whole, in place, open and with the focus on its heading.
+    item = page.locator(f"#{line_id}")
+    expect(item.locator(".review-card")).to_have_count(1)
+    expect(item).not_to_have_class(re.compile("record-item-line"))
+    expect(item.locator(".item-toggle")).to_be_focused()
+    expect(item.locator(".item-toggle")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".record-item-line")).to_have_count(3)
+    card = item.locator(".review-card")
+    card.get_by_role("button", name=re.compile("^Agreed closed for ")).click()
+    expect(outcome_of(card)).to_have_text("Outcome: Agreed closed.")
+    check_accessible(page, assert_accessible)
