@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -47,13 +48,63 @@ def person_for_initials(initials, on_date=None):
     aliases = list(
         PersonAlias.objects.filter(initials__iexact=initials).select_related("person__merged_into")
     )
-    if on_date is not None:
-        dated = {
-            final(a.person) for a in aliases if (a.used_from or a.used_until) and a.covers(on_date)
-        }
-        if len(dated) == 1:
-            return dated.pop()
-    current = Person.objects.filter(initials__iexact=initials).select_related("merged_into").first()
+    return _by_dated_alias(aliases, on_date) or _by_current_or_alias(
+        aliases,
+        Person.objects.filter(initials__iexact=initials).select_related("merged_into").first(),
+        on_date,
+    )
+
+
+def people_for_initials(initials, on_date=None):
+    """{initials: the person or None} for each of ``initials``, as ``person_for_initials``
+    answers one by one, in two queries however many there are (and one for each further
+    step of a chain of merges): minutes name dozens of owners."""
+    wanted = {key.strip() for key in initials if key and key.strip()}
+    if not wanted:
+        return {}
+    # In upper case on both sides, as iexact compares on PostgreSQL (SQLite's iexact folds
+    # the case of ASCII letters only), so that the two answer alike.
+    aliases = {}
+    for alias in (
+        PersonAlias.objects.annotate(compared=Upper("initials"))
+        .filter(compared__in={key.upper() for key in wanted})
+        .select_related("person__merged_into")
+    ):
+        aliases.setdefault(alias.initials.upper(), []).append(alias)
+    _follow_merges([alias.person for found in aliases.values() for alias in found])
+    out = {key: _by_dated_alias(aliases.get(key.upper(), []), on_date) for key in wanted}
+    current = {}
+    undecided = {key.upper() for key, person in out.items() if person is None}
+    if undecided:
+        # first() of person_for_initials reads the directory's order: by name.
+        for person in (
+            Person.objects.annotate(compared=Upper("initials"))
+            .filter(compared__in=undecided)
+            .select_related("merged_into")
+            .order_by("name", "pk")
+        ):
+            current.setdefault(person.initials.upper(), person)
+        _follow_merges(current.values())
+    for key, person in out.items():
+        if person is None:
+            out[key] = _by_current_or_alias(
+                aliases.get(key.upper(), []), current.get(key.upper()), on_date
+            )
+    return out
+
+
+def _by_dated_alias(aliases, on_date):
+    """Initials passed on to someone else: an alias dated to cover the day says whose they
+    were then."""
+    if on_date is None:
+        return None
+    dated = {
+        final(a.person) for a in aliases if (a.used_from or a.used_until) and a.covers(on_date)
+    }
+    return dated.pop() if len(dated) == 1 else None
+
+
+def _by_current_or_alias(aliases, current, on_date):
     if current is not None:
         return final(current)
     candidates = {
@@ -62,6 +113,24 @@ def person_for_initials(initials, on_date=None):
         if on_date is None or not (a.used_from or a.used_until) or a.covers(on_date)
     }
     return candidates.pop() if len(candidates) == 1 else None
+
+
+def _follow_merges(people):
+    """Load the records ``people`` were merged into, a step of the chains at a time, so that
+    ``final`` reads them without a query for each person."""
+    step = [person for person in people if person.merged_into_id]
+    seen = set()
+    while step:
+        seen.update(person.pk for person in step)
+        unread = {p.merged_into_id for p in step if not Person.merged_into.is_cached(p)}
+        read = Person.objects.in_bulk(unread) if unread else {}
+        following = []
+        for person in step:
+            if not Person.merged_into.is_cached(person):
+                person.merged_into = read[person.merged_into_id]
+            if person.merged_into.merged_into_id and person.merged_into_id not in seen:
+                following.append(person.merged_into)
+        step = following
 
 
 def initials_taken_by(initials, exclude=None):

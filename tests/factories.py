@@ -6,11 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from actions.models import Action, ActionEvent
+from actions.models import Action, ActionEvent, ActionReview
 from meetings.models import AgendaItem, Attendance, Finding, Meeting, MeetingSeries
 from papers.models import Paper
 from people import roles
-from people.models import Body, Person, Post
+from people.models import Body, Person, PersonAlias, Post, PostHolding
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -190,6 +190,76 @@ def user_with_role(role, username=None, person=None):
         person.user = user
         person.save(update_fields=["user"])
     return user
+
+
+# The day of the meeting whose owners are hard to read (meeting_with_owners).
+OWNERS_DAY = datetime.date(2017, 10, 31)
+
+
+def _hold(post, person, started_on, ended_on=None):
+    PostHolding.objects.create(post=post, person=person, started_on=started_on, ended_on=ended_on)
+
+
+def _raise(item, owners, column):
+    action = ActionFactory(item=item, owners=owners)
+    # What the meeting minuted, which later changes of owner leave alone.
+    action.raised_owners = column
+    action.save(update_fields=["raised_owners"])
+    return action
+
+
+def meeting_with_owners(count):
+    """A meeting of 31 October 2017 whose ``count`` actions each have owners of their own (a
+    post held by someone else before and after the day, a person minuted under initials
+    they have since given up, and a body), each owner also owning an earlier action brought
+    forward and not yet decided, and one item of the owners a directory can make hard to
+    read: a post held by its attendee, a post never appointed through the directory, a post
+    vacant on the day, a person merged twice over, initials in lower case, initials passed
+    on to someone else, initials two people were minuted under, words of the minutes and
+    letters that stand for no one."""
+    earlier = MeetingFactory(date=datetime.date(2017, 9, 26))
+    meeting = MeetingFactory(series=earlier.series, date=OWNERS_DAY)
+    item = ItemFactory(meeting=meeting, number="1")
+    for n in range(count):
+        before, on_the_day = PersonFactory(), PersonFactory(job_title="Inspector")
+        post = PostFactory(holder=PersonFactory())
+        _hold(post, before, datetime.date(2015, 1, 1), datetime.date(2016, 12, 31))
+        _hold(post, on_the_day, datetime.date(2017, 1, 1), datetime.date(2018, 3, 31))
+        _hold(post, post.holder, datetime.date(2018, 4, 1))
+        owner = PersonFactory(job_title="Analyst" if n % 2 else "")
+        PersonAlias.objects.create(person=owner, initials=f"OLD{n}", used_until=OWNERS_DAY)
+        body = BodyFactory()
+        owners = [post, owner, body]
+        _raise(item, owners, f"{post.abbreviation} OLD{n} {owner.initials} {body.label}")
+        brought = _raise(ItemFactory(meeting=earlier), owners, "")
+        ActionReview.objects.create(
+            item=ItemFactory(meeting=meeting, number=f"R{n}"), action=brought
+        )
+
+    hard = ItemFactory(meeting=meeting, number="2")
+    attended = PostFactory(abbreviation="DCC", title="Deputy Chief Constable")
+    _hold(attended, attended.holder, datetime.date(2016, 1, 1))
+    deputy = PersonFactory(name="Acting Deputy")
+    Attendance.objects.create(meeting=meeting, person=deputy, post=attended, capacity="DCC")
+    unrecorded = PostFactory(abbreviation="ACC", title="Assistant Chief Constable")
+    unrecorded.holder.name = "Never Appointed"
+    unrecorded.holder.save()
+    vacant = PostFactory(abbreviation="CFO", title="Chief Finance Officer", holder=None)
+    _hold(vacant, PersonFactory(), datetime.date(2015, 1, 1), datetime.date(2016, 1, 1))
+    last = PersonFactory(name="Last Record", initials="LR", job_title="Policy Officer")
+    middle = PersonFactory(name="Middle Record", initials="MR", merged_into=last)
+    PersonFactory(name="First Record", initials="FR", merged_into=middle)
+    PersonFactory(name="Jackie Irvin", initials="JI")
+    jane = PersonFactory(name="Jane Smith", initials="JAS")
+    PersonAlias.objects.create(person=jane, initials="JS", used_until=datetime.date(2018, 1, 1))
+    PersonFactory(name="John Smith", initials="JS")
+    for name, initials in (("Dan Ashby", "DAS"), ("Diane Adams", "DAD")):
+        PersonAlias.objects.create(
+            person=PersonFactory(name=name, initials=initials), initials="DA"
+        )
+    BodyFactory(label="ALL", name="All attendees")
+    _raise(hard, [attended, unrecorded, vacant], "DCC ACC CFO FR ji JS DA ALL TBA XYZ")
+    return meeting
 
 
 ROLES = roles.ALL_ROLES

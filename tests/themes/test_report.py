@@ -38,7 +38,7 @@ from actions.models import Status
 from actions.services import set_action_status
 from judgements.models import AssuranceStatement
 from judgements.services import record_assurance
-from meetings.models import AgendaItem, MinutesStatus
+from meetings.models import AgendaItem, Meeting, MinutesStatus
 from meetings.services import set_minutes_status
 from people import roles
 from tests.factories import (
@@ -47,6 +47,7 @@ from tests.factories import (
     MeetingFactory,
     PersonFactory,
     SeriesFactory,
+    meeting_with_owners,
     user_with_role,
 )
 from themes.models import Theme
@@ -354,3 +355,26 @@ def test_the_years_page_costs_the_same_queries_for_more_meetings(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+# The login's roles, the meetings, the count of those waiting, the latest versions, the
+# outcomes of the actions and the themes, and the minutes agreed before versions were kept,
+# built from the record as it stands (tests/meetings/test_minutes_owners.py's BUILD_QUERIES,
+# and where they were agreed). Before the minutes read their owners for the whole meeting
+# this grew by four or so queries for every owner such minutes name.
+REPORT_QUERIES = 23
+
+
+@pytest.mark.parametrize("actions", [2, 40])
+def test_minutes_agreed_before_versions_were_kept_cost_the_same_queries_however_many_owners(
+    actions, django_assert_num_queries
+):
+    meeting = meeting_with_owners(actions)
+    # Agreed before versions were kept: no version, so the report builds them.
+    Meeting.objects.filter(pk=meeting.pk).update(status=MinutesStatus.AGREED)
+    victims = Theme.objects.create(name=VICTIMS, position=1)
+    meeting.items.filter(number__in=["1", "2"]).update(theme=victims)
+    staff = user_with_role(roles.OPCC_STAFF, username="staff")
+    with django_assert_num_queries(REPORT_QUERIES):
+        report = theme_report(staff, Year(2017))
+    assert [len(theme.actions) for theme in report.themes] == [actions + 1]
