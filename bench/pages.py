@@ -27,10 +27,12 @@ status trail. It then:
 """
 
 import argparse
+import collections
 import datetime
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -56,7 +58,7 @@ FIRST_MONTH = datetime.date(2016, 12, 15)
 PAGES = ["dashboard", "action_log_last_page", "my_actions", "minutes_latest"]
 EXPORTS = ["export_csv", "export_xlsx"]
 # Measured beside them, for the table only.
-EXTRA = ["action_log_first_page", "minutes_pdf"]
+EXTRA = ["action_log_first_page", "minutes_pdf", "signed_in_trivial"]
 
 
 def main():
@@ -76,6 +78,11 @@ def main():
         "--load-seconds", type=float, default=5, help="seconds of load per page (0: no load run)"
     )
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients in the load")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="also a load of four readers with one writer posting once a second (mixed_reads)",
+    )
     parser.add_argument("--export-probe", nargs=2, metavar=("USER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_probe:
@@ -258,7 +265,7 @@ def timed(client, url, repeat, cold=False):
             response = client.get(url)
             size = sum(len(chunk) for chunk in _body(response))
             timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
+        assert response.status_code in (200, 204), (url, response.status_code)
     return statistics.median(timings) * 1000, len(queries), size
 
 
@@ -282,6 +289,8 @@ def page_urls():
         "minutes_pdf": ("commissioner", f"/meetings/{latest.pk}/minutes.pdf"),
         "export_csv": ("commissioner", "/kept/exports/action-log.csv"),
         "export_xlsx": ("commissioner", "/kept/exports/action-log.xlsx"),
+        # Signed in, reading nothing but the session and the user: what any page pays.
+        "signed_in_trivial": ("commissioner", "/accounts/keep-alive/"),
     }
 
 
@@ -340,14 +349,21 @@ def measure_export(username, url):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def bring_forward_figures(repeat=1):
-    """A new meeting of the demo series today: how long bringing forward takes, in how many
-    queries, and its record page; rolled back."""
+# One action in this many of the log, open in other series, is due at the demo series' next
+# meeting: the record page at 100k actions has hundreds of cards, as a long-lived log can.
+BROUGHT_PER_ACTIONS = 200
+
+
+def bring_forward_figures(repeat=1, size=0):
+    """A new meeting of the demo series today, with ``size // BROUGHT_PER_ACTIONS`` open
+    actions of other series due at it besides the demo's own: how long bringing forward
+    takes, in how many queries, and its record page, first and again; rolled back."""
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from actions.models import Action, DueKind, Status
     from actions.reviews import bring_forward
     from meetings.models import MeetingSeries, StandingSection
     from meetings.services import open_meeting
@@ -364,6 +380,15 @@ def bring_forward_figures(repeat=1):
                 StandingSection.objects.create(
                     series=demo, number="1", heading="Actions", brings_forward=True
                 )
+            others = (
+                Action.objects.filter(status=Status.OPEN)
+                .exclude(series=demo)
+                .order_by("pk")
+                .values("pk")[: size // BROUGHT_PER_ACTIONS]
+            )
+            Action.objects.filter(pk__in=list(others)).update(
+                due_kind=DueKind.MEETING, due_at=None, due_series=demo, due_date=None
+            )
             meeting = open_meeting(demo, date=timezone.localdate(), title="Benchmark meeting")
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
@@ -375,8 +400,9 @@ def bring_forward_figures(repeat=1):
                 )
             client = Client()
             client.login(username="officer", password=PASSWORD)
-            ms, count, size = timed(client, meeting.get_record_url(), repeat)
-            figures["record_page"] = (ms, count, size)
+            cold_ms, _, _ = timed(client, meeting.get_record_url(), 1, cold=True)
+            ms, count, page_bytes = timed(client, meeting.get_record_url(), repeat)
+            figures["record_page"] = (ms, count, page_bytes, cold_ms)
             raise Rollback
     except Rollback:
         pass
@@ -386,11 +412,18 @@ def bring_forward_figures(repeat=1):
 # The load run.
 
 
-def load_run(args, pages):
-    """Each page's requests/s under gunicorn (2 sync workers), and /healthz's, in one run."""
-    from writers import Browser, free_port, wait_for
+def _gunicorn(port, env=None):
+    """gunicorn (2 sync workers) as the README runs it, on the benchmark's database."""
+    return subprocess.Popen(
+        [BIN / "gunicorn", "assurance.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "2", "--timeout", "300", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env or _server_env(),
+    )
 
-    env = {
+
+def _server_env():
+    return {
         **os.environ,
         "DATABASE_URL": database_url(),
         # The production configuration with the test suite's fast password hashing, which
@@ -400,13 +433,14 @@ def load_run(args, pages):
         "LOG_LEVEL": "ERROR",
         "PYTHONWARNINGS": "ignore:No directory at",
     }
+
+
+def load_run(args, pages):
+    """Each page's requests/s under gunicorn (2 sync workers), and /healthz's, in one run."""
+    from writers import Browser, free_port, wait_for
+
     port = free_port()
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "assurance.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2", "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
+    server = _gunicorn(port)
     try:
         wait_for(port)
         browsers = {}
@@ -426,6 +460,124 @@ def load_run(args, pages):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+# The mixed load: four readers rotating over the busiest pages, one writer through the app's
+# own form once a second (a progress update on the DCC's open actions).
+MIXED_READS = ["dashboard", "action_log_last_page", "my_actions", "minutes_latest"]
+WRITE_EVERY_SECONDS = 1.0
+
+
+def mixed_run(args, pages):
+    """Reads/s and their 95th percentile while one person writes, each as a ratio to
+    /healthz's served by the same gunicorn in the same run."""
+    from writers import Browser, free_port, wait_for
+
+    port = free_port()
+    server = _gunicorn(port)
+    try:
+        wait_for(port)
+        users = {pages[name][0] for name in MIXED_READS}
+        readers = []
+        for _ in range(4):
+            signed_in = {}
+            for username in users:
+                signed_in[username] = Browser(port)
+                signed_in[username].sign_in(username, PASSWORD)
+            readers.append(signed_in)
+
+        def healthz(reader):
+            return lambda n: reader["commissioner"].request("GET", "/healthz")[0]
+
+        def rotation(reader, number):
+            def read(n):
+                username, url = pages[MIXED_READS[(number + n) % len(MIXED_READS)]]
+                return reader[username].request("GET", url)[0]
+
+            return read
+
+        health = _timed_load([healthz(reader) for reader in readers], args.load_seconds)
+        writer = Browser(port)
+        writer.sign_in("dcc", PASSWORD)
+        _, mine = writer.request("GET", "/actions/mine/")
+        targets = sorted(set(re.findall(r'href="/actions/(\d+)/"', mine)))[:20]
+        if not targets:
+            raise SystemExit("the DCC has no outstanding action to write to")
+        stop = threading.Event()
+        writes = collections.Counter()
+
+        def write():
+            today = datetime.date.today().isoformat()
+            n = 0
+            while not stop.wait(WRITE_EVERY_SECONDS):
+                status, _ = writer.request(
+                    "POST",
+                    f"/actions/{targets[n % len(targets)]}/update/",
+                    {
+                        "on_date": today,
+                        "text": f"Mixed load, update {n}.",
+                        "csrfmiddlewaretoken": writer.cookies["csrftoken"],
+                    },
+                )
+                writes[status] += 1
+                n += 1
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        try:
+            reads = _timed_load(
+                [rotation(reader, number) for number, reader in enumerate(readers)],
+                args.load_seconds,
+            )
+        finally:
+            stop.set()
+            thread.join()
+        if set(writes) - {302}:
+            raise SystemExit(f"the writer was answered {dict(writes)}")
+        return {
+            "rps_ratio": round(reads["rps"] / health["rps"], 3),
+            "p95_ratio": round(reads["p95"] / health["p95"], 1),
+            "rps": round(reads["rps"], 1),
+            "p95_ms": round(reads["p95"], 1),
+            "healthz_rps": round(health["rps"], 1),
+            "healthz_p95_ms": round(health["p95"], 1),
+            "writes": sum(writes.values()),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _timed_load(requests, seconds):
+    """Requests/s and the 95th percentile in ms, one thread for each of ``requests`` (each
+    makes its n-th request and gives the status), every answer 200 or 204."""
+    latencies, failures, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def drive(request):
+        n = 0
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            status = request(n)
+            with lock:
+                if status in (200, 204):
+                    latencies.append((time.perf_counter() - began) * 1000)
+                else:
+                    failures.append(status)
+            n += 1
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=drive, args=(request,)) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"answered {sorted(set(failures))} under load")
+    return {
+        "rps": len(latencies) / (time.monotonic() - start),
+        "p95": statistics.quantiles(latencies, n=20)[-1],
+    }
 
 
 def _rate(browsers, url, seconds):
@@ -501,11 +653,17 @@ def run(args):
                 "kib": probe["bytes"] / 1024,
                 "peak_mb": probe["peak_mb"],
             }
-        for name, (ms, queries, extra) in bring_forward_figures(args.repeat).items():
-            rows[name] = {"ms": ms, "queries": queries}
-            rows[name]["brought" if name == "bring_forward" else "kib"] = (
-                extra if name == "bring_forward" else extra / 1024
-            )
+        figures = bring_forward_figures(args.repeat, size)
+        ms, queries, brought = figures["bring_forward"]
+        rows["bring_forward"] = {"ms": ms, "queries": queries, "brought": brought}
+        ms, queries, page_bytes, cold_ms = figures["record_page"]
+        rows["record_page"] = {
+            "ms": ms,
+            "queries": queries,
+            "kib": page_bytes / 1024,
+            "ms_cold": cold_ms,
+            "brought": brought,
+        }
         if args.load_seconds:
             trivial, rates = load_run(
                 args, {name: pages[name] for name in [*PAGES, "action_log_first_page"]}
@@ -514,9 +672,24 @@ def run(args):
             for name, rate in rates.items():
                 rows[name]["rps"] = rate
                 rows[name]["rps_ratio"] = rate / trivial
+        if args.mixed:
+            rows["mixed_reads"] = mixed_run(args, pages)
         print_table(size, rows)
         for name, row in rows.items():
-            if name in PAGES or name in EXPORTS:
+            if name == "mixed_reads":
+                results.append({"page": name, "size": size, **row})
+            elif name in ("signed_in_trivial", "record_page"):
+                results.append(
+                    {
+                        "page": name,
+                        "size": size,
+                        "ms": round(row["ms"], 1),
+                        "ms_cold": _rounded(row.get("ms_cold"), 1),
+                        "queries": row["queries"],
+                        "kb": round(row["kib"], 1),
+                    }
+                )
+            elif name in PAGES or name in EXPORTS:
                 results.append(
                     {
                         "page": name,
