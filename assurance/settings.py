@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # 503 for everything while the maintenance switch is on (a restore), before the session.
     "operations.middleware.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The session's idle expiry moved on at most once a minute, not saved on every request.
+    "core.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,9 +220,10 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# A session ends after two hours without a request, and when the browser closes.
+# A session ends after two hours without a request (to within a minute: core.sessions), and
+# when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How long before the idle limit the page offers to keep the session (static/js/keep-typed.js).
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)

@@ -18,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.sessions import refresh
+
 # Session key: the paths of forms saved since the last full page, whose drafts can go.
 SAVED_KEY = "keep_typed_saved"
 SAVED_LIMIT = 20
@@ -89,11 +91,13 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def keep_alive(request):
-    """Keep the session for another idle period (any request does, as the session is saved on
-    every request): 204 while signed in, with the current CSRF token for a page whose token
-    changed when its user signed in again in another tab; 401 once signed out."""
+    """Keep the session for another idle period, saving it now (other requests save it at
+    most once a minute: core.sessions): 204 while signed in, with the current CSRF token for
+    a page whose token changed when its user signed in again in another tab; 401 once signed
+    out."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
+    refresh(request.session)
     return HttpResponse(status=204, headers={"X-CSRFToken": get_token(request)})
 
 

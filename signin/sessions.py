@@ -69,7 +69,8 @@ def live_sessions(user):
     rows = [row for row in SignInSession.objects.filter(user=user) if row.session_key in live]
     idle = timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     for row in rows:
-        # Every request saves the session (SESSION_SAVE_EVERY_REQUEST), moving its expiry on.
+        # Requests save the session at most a minute apart (core.sessions), moving its expiry
+        # on: last seen to within that minute.
         row.last_seen = max(row.signed_in_at, live[row.session_key] - idle)
     return rows
 

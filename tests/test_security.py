@@ -74,7 +74,8 @@ def test_templates_hold_no_inline_script_or_style():
 
 def test_sessions_expire_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 7200
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert "core.sessions.SessionRefreshMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 

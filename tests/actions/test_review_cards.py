@@ -389,4 +389,4 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
 
 # Attendance, items, findings, declarations, assurance statements, decisions, actions,
 # reviews and their trails: whatever the cards.
-QUERIES = 27
+QUERIES = 24

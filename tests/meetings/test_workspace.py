@@ -199,7 +199,7 @@ def test_every_button_and_link_of_the_record_page_is_named_apart(officer, meetin
 # declarations, actions, decisions and reviews, attendance, usual attendees, the bulk-close
 # form, the decision forms' people and the add form's people and posts: the same for one item
 # as for ten.
-QUERIES = 22
+QUERIES = 19
 
 
 def test_the_record_page_queries_do_not_grow_with_items(officer, meeting):

@@ -665,9 +665,9 @@ def test_the_people_list_takes_the_same_queries_for_one_or_many(
         person = PersonFactory()
         PostFactory(holder=person)
         PersonAlias.objects.create(person=person, initials=f"X{n}")
-    # Session, user, groups, count, page of people, their posts, their aliases, the
-    # session saved, and two pairs of savepoints.
-    with django_assert_num_queries(12):
+    # Session, user, groups, count, page of people, their posts, their aliases, and a pair
+    # of savepoints.
+    with django_assert_num_queries(9):
         response = officer.get(reverse("directory:people"))
     assert len(response.context["people"]) == count
 
@@ -695,9 +695,9 @@ def test_the_posts_list_takes_the_same_queries_for_one_or_many(
     for _ in range(count):
         post = PostFactory(holder=None)
         directory.appoint(post, PersonFactory(), D(2017, 1, 1))
-    # Session, user, groups, count, page of posts with their holders, the session saved,
-    # and two pairs of savepoints.
-    with django_assert_num_queries(10):
+    # Session, user, groups, count, page of posts with their holders, and a pair of
+    # savepoints.
+    with django_assert_num_queries(7):
         response = officer.get(reverse("directory:posts"))
     assert [post.holders for post in response.context["posts"]] == [1] * count
 
