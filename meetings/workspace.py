@@ -54,16 +54,9 @@ class AttendanceRowForm(forms.Form):
             "joined_at_item": f"{name} joined at",
             "left_after_item": f"{name} left after",
         }
-        # People join and leave at the agenda's items, not at each action brought forward
-        # (hundreds, some months), unless the minutes already say so.
-        kept = {str(initial.get("joined_at_item")), str(initial.get("left_after_item"))}
         choices = [
             ("", "Whole meeting"),
-            *(
-                (pk, f"Item {i.label}")
-                for pk, i in self.items.items()
-                if getattr(i, "review", None) is None or pk in kept
-            ),
+            *((pk, f"Item {i.label}") for pk, i in self.items.items()),
         ]
         for field_name, field in self.fields.items():
             field.label = labels.get(field_name, field.label)

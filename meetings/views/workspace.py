@@ -20,8 +20,7 @@ def attendance_row(request, pk, person_pk):
     meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
     services.ensure_in_progress(meeting)
     attendances = list(meeting.attendances.select_related("person", "post"))
-    agenda = in_agenda_order(list(meeting.items.select_related("review")))
-    items = [item for item, _depth, _children in agenda]
+    items = [item for item, _depth, _children in in_agenda_order(list(meeting.items.all()))]
     rows = expected_attendance(meeting, attendances, items, data=request.POST, only=person_pk)
     if not rows:
         raise Http404("This person is not expected at the meeting.")
