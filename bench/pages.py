@@ -384,7 +384,7 @@ def bring_forward_figures(repeat=1, size=0):
                 Action.objects.filter(status=Status.OPEN)
                 .exclude(series=demo)
                 .order_by("pk")
-                .values("pk")[: size // BROUGHT_PER_ACTIONS]
+                .values_list("pk", flat=True)[: size // BROUGHT_PER_ACTIONS]
             )
             Action.objects.filter(pk__in=list(others)).update(
                 due_kind=DueKind.MEETING, due_at=None, due_series=demo, due_date=None
