@@ -507,19 +507,11 @@ def mixed_run(args, pages):
         writes = collections.Counter()
 
         def write():
-            today = datetime.date.today().isoformat()
             n = 0
             while not stop.wait(WRITE_EVERY_SECONDS):
-                status, _ = writer.request(
-                    "POST",
-                    f"/actions/{targets[n % len(targets)]}/update/",
-                    {
-                        "on_date": today,
-                        "text": f"Mixed load, update {n}.",
-                        "csrfmiddlewaretoken": writer.cookies["csrftoken"],
-                    },
-                )
-                writes[status] += 1
+                writes[
+                    writer.add_update(targets[n % len(targets)], f"Mixed load, update {n}.")
+                ] += 1
                 n += 1
 
         thread = threading.Thread(target=write)
@@ -581,7 +573,7 @@ def _timed_load(requests, seconds):
 
 
 def _rate(browsers, url, seconds):
-    """Requests/s answered 200 with one thread per signed-in browser, for ``seconds``, after
+    """Requests/s with one thread per signed-in browser, for ``seconds``, after
     one request each, not counted: a process's first request for a page works out what it
     keeps (actions.record), which the table's "cold" column measures on its own."""
     # At once, so that every worker process gets one.
@@ -590,27 +582,8 @@ def _rate(browsers, url, seconds):
         thread.start()
     for thread in warming:
         thread.join()
-    done, failures, lock = [0], [], threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def drive(browser):
-        while time.monotonic() < deadline:
-            status, _ = browser.request("GET", url)
-            with lock:
-                if status == 200:
-                    done[0] += 1
-                else:
-                    failures.append(status)
-
-    start = time.monotonic()
-    threads = [threading.Thread(target=drive, args=(b,)) for b in browsers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise SystemExit(f"{url} answered {sorted(set(failures))} under load")
-    return done[0] / (time.monotonic() - start)
+    requests = [lambda n, browser=browser: browser.request("GET", url)[0] for browser in browsers]
+    return _timed_load(requests, seconds)["rps"]
 
 
 def run(args):

@@ -165,6 +165,20 @@ class Browser:
         finally:
             connection.close()
 
+    def add_update(self, pk, text):
+        """A progress update on action ``pk``, dated today, through the action page's form:
+        the answer's status (302 when saved)."""
+        status, _ = self.request(
+            "POST",
+            f"/actions/{pk}/update/",
+            {
+                "on_date": datetime.date.today().isoformat(),
+                "text": text,
+                "csrfmiddlewaretoken": self.cookies["csrftoken"],
+            },
+        )
+        return status
+
     def sign_in(self, username, password):
         status, page = self.request("GET", "/accounts/login/")
         token = html.unescape(TOKEN.search(page)[1])
@@ -183,7 +197,6 @@ def run(args, port, actions, vendor):
     statuses, latencies, lock = collections.Counter(), [], threading.Lock()
     deadline = time.monotonic() + args.seconds
     start = threading.Barrier(args.writers)
-    today = datetime.date.today().isoformat()
 
     def write(number, browser):
         start.wait()
@@ -193,15 +206,7 @@ def run(args, port, actions, vendor):
             pk = actions[(number + n) % len(actions)]
             began = time.perf_counter()
             try:
-                status, _ = browser.request(
-                    "POST",
-                    f"/actions/{pk}/update/",
-                    {
-                        "on_date": today,
-                        "text": f"Writer {number}, update {n}.",
-                        "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-                    },
-                )
+                status = browser.add_update(pk, f"Writer {number}, update {n}.")
             except OSError as error:
                 status = type(error).__name__
             with lock:

@@ -45,14 +45,7 @@ def person_for_initials(initials, on_date=None):
     initials = (initials or "").strip()
     if not initials:
         return None
-    aliases = list(
-        PersonAlias.objects.filter(initials__iexact=initials).select_related("person__merged_into")
-    )
-    return _by_dated_alias(aliases, on_date) or _by_current_or_alias(
-        aliases,
-        Person.objects.filter(initials__iexact=initials).select_related("merged_into").first(),
-        on_date,
-    )
+    return people_for_initials([initials], on_date)[initials]
 
 
 def people_for_initials(initials, on_date=None):

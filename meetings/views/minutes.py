@@ -21,7 +21,7 @@ from meetings.forms.minutes import (
     MeetingForm,
     ReopenMinutesForm,
 )
-from meetings.minutes import chair_fact, minutes_rows
+from meetings.minutes import chair_fact, minuted_attendances, minutes_rows
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -296,25 +296,19 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        attendances = list(
-            self.object.attendances.select_related(
-                "person", "post", "joined_at_item", "left_after_item"
-            )
-        )
+        attendances = minuted_attendances(self.object)
         rows = minutes_rows(self.object, with_trails=True)
         for row in rows:
             row.state = item_state(row)
         lazy_brought_forward(rows, open_pk=self.request.GET.get("open"))
-        present = Attendance.Presence.PRESENT
-        present_count = sum(a.presence == present for a in attendances)
         return super().get_context_data(
             rows=rows,
             chair_fact=chair_fact(self.object.ordered_chairs()),
             attendance_rows=expected_attendance(
-                self.object, attendances, [row.item for row in rows]
+                self.object, attendances.all, [row.item for row in rows]
             ),
-            present_count=present_count,
-            apologies_count=len(attendances) - present_count,
+            present_count=len(attendances.present),
+            apologies_count=len(attendances.apologies),
             attendance_form=AddAttendeeForm(meeting=self.object),
             finding_form=FindingForm(),
             **kwargs,
