@@ -71,6 +71,23 @@ class Keyboard:
         raise AssertionError(f"{target} not reached in {limit} presses of Tab")
 
 
+def test_the_attendance_rows_buttons_keep_their_words_whole_at_1280_px(page, live_demo, login):
+    november = open_november()
+    for initials, _post, capacity, _presence, _left in data.OCTOBER["attendance"]:
+        november.attendances.create(
+            person=Person.objects.get(initials=initials), capacity=capacity, presence="present"
+        )
+    login(page, "officer")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_demo.url}/meetings/{november.pk}/record/")
+    buttons = page.locator(".attendance-table .record-tools .btn")
+    expect(buttons.first).to_be_visible()
+    # One line each: as high as a one-line small button, whatever the words.
+    heights = buttons.evaluate_all("(all) => all.map((b) => b.getClientRects()[0].height)")
+    assert len(heights) == 2 * len(data.OCTOBER["attendance"])
+    assert max(heights) < 40, heights
+
+
 def test_the_record_page_of_a_new_meeting_is_short_and_item_4_is_near(page, live_demo, login):
     november = open_november()
     login(page, "officer")
