@@ -16,7 +16,7 @@ from actions.filters import OUTSTANDING
 from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q, unowned_q
 from actions.record import record_version
 from meetings.models import IN_PROGRESS, Meeting
-from people.models import Body, Person, Post
+from people.models import Body, Person, PersonAlias, Post
 
 CHART_MONTHS = 12
 # The most rows each of the dashboard's lists shows: the page costs what it shows, however
@@ -155,6 +155,23 @@ def _chart_rows():
         Meeting.history.all(),
         ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS),
     ]
+
+
+def _trend_rows():
+    """What the owner counts read besides the chart's rows: the owners' names and labels."""
+    return [
+        *_chart_rows(),
+        Post.history.all(),
+        Person.history.all(),
+        PersonAlias.history.all(),
+        Body.history.all(),
+    ]
+
+
+def trends_version():
+    """The version of what the dashboard's trends (``trends``) read: a progress update, a
+    finding or a draft's wording leaves it, and so what is kept under it, be."""
+    return record_version(_trend_rows)
 
 
 def chart_version():
@@ -428,9 +445,32 @@ def awaiting_closure():
     )
 
 
-def dashboard(today):
+def trends(today, version=None):
+    """The owner counts and the chart: what changes only with an action's status, owners or
+    due, a meeting, or an owner's name (``trends_version``), and with the day."""
+    version = version or trends_version()
+    bars = monthly_chart(today, version=version)
+    return {
+        "today": today,
+        "owner_counts": _owner_counts(today, closures_this_year(today, version)),
+        "chart": bars,
+        "chart_ticks": axis_ticks(bars),
+        "chart_left": CHART_LEFT,
+        "chart_top": CHART_TOP,
+        "chart_axis_label_x": CHART_LEFT - 6,
+        "chart_width": CHART_LEFT + CHART_RIGHT + MONTH_WIDTH * len(bars),
+        "chart_height": CHART_TOP + CHART_HEIGHT + 44,
+        "chart_baseline": CHART_TOP + CHART_HEIGHT,
+        "chart_label_y": CHART_TOP + CHART_HEIGHT + 18,
+        "chart_year_y": CHART_TOP + CHART_HEIGHT + 32,
+        "bar_width": BAR_WIDTH,
+    }
+
+
+def dashboard(today, *, with_trends=True):
     """Everything the dashboard shows, as of ``today``: counts worked out in the database,
-    and the first DASHBOARD_ROWS of each list, the rest a click away in the action log."""
+    and the first DASHBOARD_ROWS of each list, the rest a click away in the action log.
+    ``with_trends=False`` leaves out ``trends``, which the page keeps on its own."""
     coming = next_meeting(today)
     due_date = coming.date if coming else today
     due_by = Action.objects.due_by(due_date)
@@ -443,11 +483,9 @@ def dashboard(today):
         # The templates' shared due cell reads this.
         action.overdue_days = action.days_overdue(today)
     awaiting = awaiting_closure()
-    # One look-up of the chart's version for both caches that read it.
-    version = chart_version()
-    bars = monthly_chart(today, version=version)
-    closures = closures_this_year(today, version)
-    totals = _totals(today, closures)
+    # One look-up of the trends' version for every cache that reads it.
+    version = trends_version()
+    totals = _totals(today, closures_this_year(today, version))
     totals.coming = due_by.count()
     # Flagged until each has an owner: giving one is a reassignment.
     unowned = Action.objects.outstanding().filter(unowned_q()).count()
@@ -466,16 +504,6 @@ def dashboard(today):
         "awaiting": awaiting,
         "awaiting_shown": len(awaiting),
         "totals": totals,
-        "owner_counts": _owner_counts(today, closures),
-        "chart": bars,
-        "chart_ticks": axis_ticks(bars),
-        "chart_left": CHART_LEFT,
-        "chart_top": CHART_TOP,
-        "chart_axis_label_x": CHART_LEFT - 6,
-        "chart_width": CHART_LEFT + CHART_RIGHT + MONTH_WIDTH * len(bars),
-        "chart_height": CHART_TOP + CHART_HEIGHT + 44,
-        "chart_baseline": CHART_TOP + CHART_HEIGHT,
-        "chart_label_y": CHART_TOP + CHART_HEIGHT + 18,
-        "chart_year_y": CHART_TOP + CHART_HEIGHT + 32,
-        "bar_width": BAR_WIDTH,
+        "trends_version": version,
+        **(trends(today, version) if with_trends else {}),
     }

@@ -1,13 +1,16 @@
+import hashlib
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action, Status, unowned_q
 from core.forms import BritishDateField
 from meetings.models import Meeting, MeetingSeries
-from people.models import Body, Person, Post
+from people.models import Body, Person, PersonAlias, Post
 from themes.models import Theme
 
 # Not a status of its own: open, or marked complete and awaiting agreement of closure.
@@ -170,3 +173,36 @@ def action_log_filter(data, request):
     return ActionFilter(
         data, queryset=Action.objects.visible_to(request.user).for_listing(), request=request
     )
+
+
+def _choice_rows():
+    """What the filters' choices read: the meetings, series, themes and owners offered."""
+    return [
+        Meeting.history.all(),
+        MeetingSeries.history.all(),
+        Theme.history.all(),
+        Post.history.all(),
+        Person.history.all(),
+        PersonAlias.history.all(),
+        Body.history.all(),
+    ]
+
+
+def filter_bar(request, filterset):
+    """The filters' form as HTML, kept for the version of what their choices read, who is
+    looking (the meetings offered are those they may see) and the values chosen: rendering
+    its widgets took longer than the rows, and an update or a finding changes none of it. A
+    form in error is rendered for the person who sent it, and not kept."""
+    from actions.record import kept_content, record_version, viewer
+
+    chosen = sorted(
+        (name, value) for name in filterset.form.fields for value in request.GET.getlist(name)
+    )
+    parts = [record_version(_choice_rows), viewer(request), repr(chosen)]
+    key = f"content:action-filters:{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()}"
+
+    def work():
+        html = render_to_string("actions/_filter_bar.html", {"filter": filterset}, request)
+        return html, not filterset.form.errors
+
+    return kept_content(key, work)[0]

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
+from actions.listing import ListingQuerySet
 from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries, ReferenceScheme
 from people.models import TO_BE_ALLOCATED, Body, Person, Post
 from people.roles import sees_all_minutes
@@ -118,7 +119,7 @@ def unowned_q(prefix=""):
     )
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(ListingQuerySet):
     def outstanding(self):
         """Not yet closed: open, or marked complete and awaiting the Commissioner."""
         # Named rather than excluded, so that the status indexes find them.
@@ -200,26 +201,11 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """What a row of any action table shows, in a constant number of queries."""
-        latest = ActionEvent.objects.filter(
-            action=OuterRef("pk"), kind=ActionEvent.Kind.UPDATE
-        ).order_by("-on_date", "-at", "-pk")
-        return (
-            self.with_reference_repeats()
-            .select_related(
-                "meeting__series",
-                "series",
-                "item__theme",
-                "item__parent__parent",
-                "due_series",
-                "due_at__series",
-            )
-            .prefetch_related("owner_posts__holder", "owner_people", "owner_bodies")
-            .annotate(
-                latest_update_on=Subquery(latest.values("on_date")[:1]),
-                latest_update_text=Subquery(latest.values("text")[:1]),
-            )
-        )
+        """What a row of any action table shows, in a constant number of queries: joined,
+        what only this action has; the rest, shared by many rows or read for each (owners,
+        series, the latest update, whether its reference repeats), read once for the rows
+        fetched (actions.listing)."""
+        return self.select_related("meeting", "item__parent__parent", "due_at").with_rows()
 
 
 class Action(models.Model):

@@ -11,7 +11,6 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
@@ -19,8 +18,8 @@ from django.views.generic import TemplateView
 
 from actions import services, update_links
 from actions.calendar import feed_for
-from actions.dashboard import awaiting_closure, dashboard
-from actions.filters import action_log_filter
+from actions.dashboard import awaiting_closure, dashboard, trends
+from actions.filters import action_log_filter, filter_bar
 from actions.forms import (
     ActionForm,
     BulkCloseForm,
@@ -289,6 +288,27 @@ def reopen_action(request, pk):
 DECISIONS = ["totals", "awaiting_shown", "awaiting_url", "minutes_to_agree"]
 
 
+def kept_trends(request, today, data):
+    """The owner counts and the chart as HTML, kept for the version of what they read
+    (``trends_version``) and the day, so that a progress update or a finding, which moves the
+    record's version, does not work them out again. When worked out, ``data`` has their
+    figures too."""
+
+    version = data["trends_version"]
+
+    def work():
+        data.update(trends(today, version))
+        return {
+            "owner_counts_html": render_to_string(
+                "actions/dashboard/_owner_counts.html", data, request
+            ),
+            "chart_html": render_to_string("actions/dashboard/_chart.html", data, request),
+        }, True
+
+    key = f"content:dashboard-trends:{today.isoformat()}:{version}"
+    return kept_content(key, work)[0]
+
+
 def dashboard_context(request, today):
     """The dashboard's counts, coming actions and chart (``summary``) and the rows of its
     review form (``awaiting_rows``) as HTML, with what else its decisions read, kept together
@@ -297,7 +317,8 @@ def dashboard_context(request, today):
     data = {}
 
     def work():
-        data.update(dashboard(today))
+        data.update(dashboard(today, with_trends=False))
+        data.update(kept_trends(request, today, data))
         return {
             "summary": render_to_string("actions/dashboard/_summary.html", data, request),
             # Without a review form, as none is ticked yet.
@@ -391,7 +412,15 @@ class ActionLogView(KeptListView):
         # Filtering validates the form: its cleaned order is read after.
         actions = filterset.qs
         keys = log_keys(getattr(filterset.form, "cleaned_data", {}).get("sort"))
-        return _listing(actions, keys, self.request.GET, today, filter=filterset)
+        return _listing(
+            actions,
+            keys,
+            self.request.GET,
+            today,
+            filter=filterset,
+            # Called by the template when it renders the form, not when the content is kept.
+            filter_bar=functools.partial(filter_bar, self.request, filterset),
+        )
 
     def keep(self, listing):
         # A filter in error is for the person who typed it, and its page says so in its title.
@@ -551,16 +580,17 @@ def reassign_action(request, pk):
     return render(request, "actions/reassign_form.html", {"form": form, "action": action})
 
 
-@require_POST
 def bulk_close(request, meeting_pk):
-    """Agree several actions brought forward complete and closed in one step."""
+    """Agree several actions brought forward complete and closed in one step: the record
+    page holds the form when they are few, this page when there are hundreds."""
     roles.require_recorder(request.user)
     meeting = get_object_or_404(Meeting, pk=meeting_pk)
     ensure_in_progress(meeting)
-    form = BulkCloseForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
-        return redirect(reverse("meetings:record", args=[meeting.pk]) + "#bulk-close")
+    posted = request.method == "POST"
+    form = BulkCloseForm(request.POST if posted else None, meeting=meeting)
+    if not posted or not form.is_valid():
+        # Whatever was ticked and typed stays, with the error beside it.
+        return render(request, "actions/bulk_close.html", {"form": form, "meeting": meeting})
     reviews = list(form.cleaned_data["reviews"])
     note = form.cleaned_data["note"]
     try:
