@@ -9,7 +9,7 @@ afterwards can change them.
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -105,17 +105,21 @@ def in_agenda_order(items):
     return walk(None, 0)
 
 
-def minutes_rows(meeting, *, public=False, with_trails=False):
+def minutes_rows(meeting, *, public=False, with_trails=False, brought_forward=None):
     """Every item of ``meeting`` in agenda order, each with its depth, findings and actions.
 
     The public version (published minutes, and what the force sees) shows a restricted item
     as withheld, with its reason, and leaves out everything under it. ``with_trails`` also
     fetches the trail of each action brought forward, which only the record page shows (the
-    owner's latest update), not the minutes.
+    owner's latest update), not the minutes. ``brought_forward``, when given, is the pks of
+    the items brought forward to include (the record page's window): the rest are left out.
     """
     trails = ["review__action__events"] if with_trails else []
+    items = meeting.items.all()
+    if brought_forward is not None:
+        items = items.exclude(Q(kind=ItemKind.BROUGHT_FORWARD) & ~Q(pk__in=brought_forward))
     items = list(
-        meeting.items.select_related(
+        items.select_related(
             "theme",
             "taken_after",
             "assurance",

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from core.forms import STALE_MESSAGE, PlainTextField
 from meetings.forms.minutes import COMINGS_AND_GOINGS, AttendanceForm, check_comings_and_goings
-from meetings.models import Attendance, UsualAttendee
+from meetings.models import Attendance, ItemKind, UsualAttendee
 from people.models import Person
 
 ABSENT = "absent"
@@ -54,9 +54,17 @@ class AttendanceRowForm(forms.Form):
             "joined_at_item": f"{name} joined at",
             "left_after_item": f"{name} left after",
         }
+        # People join and leave at the agenda's items, not at each action brought forward
+        # (hundreds at some meetings, in two lists a person): those are offered only as
+        # already recorded.
+        current = {str(initial.get("joined_at_item")), str(initial.get("left_after_item"))}
         choices = [
             ("", "Whole meeting"),
-            *((pk, f"Item {i.label}") for pk, i in self.items.items()),
+            *(
+                (pk, f"Item {i.label}")
+                for pk, i in self.items.items()
+                if i.kind != ItemKind.BROUGHT_FORWARD or pk in current
+            ),
         ]
         for field_name, field in self.fields.items():
             field.label = labels.get(field_name, field.label)
@@ -200,10 +208,96 @@ def expected_attendance(meeting, attendances, items, *, data=None, only=None):
     return rows
 
 
-# A meeting brings forward tens of actions, now and then hundreds. Past this many undecided,
+# A meeting brings forward tens of actions, now and then hundreds: the record page shows this
+# many at a time, in agenda order, and says what comes before and after with a link to them,
+# so that it costs what the officer is looking at rather than the whole log.
+BROUGHT_FORWARD_SHOWN = 40
+
+
+@dataclass
+class HiddenItems:
+    """Items brought forward left off the record page, before or after those shown, with
+    where the window starts that shows the nearest of them."""
+
+    items: list
+    start: int
+
+    @property
+    def to_decide(self):
+        return sum(1 for item in self.items if not _decided(item))
+
+    @property
+    def first_label(self):
+        return self.items[0].label
+
+    @property
+    def last_label(self):
+        return self.items[-1].label
+
+    @property
+    def place(self):
+        """The 1-based place, among the items brought forward, of the window's first."""
+        return self.start + 1
+
+
+def _decided(item):
+    review = getattr(item, "review", None)
+    return review is not None and review.decided
+
+
+@dataclass
+class BroughtForwardWindow:
+    """Which items brought forward the record page shows: ``shown`` (their pks), from the
+    ``start``-th, with those ``before`` and ``after`` left off. ``items`` is every item of the
+    meeting in agenda order, parents set, for what needs them all (the attendance's items)."""
+
+    items: list
+    shown: set
+    start: int
+    total: int
+    before: HiddenItems | None
+    after: HiddenItems | None
+
+
+def brought_forward_window(meeting, *, start=None, open_pk=None):
+    """The window of items brought forward to show: BROUGHT_FORWARD_SHOWN from the
+    ``start``-th (0-based), or from the block holding ``open_pk`` when it is one of them."""
+    from meetings.minutes import in_agenda_order
+    from meetings.models import ItemKind
+
+    items = [item for item, _, _ in in_agenda_order(list(meeting.items.select_related("review")))]
+    brought = [item for item in items if item.kind == ItemKind.BROUGHT_FORWARD]
+    size = BROUGHT_FORWARD_SHOWN
+    opened = next((n for n, item in enumerate(brought) if str(item.pk) == str(open_pk)), None)
+    if opened is not None and not (start is not None and start <= opened < start + size):
+        start = opened // size * size
+    start = min(max(start or 0, 0), max(len(brought) - 1, 0))
+    shown = brought[start : start + size]
+    return BroughtForwardWindow(
+        items=items,
+        shown={item.pk for item in shown},
+        start=start,
+        total=len(brought),
+        before=HiddenItems(brought[:start], max(start - size, 0)) if start else None,
+        after=HiddenItems(brought[start + size :], start + size)
+        if len(brought) > start + size
+        else None,
+    )
+
+
+def mark_hidden_brought_forward(rows, window):
+    """Set ``hidden_before`` on the first row brought forward shown and ``hidden_after`` on
+    the last: where the record page says what it left off, and links to it."""
+    shown = [row for row in rows if row.item.pk in window.shown]
+    if shown:
+        shown[0].hidden_before = window.before
+        shown[-1].hidden_after = window.after
+
+
+# Past this many undecided among those shown,
 # the rest show a line each and open on request, so the record page costs what the officer
 # is looking at rather than a form per action of the whole log.
-FULL_CARDS = 30
+FULL_CARDS = 10
 
 
 def lazy_brought_forward(rows, open_pk=None):

@@ -170,7 +170,7 @@ EXPECTED_GET = {
     "actions:send_update_link": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:revoke_update_link": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:bulk_close": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "actions:bulk_close": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     # Bodies that own actions: kept by OPCC staff.
     "directory:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -372,7 +372,7 @@ EXPECTED_POST = {
     "actions:send_update_link": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:revoke_update_link": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
-    "actions:bulk_close": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:bulk_close": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},

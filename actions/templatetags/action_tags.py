@@ -6,6 +6,10 @@ from actions.reviews import card_context
 
 register = template.Library()
 
+# Past this many undecided, the record page links to the form rather than holding a
+# checkbox and the text of each.
+BULK_CLOSE_IN_PLACE = 40
+
 
 @register.inclusion_tag("actions/_review_card_wrap.html", takes_context=True)
 def review_card(context, review, replacements=()):
@@ -27,11 +31,14 @@ def review_card(context, review, replacements=()):
 
 @register.inclusion_tag("actions/_bulk_close.html", takes_context=True)
 def bulk_close_form(context, meeting):
-    """Several actions brought forward agreed closed in one step, when there are any."""
+    """Several actions brought forward agreed closed in one step, when there are any: in
+    place when they are few, else a link to a page of its own, where hundreds are ticked."""
     form = BulkCloseForm(meeting=meeting)
+    pending = form.fields["reviews"].queryset.count()
     return {
         "meeting": meeting,
-        "form": form if form.fields["reviews"].queryset.exists() else None,
+        "form": form if 0 < pending <= BULK_CLOSE_IN_PLACE else None,
+        "pending": pending,
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -33,10 +33,13 @@ from meetings.models import (
 )
 from meetings.signals import meeting_opened
 from meetings.workspace import (
+    BROUGHT_FORWARD_SHOWN,
     AddAttendeeForm,
+    brought_forward_window,
     expected_attendance,
     item_state,
     lazy_brought_forward,
+    mark_hidden_brought_forward,
 )
 from people import roles
 from people.models import Office
@@ -283,6 +286,12 @@ class MeetingUpdateView(DraftMeetingMixin, UpdateView):
         return response
 
 
+def _place(value):
+    """The 0-based start of the window of items brought forward, from ``?brought=`` (the
+    1-based place of its first); None when absent or not a number."""
+    return int(value) - 1 if value and value.isdecimal() else None
+
+
 class MeetingRecordView(RecorderRequiredMixin, DetailView):
     """The policy officer's workspace for one meeting: every item, editable in place."""
 
@@ -297,16 +306,21 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         attendances = minuted_attendances(self.object)
-        rows = minutes_rows(self.object, with_trails=True)
+        open_pk = self.request.GET.get("open")
+        window = brought_forward_window(
+            self.object, start=_place(self.request.GET.get("brought")), open_pk=open_pk
+        )
+        rows = minutes_rows(self.object, with_trails=True, brought_forward=window.shown)
         for row in rows:
             row.state = item_state(row)
-        lazy_brought_forward(rows, open_pk=self.request.GET.get("open"))
+        mark_hidden_brought_forward(rows, window)
+        lazy_brought_forward(rows, open_pk=open_pk)
         return super().get_context_data(
             rows=rows,
+            brought_forward=window,
+            brought_forward_shown=BROUGHT_FORWARD_SHOWN,
             chair_fact=chair_fact(self.object.ordered_chairs()),
-            attendance_rows=expected_attendance(
-                self.object, attendances.all, [row.item for row in rows]
-            ),
+            attendance_rows=expected_attendance(self.object, attendances.all, window.items),
             present_count=len(attendances.present),
             apologies_count=len(attendances.apologies),
             attendance_form=AddAttendeeForm(meeting=self.object),

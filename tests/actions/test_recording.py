@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionReview, Status
 from actions.services import raise_action
+from actions.templatetags import action_tags
 from meetings.models import Meeting, MeetingSeries
 from people.models import Post
 
@@ -291,9 +292,39 @@ def test_a_shared_note_is_minuted_for_each_action_closed_together_unless_it_had_
     ) == {"2017/10-02": "The DCC confirmed each was done.", "2017/10-03": "Report received."}
 
 
-def test_bulk_close_with_nothing_ticked_says_so(officer, november):
-    response = officer.post(reverse("actions:bulk_close", args=[november.pk]), {}, follow=True)
-    assert "Tick at least one action to close." in response.text
+def test_bulk_close_with_nothing_ticked_says_so_and_keeps_the_note(officer, november):
+    response = officer.post(
+        reverse("actions:bulk_close", args=[november.pk]), {"note": "All done, said the DCC."}
+    )
+    assert response.status_code == 200
+    assert '<li><a href="#id_reviews_0">Tick at least one action to close.</a></li>' in (
+        response.text
+    )
+    assert ">All done, said the DCC.</textarea>" in response.text
+
+
+def test_past_a_few_the_record_page_links_to_a_page_that_closes_them_all(
+    officer, november, monkeypatch
+):
+    """A meeting that brings forward hundreds agrees them closed on a page of their own: the
+    record page holds a link, not a checkbox and the text of each."""
+    monkeypatch.setattr(action_tags, "BULK_CLOSE_IN_PLACE", 2)
+    pending = ActionReview.objects.filter(item__meeting=november, outcome="pending")
+    assert pending.count() == 6
+    record = officer.get(reverse("meetings:record", args=[november.pk])).text
+    url = reverse("actions:bulk_close", args=[november.pk])
+    assert f'<a href="{url}">Agree several actions brought forward closed at once</a> (6 with' in (
+        record
+    )
+    assert 'name="reviews"' not in record
+    page = officer.get(url).text
+    assert page.count('name="reviews"') == 6
+    response = officer.post(url, {"reviews": [review.pk for review in pending]})
+    assert response.status_code == 302
+    assert not pending.all().exists()
+    assert set(
+        ActionReview.objects.filter(item__meeting=november).values_list("outcome", flat=True)
+    ) == {"closed"}
 
 
 def test_closing_at_november_removes_it_from_december(officer, november):
