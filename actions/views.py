@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -594,14 +593,7 @@ def bulk_close(request, meeting_pk):
     reviews = list(form.cleaned_data["reviews"])
     note = form.cleaned_data["note"]
     try:
-        with transaction.atomic():
-            for review in reviews:
-                services.decide_review(
-                    review,
-                    by=request.user,
-                    outcome=ActionReview.Outcome.CLOSED,
-                    update=review.update or note,
-                )
+        services.close_reviews(reviews, by=request.user, note=note)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("meetings:record", meeting.pk)

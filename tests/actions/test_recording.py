@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionReview, Status
-from actions.services import raise_action
+from actions.services import close_reviews, decide_review, raise_action
 from actions.templatetags import action_tags
 from meetings.models import Meeting, MeetingSeries
 from people.models import Post
@@ -444,3 +446,83 @@ def test_a_stale_action_edit_is_refused(officer, november):
     assert response.context["form"].non_field_errors()[0].startswith("Someone else saved this")
     action.refresh_from_db()
     assert (action.due_wording, action.raised_due_wording) == ("First", "First")
+
+
+def _closing_record(reviews):
+    """What closing ``reviews`` wrote: each review as decided, its action, the trail added
+    and the history rows, for comparing two ways of closing."""
+    record = []
+    for review in ActionReview.objects.filter(pk__in=reviews).order_by("pk"):
+        action = review.action
+        record.append(
+            (
+                {
+                    name: getattr(review, name)
+                    for name in [
+                        "outcome",
+                        "update",
+                        "owners_before",
+                        "status_before",
+                        "completion_claimed_on",
+                        "new_due_kind",
+                        "new_due_date",
+                        "new_due_meeting",
+                        "new_due_wording",
+                        "new_due_series_id",
+                        "new_due_at_id",
+                        "owners_after",
+                        "decided_by_id",
+                        "version",
+                    ]
+                },
+                (action.status, action.version),
+                list(
+                    action.events.filter(meeting=review.item.meeting).values_list(
+                        "kind", "text", "from_status", "to_status", "by_id", "on_date"
+                    )
+                ),
+                action.history.count(),
+                review.history.count(),
+                review.history.first().history_user_id,
+            )
+        )
+    return record
+
+
+def test_closing_several_at_once_records_what_deciding_each_does(officer, november, opcc_user):
+    """The bulk close writes in a few queries what decide_review writes one by one: the same
+    reviews, statuses, trail and history."""
+    pending = list(ActionReview.objects.filter(item__meeting=november, outcome="pending"))
+    ActionReview.objects.filter(pk=pending[0].pk).update(update="Report received.")
+    pks = [review.pk for review in pending]
+    note = "The DCC confirmed each was done."
+
+    class Undo(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            for review in ActionReview.objects.filter(pk__in=pks):
+                decide_review(review, by=opcc_user, outcome="closed", update=review.update or note)
+            one_by_one = _closing_record(pks)
+            raise Undo
+    except Undo:
+        pass
+    assert set(ActionReview.objects.filter(pk__in=pks).values_list("outcome", flat=True)) == {
+        "pending"
+    }
+    # Hundreds close in one request.
+    counts = []
+    for some in (pks[:2], pks):
+        try:
+            with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+                close_reviews(ActionReview.objects.filter(pk__in=some), by=opcc_user, note=note)
+                raise Undo
+        except Undo:
+            counts.append(len(queries))
+    # Not twenty queries each, as one by one: at most an UPDATE for each set of values the
+    # reviews share (so one more for each review added) and an INSERT for each kind of owner.
+    assert counts[1] - counts[0] <= (len(pks) - 2) + 3
+    close_reviews(ActionReview.objects.filter(pk__in=pks), by=opcc_user, note=note)
+    assert _closing_record(pks) == one_by_one
+    assert [row[0]["update"] for row in one_by_one].count(note) == 5
