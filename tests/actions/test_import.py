@@ -6,7 +6,10 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from actions.exports import COLUMNS
@@ -397,3 +400,56 @@ def test_an_owner_minuted_under_initials_since_changed_is_found(tmp_path, meetin
     action = Action.objects.get(reference=GOOD[0])
     assert list(action.owner_people.all()) == [jackie]
     assert action.owner_display == "DCC JIR"
+
+
+def _rows(first, count):
+    """``count`` rows like GOOD at item 2, the references numbered from ``first``, every
+    other one closed."""
+    return [
+        [f"2017/10-{n:02d}", *GOOD[1:7], "Closed" if n % 2 else "Open"]
+        for n in range(first, first + count)
+    ]
+
+
+def _queries_to_import(path):
+    with CaptureQueriesContext(connection) as queries:
+        _import(path)
+    return len(queries)
+
+
+def test_an_import_writes_in_as_many_queries_for_forty_rows_as_for_two(tmp_path, meetings):
+    two = _queries_to_import(_write_csv(tmp_path / "two.csv", _rows(10, 2)))
+    forty = _queries_to_import(_write_csv(tmp_path / "forty.csv", _rows(20, 40)))
+
+    assert forty == two
+    assert Action.objects.count() == 42
+
+
+def test_an_import_in_bulk_records_what_raising_each_action_recorded(tmp_path, meetings, dcc):
+    ActionFactory(item=meetings.items.get(number="2"), reference="2017/10-01")
+    _import(_write_csv(tmp_path / "log.csv", _rows(10, 2)))
+
+    open_one, closed = Action.objects.filter(reference__in=["2017/10-10", "2017/10-11"])
+    assert [(a.position, a.status, a.version) for a in (open_one, closed)] == [
+        (1, "open", 1),
+        (2, "closed", 2),
+    ]
+    assert (closed.raised_owners, list(closed.owner_posts.all())) == ("DCC", [dcc])
+    assert (closed.raised_due_date, closed.due_date) == (datetime.date(2017, 12, 31),) * 2
+    assert [
+        (event.kind, event.on_date, event.text, event.from_status, event.to_status)
+        for event in closed.events.all()
+    ] == [
+        (
+            "created",
+            meetings.date,
+            "Raised at the Monthly Assurance Meeting October 2017 meeting, item 2.",
+            "",
+            "open",
+        ),
+        ("update", datetime.date(2017, 11, 10), "Drafted.", "", ""),
+        ("status", timezone.localdate(), "Imported from an existing action log.", "open", "closed"),
+    ]
+    assert [(h.history_type, h.status, h.history_change_reason) for h in closed.history.all()] == [
+        ("+", "closed", "Imported from an existing action log.")
+    ]
