@@ -2,6 +2,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import vobject
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -39,8 +40,10 @@ def _october_and_the_next_date(october):
 
 
 def test_the_feed_holds_the_meetings_the_next_date_and_my_due_dates(
-    client, feed, action, item, acc
+    client, feed, action, item, acc, time_machine
 ):
+    # The feed lists the dues around today (actions.calendar.DUES_FROM).
+    time_machine.move_to(datetime.datetime(2017, 11, 1, 12, tzinfo=LONDON), tick=False)
     ActionFactory(item=item, owners=[acc], due_date=datetime.date(2017, 12, 1))
     ActionFactory(
         item=item,
@@ -124,4 +127,60 @@ def test_opcc_staff_see_draft_meetings_in_their_feed(client, draft, opcc_user, o
     assert [(str(e["uid"]), str(e.get("location"))) for e in calendar.walk("VEVENT")] == [
         (f"meeting-{october.pk}@assurance.opcc", "Meeting Room 1.38 – Hindlip"),
         (f"meeting-{draft.pk}@assurance.opcc", "Room kept from the force"),
+    ]
+
+
+def test_a_winter_meeting_reads_in_gmt_and_a_summer_one_in_bst_in_vobject(
+    client, opcc_user, october
+):
+    """vobject is an iCalendar parser of its own, as a calendar client would be: it reads
+    the feed's VTIMEZONE rather than knowing Europe/London already."""
+    winter = MeetingFactory(date=datetime.date(2017, 11, 29), start_time=datetime.time(10))
+    summer = MeetingFactory(date=datetime.date(2018, 7, 4), start_time=datetime.time(10))
+    feed = CalendarFeed.objects.create(user=opcc_user)
+    parsed = vobject.readOne(client.get(feed.get_absolute_url()).content.decode())
+    starts = {
+        str(event.uid.value): event.dtstart.value.astimezone(datetime.UTC)
+        for event in parsed.vevent_list
+    }
+    assert (
+        starts[f"meeting-{winter.pk}@assurance.opcc"],
+        starts[f"meeting-{summer.pk}@assurance.opcc"],
+    ) == (
+        datetime.datetime(2017, 11, 29, 10, tzinfo=datetime.UTC),
+        datetime.datetime(2018, 7, 4, 9, tzinfo=datetime.UTC),
+    )
+    (zone,) = parsed.vtimezone_list
+    assert sorted(
+        (part.name, sorted(part.rrule.value.split(";")))
+        for part in zone.getChildren()
+        if part.name != "TZID"
+    ) == [
+        ("DAYLIGHT", ["BYDAY=-1SU", "BYMONTH=3", "FREQ=YEARLY"]),
+        ("STANDARD", ["BYDAY=-1SU", "BYMONTH=10", "FREQ=YEARLY"]),
+    ]
+
+
+def test_the_feed_lists_only_dues_from_three_months_ago_to_a_year_ahead(
+    client, feed, item, dcc, time_machine
+):
+    time_machine.move_to(datetime.datetime(2018, 6, 1, 12, tzinfo=LONDON), tick=False)
+    for reference, due in [
+        ("2017/10-11", datetime.date(2018, 2, 28)),  # three months and more ago
+        ("2017/10-12", datetime.date(2018, 3, 1)),
+        ("2017/10-13", datetime.date(2019, 6, 1)),
+        ("2017/10-14", datetime.date(2019, 6, 3)),  # more than a year ahead
+    ]:
+        ActionFactory(item=item, reference=reference, owners=[dcc], due_date=due)
+    ActionFactory(
+        item=item,
+        reference="2017/10-15",
+        owners=[dcc],
+        due_kind="meeting",
+        due_at=MeetingFactory(date=datetime.date(2016, 1, 5)),
+    )
+    calendar = Calendar.from_ical(client.get(feed.get_absolute_url()).content)
+    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT") if "due" in e["summary"]) == [
+        "Action 2017/10-12 due",
+        "Action 2017/10-13 due",
     ]
