@@ -17,6 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from actions.models import DueKind
+
 COLUMNS = [
     "Reference",
     "Action",
@@ -28,6 +30,13 @@ COLUMNS = [
     "Status",
 ]
 WIDTHS = [12, 60, 14, 40, 8, 30, 60, 28]
+# The exports add the due as a date a spreadsheet sorts and filters by, where the due has a
+# day; the import reads the Due column and leaves this one.
+LOG_COLUMNS = [*COLUMNS, "Due date"]
+LOG_WIDTHS = [*WIDTHS, 16]
+# Excel reads a CSV without a byte order mark in the computer's legacy code page, so that
+# "PCC’s office" showed as "PCCâ€™s office"; with it, as UTF-8.
+BOM = "\ufeff"
 # Rows fetched at a time: each chunk is one query for the actions and one per prefetched
 # relation, so the queries grow with the log by a thousandth, and memory not at all.
 CHUNK_SIZE = 2000
@@ -35,6 +44,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows written to the workbook's temporary file in memory before it spills to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
+# A date cell as the product words dates: 31 October 2017.
+DATE_FORMAT = "dd mmmm yyyy"
 
 
 def row(action):
@@ -49,7 +60,18 @@ def row(action):
         action.due_display,
         action.latest_update,
         action.get_status_display(),
+        due_on(action),
     ]
+
+
+def due_on(action):
+    """The day the action is due, where its due has one: its date, or the day of the meeting
+    it is due at once that meeting is arranged; None for a month or an open-ended due."""
+    if action.due_kind == DueKind.OPEN:
+        return None
+    if action.due_date:
+        return action.due_date
+    return action.due_at.date if action.due_at_id else None
 
 
 def rows(actions):
@@ -95,25 +117,35 @@ class _Line:
         return text
 
 
+def csv_text(value):
+    """A cell as CSV text: a date as 2017-10-31, which every spreadsheet reads as a date
+    whatever its language; nothing as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def csv_lines(columns, cells):
     """The CSV, a line at a time: the heading, then each row of ``cells`` made inert."""
     writer = csv.writer(_Line())
     yield writer.writerow(columns)
     for cells_of_row in cells:
-        yield writer.writerow([neutralised(cell) for cell in cells_of_row])
+        yield writer.writerow([neutralised(csv_text(cell)) for cell in cells_of_row])
 
 
 def csv_chunks(columns, cells, lines_per_chunk=500):
-    """The CSV as UTF-8 bytes in chunks of some hundred lines: one write to the client
-    for each, rather than one per line."""
-    batch = []
+    """The CSV as UTF-8 bytes, after the byte order mark, in chunks of some hundred lines:
+    one write to the client for each, rather than one per line."""
+    start, batch = BOM, []
     for line in csv_lines(columns, cells):
         batch.append(line)
         if len(batch) >= lines_per_chunk:
-            yield "".join(batch).encode()
-            batch = []
+            yield (start + "".join(batch)).encode()
+            start, batch = "", []
     if batch:
-        yield "".join(batch).encode()
+        yield (start + "".join(batch)).encode()
 
 
 def write_xlsx(out, columns, cells, *, title, widths):
@@ -127,7 +159,7 @@ def write_xlsx(out, columns, cells, *, title, widths):
 def add_sheet(workbook, title, columns, cells, widths):
     """A sheet of the write-only ``workbook``: a bold heading row that stays in view, the
     columns ``widths`` wide, then ``cells`` row by row. Text is always text, never a formula;
-    numbers stay numbers, dates show as 31/10/2017, None is an empty cell."""
+    numbers stay numbers, dates show as 31 October 2017, None is an empty cell."""
     sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     for number, width in enumerate(widths, start=1):
@@ -147,7 +179,7 @@ def _cell(sheet, value):
     if not isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, datetime.date):
-            cell.number_format = "dd/mm/yyyy"
+            cell.number_format = DATE_FORMAT
         return cell
     # openpyxl takes text starting with "=" for a formula; minutes are never formulas.
     # A worksheet cannot hold control characters (openpyxl refuses the whole file), and
@@ -168,13 +200,14 @@ def xlsx_file(columns, cells, *, title, widths):
 
 
 def as_csv(actions):
-    """The whole CSV as text (small logs and tests); the views stream ``csv_chunks``."""
-    return "".join(csv_lines(COLUMNS, rows(actions)))
+    """The whole CSV as text, without the byte order mark (small logs and tests); the views
+    stream ``csv_chunks``."""
+    return "".join(csv_lines(LOG_COLUMNS, rows(actions)))
 
 
 def as_xlsx(actions, title="Action log"):
     """The whole workbook as bytes (small logs and tests); the views stream ``xlsx_file``."""
-    with xlsx_file(COLUMNS, rows(actions), title=title, widths=WIDTHS) as out:
+    with xlsx_file(LOG_COLUMNS, rows(actions), title=title, widths=LOG_WIDTHS) as out:
         return out.read()
 
 

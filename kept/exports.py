@@ -24,10 +24,12 @@ def write_export(kind, actions, out):
     """The export of ``actions`` written into the binary file ``out``."""
     cells = exports.rows(actions)
     if kind == ExportKind.CSV:
-        for chunk in exports.csv_chunks(exports.COLUMNS, cells):
+        for chunk in exports.csv_chunks(exports.LOG_COLUMNS, cells):
             out.write(chunk)
     else:
-        exports.write_xlsx(out, exports.COLUMNS, cells, title="Action log", widths=exports.WIDTHS)
+        exports.write_xlsx(
+            out, exports.LOG_COLUMNS, cells, title="Action log", widths=exports.LOG_WIDTHS
+        )
 
 
 def prepare(export_id):

@@ -32,13 +32,13 @@ def _export(request, kind):
     name = exports.filename(timezone.localdate(), kind)
     if kind == ExportKind.CSV:
         response = StreamingHttpResponse(
-            exports.csv_chunks(exports.COLUMNS, exports.rows(actions)),
+            exports.csv_chunks(exports.LOG_COLUMNS, exports.rows(actions)),
             content_type=exports.CSV_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     out = exports.xlsx_file(
-        exports.COLUMNS, exports.rows(actions), title="Action log", widths=exports.WIDTHS
+        exports.LOG_COLUMNS, exports.rows(actions), title="Action log", widths=exports.LOG_WIDTHS
     )
     return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
 

@@ -389,7 +389,7 @@ def assert_formulas_neutralised(response):
     """No cell of a CSV export starts as a spreadsheet formula would."""
     if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/csv"):
         return
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode(), newline="")))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"), newline="")))
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(tuple(FORMULA_STARTS[:6])), f"{cell!r} would run"

@@ -1,13 +1,16 @@
 import csv
 import datetime
 import io
+import shutil
+import subprocess
 import zipfile
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.exports import COLUMNS
+from actions.exports import LOG_COLUMNS
+from actions.models import Action
 from actions.services import add_update, mark_complete
 from tests.factories import ActionFactory, BodyFactory, ItemFactory, MeetingFactory
 
@@ -61,9 +64,13 @@ def test_the_csv_export_is_the_filtered_list(client, log, opcc_user):
     response = client.get(reverse("kept:action_log_csv"), {"status": "open"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="action-log-')
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     formula = EXPECTED_OPEN[1]
-    assert rows == [COLUMNS, EXPECTED_OPEN[0], [formula[0], f"'{formula[1]}", *formula[2:]]]
+    assert rows == [
+        LOG_COLUMNS,
+        [*EXPECTED_OPEN[0], "2017-12-31"],
+        [formula[0], f"'{formula[1]}", *formula[2:], ""],
+    ]
     assert [row[0] for row in rows[1:]] == _page_refs(client, {"status": "open"})
 
 
@@ -72,7 +79,12 @@ def test_the_xlsx_export_is_the_filtered_list(client, log, opcc_user):
     response = client.get(reverse("kept:action_log_xlsx"), {"status": "open"})
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows == [COLUMNS, *EXPECTED_OPEN]
+    assert rows == [
+        LOG_COLUMNS,
+        [*EXPECTED_OPEN[0], datetime.datetime(2017, 12, 31)],
+        [*EXPECTED_OPEN[1], ""],
+    ]
+    assert (sheet["I2"].is_date, sheet["I2"].number_format) == (True, "dd mmmm yyyy")
     assert sheet["B3"].data_type == "s"
 
 
@@ -80,7 +92,9 @@ def test_the_export_takes_every_page_not_just_the_first(client, item, opcc_user)
     ActionFactory.create_batch(51, item=item)
     client.force_login(opcc_user)
     rows = list(
-        csv.reader(io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode()))
+        csv.reader(
+            io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode("utf-8-sig"))
+        )
     )
     assert len(rows) == 52
     assert len(_page_refs(client, {})) == 50
@@ -93,7 +107,9 @@ def test_a_force_officer_exports_only_what_they_may_see(client, log, other_force
     ActionFactory(item=draft_item, reference="2017/11-01", owners=[dcc])
     client.force_login(other_force_user)
     rows = list(
-        csv.reader(io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode()))
+        csv.reader(
+            io.StringIO(client.get(reverse("kept:action_log_csv")).getvalue().decode("utf-8-sig"))
+        )
     )
     assert [row[0] for row in rows[1:]] == ["2017/10-01", "2017/10-02", "2017/10-03"]
 
@@ -126,7 +142,7 @@ def formulas(item, dcc):
 def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, formulas, opcc_user):
     client.force_login(opcc_user)
     response = client.get(reverse("kept:action_log_csv"))
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode(), newline="")))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"), newline="")))
     expected = [f"'{text}" for text in [*FORMULAS, "'Quoted as minuted"]]
     assert [row[1] for row in rows[1:]] == expected
     assert [row[5] for row in rows[1:]] == expected
@@ -138,6 +154,7 @@ def test_the_csv_export_makes_formulas_text_with_a_leading_apostrophe(client, fo
         "2",
         "",
         "Open",
+        "",
     ]
 
 
@@ -163,3 +180,35 @@ def test_the_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
     response = client.get(reverse("kept:action_log_xlsx"))
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.getvalue())).active["B2"].value == "Briefthe board"
+
+
+@pytest.mark.interop
+def test_libreoffice_reads_the_xlsx_due_date_as_a_date_and_the_text_whole(
+    client, log, opcc_user, tmp_path
+):
+    """LibreOffice opens the workbook and writes it back as CSV: the due date is a date
+    shown as the product shows dates, and curly apostrophes are still themselves."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    Action.objects.filter(reference="2017/10-01").update(text="Brief the PCC’s office")
+    client.force_login(opcc_user)
+    (tmp_path / "log.xlsx").write_bytes(client.get(reverse("kept:action_log_xlsx")).getvalue())
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(tmp_path / "log.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "log.csv").read_text("utf-8-sig"))))
+    assert rows[1][1] == "Brief the PCC’s office"
+    assert (rows[0][8], rows[1][8], rows[2][8]) == ("Due date", "31 December 2017", "")

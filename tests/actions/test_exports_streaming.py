@@ -26,8 +26,10 @@ def csv_as_before(actions):
     """The CSV as the export made it, whole in memory, before it streamed."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(exports.COLUMNS)
-    writer.writerows([exports.neutralised(c) for c in exports.row(a)] for a in actions)
+    writer.writerow(exports.LOG_COLUMNS)
+    writer.writerows(
+        [exports.neutralised(exports.csv_text(c)) for c in exports.row(a)] for a in actions
+    )
     return out.getvalue()
 
 
@@ -36,15 +38,17 @@ def xlsx_as_before(actions):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Action log"
-    sheet.append(exports.COLUMNS)
+    sheet.append(exports.LOG_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, action in enumerate(actions, start=2):
-        for column, value in enumerate(exports.row(action), start=1):
+        *texts, due_on = exports.row(action)
+        for column, value in enumerate(texts, start=1):
             cell = sheet.cell(row=number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"
+        sheet.cell(row=number, column=len(texts) + 1, value=due_on)
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", exports.WIDTHS, strict=True):
+    for letter, width in zip("ABCDEFGHI", exports.LOG_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     workbook.save(out)
@@ -59,7 +63,7 @@ def sheet_facts(content):
         [(cell.value, cell.data_type, bool(cell.font.b)) for cell in row]
         for row in sheet.iter_rows()
     ]
-    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGH"}
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"}
     return sheet.title, cells, sheet.freeze_panes, widths
 
 
@@ -97,8 +101,10 @@ def test_the_csv_streams_and_is_byte_for_byte_what_it_was(client, log, opcc_user
     response = client.get(reverse("kept:action_log_csv"))
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.getvalue().decode()
-    assert text == csv_as_before(listed())
+    content = response.getvalue()
+    # The byte order mark first, for Excel to read UTF-8 as UTF-8 ("PCC’s", not "PCCâ€™s").
+    assert content == b"\xef\xbb\xbf" + csv_as_before(listed()).encode()
+    text = content.decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text))] == [
         "Reference",
         "2017/10-01",
@@ -130,13 +136,15 @@ def test_rows_fetched_a_few_at_a_time_are_the_rows_fetched_at_once(log, monkeypa
 
 
 def test_the_csv_is_sent_in_chunks_of_lines(log):
-    chunks = list(exports.csv_chunks(exports.COLUMNS, exports.rows(listed()), lines_per_chunk=2))
+    chunks = list(
+        exports.csv_chunks(exports.LOG_COLUMNS, exports.rows(listed()), lines_per_chunk=2)
+    )
     assert [chunk.count(b"\r\n") for chunk in chunks] == [2, 2, 1]
 
 
 def test_a_force_officer_streams_no_restricted_row(client, log, owner_user):
     client.force_login(owner_user)
-    text = client.get(reverse("kept:action_log_csv")).getvalue().decode()
+    text = client.get(reverse("kept:action_log_csv")).getvalue().decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == [
         "2017/10-01",
         "2017/10-02",
@@ -177,7 +185,7 @@ def test_a_large_export_is_prepared_in_the_background_and_kept_for_who_asked(
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"].startswith('attachment; filename="action-log-')
     open_actions = listed().filter(status="open")
-    assert download.getvalue().decode() == csv_as_before(open_actions)
+    assert download.getvalue().decode("utf-8-sig") == csv_as_before(open_actions)
 
 
 def test_asking_again_finds_the_export_already_asked_for(client, log, opcc_user, small_threshold):
@@ -218,7 +226,7 @@ def test_a_force_officers_kept_export_holds_no_restricted_row(
     client.force_login(owner_user)
     client.get(reverse("kept:action_log_csv"))
     export = KeptExport.objects.get()
-    text = client.get(reverse("kept:download", args=[export.pk])).getvalue().decode()
+    text = client.get(reverse("kept:download", args=[export.pk])).getvalue().decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == [
         "2017/10-01",
         "2017/10-02",

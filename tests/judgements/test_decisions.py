@@ -244,7 +244,7 @@ def test_restricted_and_draft_decisions_are_hidden_from_the_force_everywhere(
         user = request.getfixturevalue("force_user")
     client.force_login(user)
     assert register_refs(client) == [("MAM", "D2018/01"), ("JAC", "D2017/01"), ("MAM", "D2017/01")]
-    csv_text = client.get(reverse("judgements:decisions_csv")).getvalue().decode()
+    csv_text = client.get(reverse("judgements:decisions_csv")).getvalue().decode("utf-8-sig")
     assert "Covert" not in csv_text and "Draft decision." not in csv_text
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("judgements:decisions_xlsx")).getvalue())
@@ -268,7 +268,7 @@ def test_the_exports_hold_what_the_register_shows_formulas_made_inert(
     response = client.get(reverse("judgements:decisions_csv"), {"series": hta.pk, "year": 2018})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.streaming
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows == [
         ["Reference", "Decision", "Decided by", "Meeting", "Date", "Item", "Theme"],
         [
@@ -366,7 +366,9 @@ def test_a_decision_minuted_in_error_is_withdrawn_and_kept(client, opcc_user, ht
     assert "Quokka" not in lines
     assert "Quokka" not in client.get(item.meeting.get_record_url(item)).content.decode()
     assert "Quokka" not in client.get(reverse("judgements:decisions")).content.decode()
-    assert "Quokka" not in client.get(reverse("judgements:decisions_csv")).getvalue().decode()
+    assert "Quokka" not in client.get(reverse("judgements:decisions_csv")).getvalue().decode(
+        "utf-8-sig"
+    )
     assert search(opcc_user, "quokka").paginator.count == 0
     assert (
         judgements_services.record_decision(item, text="Next.", by_chair=True).reference
