@@ -4,6 +4,8 @@ login's powers change; and the storage holds nothing that no row names."""
 import datetime
 import io
 import os
+import threading
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.signals import task_started
 
 from kept.models import ExportStatus, KeptExport
 from people import accounts, roles
@@ -40,7 +43,9 @@ def left_by_a_dead_worker(user, minutes_ago, query="status=open"):
     return export
 
 
-def test_an_export_whose_worker_died_is_failed_and_offered_again(client, opcc_user, settings):
+def test_an_export_whose_worker_died_is_failed_and_offered_again(
+    client, opcc_user, settings, exports_prepared_at_once
+):
     settings.KEPT_EXPORT_LEASE_SECONDS = 600
     settings.EXPORT_BACKGROUND_ROWS = 0
     ActionFactory()
@@ -65,7 +70,7 @@ def test_an_export_whose_worker_died_is_failed_and_offered_again(client, opcc_us
 
 
 def test_a_change_of_role_or_deactivation_deletes_the_logins_exports(
-    client, opcc_user, media_root, settings
+    client, opcc_user, media_root, settings, exports_prepared_at_once
 ):
     settings.EXPORT_BACKGROUND_ROWS = 0
     ActionFactory()
@@ -93,7 +98,9 @@ def test_a_change_of_role_or_deactivation_deletes_the_logins_exports(
     assert stored(media_root) == [kept_by_manager]
 
 
-def test_prune_storage_keeps_only_what_rows_name(client, opcc_user, media_root, settings):
+def test_prune_storage_keeps_only_what_rows_name(
+    client, opcc_user, media_root, settings, exports_prepared_at_once
+):
     settings.EXPORT_BACKGROUND_ROWS = 0
     settings.KEPT_EXPORT_DAYS = 7
     ActionFactory()
@@ -120,3 +127,37 @@ def test_prune_storage_keeps_only_what_rows_name(client, opcc_user, media_root, 
         [(current.pk, ExportStatus.READY), (dead.pk, ExportStatus.FAILED)]
     )
     assert stored(media_root) == sorted([current.file.name, fresh])
+
+
+def test_with_the_immediate_backend_the_request_returns_before_the_export_is_written(
+    transactional_db, client, opcc_user, settings, media_root
+):
+    """The immediate task backend ran the export inside the request, which gunicorn kills at
+    30 seconds: the request now returns with it being prepared, and a thread prepares it."""
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    ActionFactory()
+    client.force_login(opcc_user)
+    go_on = threading.Event()
+
+    def hold(sender, task_result, **kwargs):
+        # The export waits here until the request has been answered (at most 10 s: an
+        # export made inside the request waits that long, then is found ready too soon).
+        go_on.wait(timeout=10)
+
+    task_started.connect(hold)
+    try:
+        response = client.get(reverse("kept:action_log_csv"))
+        export = KeptExport.objects.get()
+        assert response["Location"] == reverse("kept:export", args=[export.pk])
+        page = client.get(response["Location"])
+        assert (export.status, "It is being prepared" in page.text) == ("preparing", True)
+    finally:
+        go_on.set()
+        task_started.disconnect(hold)
+    for _ in range(100):
+        export.refresh_from_db()
+        if export.status != ExportStatus.PREPARING:
+            break
+        time.sleep(0.1)
+    assert (export.status, export.rows) == (ExportStatus.READY, 1)
+    assert "It is ready: 1 action." in client.get(response["Location"]).text
