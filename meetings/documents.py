@@ -25,18 +25,35 @@ def minutes_docx(doc, office=None):
     character XML cannot hold, and text stored before the forms cleaned it (or frozen in
     agreed minutes) may hold one, such as Word's line break pasted into a finding."""
     from docx import Document
-    from docx.shared import Mm, Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt, RGBColor
 
     document = Document()
     # A4 and British English: python-docx's template is US Letter and en-US.
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20))
+    # The PDF's page and type (static/css/minutes-pdf.css), so that the two run to the same
+    # length: at 11 pt between 20 mm margins LibreOffice took 7 pages to the PDF's 5.
+    section.top_margin, section.bottom_margin = Mm(18), Mm(20)
+    section.left_margin = section.right_margin = Mm(TEXT_MARGIN_MM)
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
-    normal.font.size = Pt(11)
-    _set_language(normal, "en-GB")
+    normal.font.size = Pt(10)
+    # The template's 10 pt after every paragraph, in each line of every cell, doubled the
+    # minutes' length against the PDF; tables and lists want their lines close.
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.0
+    # Every run inherits the document defaults, which the template marks en-US: a language on
+    # Normal alone leaves headings, tables and lists spell-checked as American.
+    _set_language(document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")))
+    for level in (1, 2):
+        style = document.styles[f"Heading {level}"]
+        style.font.name, style.font.color.rgb = "Arial", RGBColor(0, 0, 0)
+    # An item's heading is a heading for Word's navigation pane, set as the PDF sets it.
+    item_heading = document.styles[ITEM_HEADING]
+    item_heading.font.size = Pt(10)
+    item_heading.paragraph_format.space_before = Pt(0)
+    item_heading.paragraph_format.space_after = Pt(4)
     document.core_properties.language = "en-GB"
     document.core_properties.title = plain_text(doc.title)
     _page_numbers(section.footer.paragraphs[0])
@@ -92,6 +109,9 @@ def minutes_docx(doc, office=None):
                 paragraph = next(paragraphs, None) or cells[1].add_paragraph()
                 if block.kind in ("findings", "actions", "decisions"):
                     paragraph.style = document.styles["List Bullet"]
+                if block.kind == "heading":
+                    # A heading style, so that Word's navigation pane lists the items.
+                    paragraph.style = item_heading
                 paragraph.add_run(plain_text(line)).bold = block.kind in ("heading", "label")
         cells[2].text = plain_text(row.action_column)
 
@@ -116,6 +136,11 @@ def minutes_docx(doc, office=None):
         for entry in doc.glossary:
             cells = glossary.add_row().cells
             cells[0].text, cells[1].text = plain_text(entry.initials), plain_text(entry.meaning)
+        _fix_widths(glossary, GLOSSARY_WIDTHS)
+    _fix_widths(table, ATTENDANCE_WIDTHS, header=True)
+    _fix_widths(items, ITEM_WIDTHS, header=True)
+    if doc.summary:
+        _fix_widths(summary, SUMMARY_WIDTHS, header=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -123,6 +148,51 @@ def minutes_docx(doc, office=None):
 
 GLOSSARY_HEADING = "Initials used in these minutes"
 SUMMARY_HEADINGS = ["Ref.", "Item", "Action", "Owner", "Due"]
+
+# Column widths in millimetres, each table as wide as the text between the page's margins:
+# the minute takes most of the page, as in the minutes OPCCs circulate. Word and LibreOffice
+# share equal widths out when none are written, which gave the minute a third of the page.
+TEXT_MARGIN_MM = 15
+TEXT_WIDTH_MM = 210 - 2 * TEXT_MARGIN_MM
+ATTENDANCE_WIDTHS = (30, 70, 80)
+ITEM_WIDTHS = (15, 130, 35)
+SUMMARY_WIDTHS = (25, 15, 80, 30, 30)
+GLOSSARY_WIDTHS = (30, 150)
+ITEM_HEADING = "Heading 2"
+
+
+def _fix_widths(table, widths, *, header=False):
+    """The widths written where every reader looks (the grid, each cell, the table), with a
+    fixed layout so that no reader shares them out again by content; ``header`` repeats the
+    first row at the top of every page the table runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(Mm(TEXT_WIDTH_MM).twips))
+    for column, size in zip(table.columns, widths, strict=True):
+        column.width = Mm(size)
+    for row in table.rows:
+        for cell, size in zip(row.cells, widths, strict=True):
+            cell.width = Mm(size)
+    if header and table.rows:
+        table.rows[0]._tr.get_or_add_trPr().append(_on("w:tblHeader"))
+
+
+def _on(tag):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element
 
 
 def _logo_bytes(office):
@@ -137,15 +207,22 @@ def _logo_bytes(office):
         return None
 
 
-def _set_language(style, language):
-    """Word's proofing and screen readers take the language from w:lang on the style."""
+def _set_language(defaults):
+    """Word's proofing and screen readers take a run's language from w:lang, which every
+    style inherits from the document defaults (``defaults``, a w:rPrDefault)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    properties = style.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), language)
-    properties.append(lang)
+    properties = defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        defaults.append(properties)
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    # The east Asian and bidirectional languages stay as the template has them.
+    lang.set(qn("w:val"), "en-GB")
 
 
 def _page_numbers(paragraph):
