@@ -4,7 +4,7 @@ for updates on everything coming to it. Each person hears at most once a day of 
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from actions import update_links
 from actions.models import Action, DueKind, ReminderLog, Status, next_meeting
 from actions.owners import login_of, owners_of
+from core.mail import automatic_headers
 from people.models import Office
 
 DUE_WITHIN = datetime.timedelta(days=7)
@@ -53,12 +54,16 @@ def _send(person, kind, today, subject, context, report):
                     action.pk: settings.SITE_URL + update_links.issue(action, person)
                     for action in context["actions"]
                 }
-            rows = [(action, links.get(action.pk, "")) for action in context["actions"]]
+            # Everyone can open the action from the email: its page for whoever signs in.
+            rows = [
+                (action, links.get(action.pk, ""), settings.SITE_URL + action.get_absolute_url())
+                for action in context["actions"]
+            ]
             body = render_to_string(
                 "actions/email/reminder.txt",
                 {"person": person, "today": today, "rows": rows, "links": bool(links), **context},
             )
-            send_mail(subject, body, None, [person.email])
+            EmailMessage(subject, body, to=[person.email], headers=automatic_headers()).send()
     except IntegrityError:
         report.append(f"Already reminded {person.name} today ({kind}).")
         return False

@@ -10,7 +10,10 @@ Restricted content goes only to recipients who may see it, decided as for pages 
 ``people.roles``: a recipient without an active login sees what the public sees.
 """
 
+import logging
 import smtplib
+import socket
+import ssl
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,10 +30,13 @@ from actions.models import Action, Status
 from actions.owners import login_of, owners_of, sees_restricted
 from actions.reviews import actions_to_bring_forward
 from circulation.models import EmailLog, Kind
+from core.mail import automatic_headers
 from meetings.minutes import minutes_rows
 from meetings.models import MinutesStatus
 from people import roles
 from people.models import Office
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Outcome:
         if self.already:
             lines.append(f"Already sent to {_names(self.already)}: not sent again.")
         lines += self.skipped
-        lines += [f"Could not send to {name}: {why}. Try again later." for name, why in self.failed]
+        lines += [f"Could not send to {name}: {why}" for name, why in self.failed]
         return lines or ["No one to send it to."]
 
 
@@ -153,6 +159,7 @@ def send_once(
                 body=render_to_string(f"circulation/email/{template}.txt", context),
                 to=[person.email],
                 connection=connection,
+                headers=automatic_headers(),
             )
             message.attach_alternative(
                 render_to_string(f"circulation/email/{template}.html", context), "text/html"
@@ -166,10 +173,40 @@ def send_once(
         outcome.already.append(person.name)
         return False
     except (smtplib.SMTPException, OSError) as error:
-        outcome.failed.append((person.name, error.__class__.__name__))
+        # The officer reads what to do; the log keeps what the mail server said.
+        logger.warning("Could not send %s to %s", key, address, exc_info=error)
+        outcome.failed.append((person.name, failure_in_words(error)))
         return False
     outcome.sent.append(person.name)
     return True
+
+
+def failure_in_words(error):
+    """Why an email could not be sent, in words an officer can act on."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (
+            "the mail server's certificate could not be verified. Ask IT to check the "
+            "EMAIL_URL setting (the server's name, and whether it needs TLS)."
+        )
+    if isinstance(error, ssl.SSLError):
+        return (
+            "the secure connection to the mail server failed. Ask IT to check whether "
+            "EMAIL_URL should use TLS (smtp+tls://) or SSL (smtps://)."
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return (
+            "the mail server refused the service's user name or password. Ask IT to check "
+            "the EMAIL_URL setting."
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "the mail server refused this address. Check it in the directory."
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return "the mail server refused the sending address. Ask IT to check DEFAULT_FROM_EMAIL."
+    if isinstance(error, socket.gaierror):
+        return "the mail server's name was not found. Ask IT to check the EMAIL_URL setting."
+    if isinstance(error, (ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected)):
+        return "the mail server could not be reached. Try again later; if it persists, tell IT."
+    return "the mail server did not accept it. Try again later; if it persists, tell IT."
 
 
 class _Batch:

@@ -159,3 +159,30 @@ def test_a_reminder_gives_links_only_to_the_owner_without_a_login(action, owner)
     assert "Report progress" not in bodies["dcc@example.org"]
     assert 'Add updates under "My actions"' in bodies["dcc@example.org"]
     assert UpdateLink.objects.get().person == owner
+
+
+def test_a_reminder_links_each_action_and_is_marked_automatic_in_the_sites_domain(
+    action, owner, settings
+):
+    """Checked by the standard library's strict parser, as a strict relay would read it."""
+    import email.parser
+    import email.policy
+
+    settings.SITE_URL = "https://assurance.opcc.example"
+    colleague = user_with_role(roles.FORCE_OFFICER, username="dcc", person=PersonFactory())
+    colleague.person.email = "dcc@example.org"
+    colleague.person.save()
+    action.owner_people.add(colleague.person)
+    send_reminders(TODAY)
+    bodies = {sent.to[0]: sent.body for sent in mail.outbox}
+    assert (
+        f"  Open: https://assurance.opcc.example/actions/{action.pk}/\n"
+        in (bodies["dcc@example.org"])
+    )
+    for sent in mail.outbox:
+        parsed = email.parser.BytesParser(policy=email.policy.strict).parsebytes(
+            sent.message().as_bytes()
+        )
+        assert parsed.defects == []
+        assert parsed["Auto-Submitted"] == "auto-generated"
+        assert parsed["Message-ID"].endswith("@assurance.opcc.example>")

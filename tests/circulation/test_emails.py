@@ -225,10 +225,11 @@ def test_telling_owners_again_tells_only_of_actions_raised_since(world, smtp):
 def test_a_send_that_fails_is_not_logged_and_a_retry_sends_it(world, smtp):
     with override_settings(EMAIL_PORT=free_port()):
         failed = services.issue_agenda(world.november, by=None, base_url=BASE)
+    unreachable = "the mail server could not be reached. Try again later; if it persists, tell IT."
     assert failed.failed == [
-        ("Amanda Blakeman", "ConnectionRefusedError"),
-        ("Jackie Irvin", "ConnectionRefusedError"),
-        ("John Campion", "ConnectionRefusedError"),
+        ("Amanda Blakeman", unreachable),
+        ("Jackie Irvin", unreachable),
+        ("John Campion", unreachable),
     ]
     assert EmailLog.objects.count() == 0
 
@@ -321,3 +322,67 @@ def test_the_agenda_carries_the_meeting_pack_each_recipient_may_read(world, smtp
     assert EmailLog.objects.get(recipient=AMANDA).attachments == [
         "monthly-assurance-meeting-november-2030-pack.pdf"
     ]
+
+
+def test_a_mail_server_whose_certificate_fails_is_explained_and_logged(world, tmp_path, caplog):
+    """A real SMTPS server with a certificate no authority signed, as a relay whose name does
+    not match its certificate appears: the officer reads what to ask IT, the log keeps why."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+        check=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    port = free_port()
+    controller = Controller(object(), hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_SSL=True,
+            EMAIL_USE_TLS=False,
+            EMAIL_TIMEOUT=10,
+        ):
+            outcome = services.issue_agenda(world.november, by=None, base_url=BASE)
+    finally:
+        controller.stop()
+    assert outcome.lines()[1] == (
+        "Could not send to Amanda Blakeman: the mail server's certificate could not be "
+        "verified. Ask IT to check the EMAIL_URL setting (the server's name, and whether it "
+        "needs TLS)."
+    )
+    assert "SSLCertVerificationError" not in " ".join(outcome.lines())
+    assert "certificate verify failed" in caplog.text
+    assert EmailLog.objects.count() == 0
+
+
+def test_every_circulation_email_passes_a_strict_parser_and_says_it_is_automatic(world, settings):
+    """The agenda with its pack, and the owners' emails with their calendar files, read by
+    the standard library's strict parser as a strict relay would read them."""
+    import email.parser
+    import email.policy
+
+    from django.core import mail
+
+    settings.SITE_URL = "https://assurance.opcc.example"
+    services.issue_agenda(world.november, by=None, base_url=BASE)
+    services.tell_owners(world.october, by=None, base_url=BASE)
+    assert len(mail.outbox) >= 4
+    for sent in mail.outbox:
+        parsed = email.parser.BytesParser(policy=email.policy.strict).parsebytes(
+            sent.message().as_bytes()
+        )
+        defects = [part.defects for part in parsed.walk()]
+        assert defects == [[]] * len(defects)
+        assert parsed["Auto-Submitted"] == "auto-generated"
+        assert parsed["Message-ID"].endswith("@assurance.opcc.example>")
