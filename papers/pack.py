@@ -38,6 +38,7 @@ tr { break-inside: avoid; }
 .withheld { font-style: italic; }
 .contents { break-before: page; }
 .paper-image { display: block; max-width: 100%; max-height: 210mm; margin-top: 8pt; }
+h1, h2 { bookmark-level: none; }
 """
 
 # A front matter whose length keeps changing as its page numbers change would not settle;
@@ -112,9 +113,10 @@ def render_pack(meeting, *, full):
 
     stylesheets = [CSS(string=PACK_CSS)]
 
-    def render(template, context):
+    def render(template, context, *, tagged=False):
         html = render_to_string(template, context)
-        return PdfReader(io.BytesIO(HTML(string=html).write_pdf(stylesheets=stylesheets)))
+        pdf = HTML(string=html).write_pdf(stylesheets=stylesheets, pdf_tags=tagged)
+        return PdfReader(io.BytesIO(pdf))
 
     rows = pack_items(meeting, full)
     papers = [paper for row in rows for paper in row.papers]
@@ -128,14 +130,19 @@ def render_pack(meeting, *, full):
         for entry in papers:
             entry.start, start = start, start + entry.pages
         front = render(
-            "papers/pack_front.html", {"meeting": meeting, "rows": rows, "papers": papers}
+            "papers/pack_front.html",
+            {"meeting": meeting, "rows": rows, "papers": papers},
+            tagged=True,
         )
         if len(front.pages) == front_pages:
             break
         front_pages = len(front.pages)
 
-    writer = PdfWriter()
-    writer.append(front, import_outline=False)
+    # The pack starts as the front, whole: its structure tree (tagged, for screen readers) and
+    # its language (en-GB, from the page) stay in the catalogue, which appending would drop.
+    # The papers appended after it keep whatever tags their authors gave them, which is none
+    # for most.
+    writer = PdfWriter(clone_from=front)
     writer.add_outline_item(title="Agenda and contents", page_number=0)
     for entry in papers:
         writer.append(entry.pdf, import_outline=False)

@@ -24,6 +24,10 @@ class PublishedMinutesFeed(Feed):
     def title(self, office):
         return f"Published minutes · {office.name}"
 
+    def author_name(self, office):
+        # Atom requires an author of a feed whose entries have none (RFC 4287, 4.1.1).
+        return office.name
+
     def subtitle(self, office):
         return f"Minutes of the {office.commissioner_title}'s meetings, as published."
 

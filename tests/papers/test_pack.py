@@ -204,3 +204,13 @@ def test_a_stored_pdf_that_cannot_be_read_gets_a_page_saying_so():
         "It could not be included in this pack and is circulated separately.\n"
         "Page 3 of 3"
     )
+
+
+def test_the_pack_is_tagged_and_says_it_is_in_british_english(meeting):
+    reader = PdfReader(io.BytesIO(build_pack(meeting, user_with_role(roles.OPCC_STAFF))))
+    catalogue = reader.trailer["/Root"]
+    assert catalogue["/Lang"] == "en-GB"
+    assert bool(catalogue["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalogue
+    # The front's own headings add no bookmarks beside the pack's.
+    assert [item.title for item in reader.outline][0] == "Agenda and contents"

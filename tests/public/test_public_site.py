@@ -146,6 +146,9 @@ def test_the_feed_lists_newly_published_minutes_newest_first(client, october):
     assert_no_secret(response.content.decode())
     feed = ET.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == (
+        "Office of the Police and Crime Commissioner"
+    )
     # Newest publication first, though the meeting it publishes is older.
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         "Joint Audit Committee September 2017: minutes published",
