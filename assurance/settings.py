@@ -283,9 +283,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="assurance@opcc.example")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Files attached to each agenda: dotted paths of callables (meeting, user) returning
 # (filename, bytes, mimetype) or None, built for that recipient (circulation.services).
-# The agenda carries the meeting pack, built for each recipient (papers/pack.py).
+# The agenda carries the meeting pack, built for each recipient (papers/pack.py), and the
+# papers the pack cannot show (Word, Excel, PowerPoint), which it says are circulated
+# separately.
 CIRCULATION_AGENDA_ATTACHMENTS = env.list(
-    "CIRCULATION_AGENDA_ATTACHMENTS", default=["papers.kept_pack.pack_attachment"]
+    "CIRCULATION_AGENDA_ATTACHMENTS",
+    default=["papers.kept_pack.pack_attachment", "papers.pack.separate_papers"],
 )
 
 # The largest paper that may be attached to an item or an update, in bytes.

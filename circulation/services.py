@@ -232,15 +232,18 @@ def agenda_attachments(meeting, person):
     """Files to attach to the agenda, from the providers that settings name.
 
     ``CIRCULATION_AGENDA_ATTACHMENTS`` lists dotted paths of callables
-    ``provider(meeting, user)`` returning (filename, bytes, mimetype) triples or None,
-    such as the meeting's pack built for that user. ``user`` is the recipient's login (or an
-    anonymous user), so a provider leaves out what that recipient may not see; what it
-    gives may differ only by whether the user sees restricted items, as the agenda does.
+    ``provider(meeting, user)`` returning a (filename, bytes, mimetype) triple, a list of
+    them, or None, such as the meeting's pack built for that user. ``user`` is the
+    recipient's login (or an anonymous user), so a provider leaves out what that recipient
+    may not see; what it gives may differ only by whether the user sees restricted items,
+    as the agenda does.
     """
     files = []
     for path in getattr(settings, "CIRCULATION_AGENDA_ATTACHMENTS", []):
         provided = import_string(path)(meeting, login_of(person))
-        if provided:
+        if isinstance(provided, list):
+            files += [Attachment(*triple) for triple in provided]
+        elif provided:
             files.append(Attachment(*provided))
     return files
 

@@ -85,6 +85,23 @@ def pack_items(meeting, full):
     return rows
 
 
+def separate_papers(meeting, user):
+    """The papers the pack says are circulated separately (Word, Excel, PowerPoint: no page
+    of the pack can show them), as attachments of the agenda issued to ``user``
+    (``CIRCULATION_AGENDA_ATTACHMENTS``): (file name, bytes, type) triples in agenda order.
+    Whoever has no login has no other way to them. Restricted items' papers are left out for
+    whoever may not see them, as in the pack."""
+    files = []
+    for row in pack_items(meeting, sees_all_minutes(user)):
+        for entry in row.papers:
+            paper = entry.paper
+            if paper.kind == PaperKind.PDF or paper.kind in IMAGE_KINDS:
+                continue
+            with paper.file.open("rb") as stored:
+                files.append((paper.download_name, stored.read(), paper.content_type))
+    return files
+
+
 def build_pack(meeting, user, *, invited=False):
     """The meeting pack as ``user`` may read it, as PDF bytes.
 

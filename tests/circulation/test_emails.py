@@ -386,3 +386,38 @@ def test_every_circulation_email_passes_a_strict_parser_and_says_it_is_automatic
         assert defects == [[]] * len(defects)
         assert parsed["Auto-Submitted"] == "auto-generated"
         assert parsed["Message-ID"].endswith("@assurance.opcc.example>")
+
+
+def test_the_agenda_attaches_the_word_papers_the_pack_says_are_circulated_separately(world, smtp):
+    """Whoever has no login has no other way to a Word paper; a restricted item's stays with
+    those who may see it."""
+    from tests.factories import PaperFactory
+    from tests.papers import samples
+
+    word = samples.docx()
+    PaperFactory(
+        item=world.item2,
+        title="Rural plan",
+        kind="docx",
+        original_name="Rural plan.docx",
+        content=word,
+    )
+    PaperFactory(
+        item=world.item3, title="Sentinel", kind="docx", original_name="Sentinel.docx", content=word
+    )
+    PaperFactory(item=world.item2, title="Figures", content=samples.text_pdf("Figures"))
+
+    services.issue_agenda(world.november, by=None, base_url=BASE)
+
+    def attached(address):
+        [message] = smtp.to(address)
+        return [
+            (part.get_filename(), part.get_content_type()) for part in message.iter_attachments()
+        ]
+
+    pack = ("monthly-assurance-meeting-november-2030-pack.pdf", "application/pdf")
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert attached(AMANDA) == [pack, ("Rural plan.docx", docx_type)]
+    assert attached(JOHN) == [pack, ("Rural plan.docx", docx_type), ("Sentinel.docx", docx_type)]
+    [message] = smtp.to(AMANDA)
+    assert list(message.iter_attachments())[1].get_content() == word
