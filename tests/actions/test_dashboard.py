@@ -428,13 +428,14 @@ def _without_tokens(response):
 
 # The session and the user (2; the session is saved at most once a minute: core.sessions),
 # the request's savepoints (2), the user's roles (1), the next meeting (2), the first actions
-# coming (1) with their series and owners (4: actions.listing) and how many there are (1),
-# the first awaiting closure likewise (5), the totals (2: outstanding, closed this year),
+# coming (1) with their series, references repeated elsewhere, latest updates and owners of
+# each kind (6: actions.listing) and how many there are (1), the first awaiting closure
+# likewise (7), the totals (2: outstanding, closed this year),
 # the actions to be allocated (1), the minutes awaiting agreement (1), the counts by owner
 # (7: outstanding and closed this year for posts, people and bodies, and the people's other
 # initials), and the chart (3: the per-month changes (2) and the closures in the last twelve
 # months), with the record's version (1) and the trends' (1).
-DASHBOARD_QUERIES = 34
+DASHBOARD_QUERIES = 38
 # The trends (the counts by owner and the chart, with the closures this year) are kept as
 # HTML until their version moves, which an update or a finding does not move: the closures
 # this year in all and by owner (4), the per-month changes (2), the rest of the chart (1)

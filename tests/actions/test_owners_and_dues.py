@@ -398,8 +398,10 @@ def test_a_typed_reference_is_required_and_refused_beside_the_field_if_taken(off
 
 
 def test_the_calendar_shows_a_meeting_due_on_the_meetings_day_and_no_open_ended_due(
-    client, assurance, audit, dcc, owner_user
+    client, assurance, audit, dcc, owner_user, time_machine
 ):
+    # The feed lists the dues from three months ago to a year ahead (actions.calendar).
+    time_machine.move_to(datetime.datetime(2017, 11, 22, 12, tzinfo=datetime.UTC), tick=False)
     audit_meeting = meeting(audit, D(2017, 12, 5), status="agreed")
     october = meeting(assurance, D(2017, 10, 31), status="agreed")
     at_meeting = services.raise_action(

@@ -137,7 +137,11 @@ def test_the_public_version_for_the_opcc_leaves_out_the_next_meetings_reviews(cl
     assert "Athena update brief" in client.get(url).text
 
 
-def test_no_restricted_action_reaches_a_force_officer_who_does_not_own_it(client, world):
+def test_no_restricted_action_reaches_a_force_officer_who_does_not_own_it(
+    client, world, time_machine
+):
+    # The calendar lists the dues from three months ago to a year ahead (actions.calendar).
+    time_machine.move_to(datetime.datetime(2017, 11, 22, 12, tzinfo=datetime.UTC), tick=False)
     client.force_login(world["outsider"])
     for action in restricted_actions(world):
         assert client.get(action.get_absolute_url()).status_code == 404
@@ -155,7 +159,11 @@ def test_no_restricted_action_reaches_a_force_officer_who_does_not_own_it(client
     assert [str(e["summary"]) for e in calendar.walk("VEVENT") if "Action" in e["summary"]] == []
 
 
-def test_an_owner_sees_their_restricted_actions_but_not_an_all_action_of_the_item(client, world):
+def test_an_owner_sees_their_restricted_actions_but_not_an_all_action_of_the_item(
+    client, world, time_machine
+):
+    # The calendar lists the dues from three months ago to a year ahead (actions.calendar).
+    time_machine.move_to(datetime.datetime(2017, 11, 22, 12, tzinfo=datetime.UTC), tick=False)
     client.login(username="dcc", password="assurance-demo")
     assert client.get(world["everyone"].get_absolute_url()).status_code == 404
     mine = [a.reference for a in client.get(reverse("actions:mine")).context["actions"]]
