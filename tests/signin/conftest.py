@@ -2,6 +2,7 @@
 django-oauth-toolkit, its own SQLite file, an RSA key made for the run. The app under test
 reaches it over HTTP for discovery, the token and the keys, as it would Entra ID."""
 
+import json
 import os
 import socket
 import subprocess
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "holding-to-account"
 CLIENT_SECRET = "test-client-secret-0123456789"
 REDIRECT_URI = "http://testserver/accounts/oidc/callback/"
+POST_LOGOUT_REDIRECT_URI = "http://testserver/accounts/login/"
 
 
 class IdentityProvider:
@@ -30,19 +32,41 @@ class IdentityProvider:
         self.tamper_flag = tamper_flag
         self.count = 0
 
-    def add_user(self, email, *, groups=(), username=None, password="idp-password-1"):
+    def add_user(
+        self,
+        email,
+        *,
+        groups=(),
+        username=None,
+        password="idp-password-1",
+        id_token_claims=None,
+        userinfo_claims=None,
+    ):
+        """A user at the provider; ``id_token_claims`` and ``userinfo_claims`` change what
+        it says of them in each place (None removes a claim)."""
         self.count += 1
         username = username or f"user{self.count}-{email}"
         response = requests.post(
             f"{self.url}/test/users/",
-            json={"username": username, "email": email, "password": password, "groups": groups},
+            json={
+                "username": username,
+                "email": email,
+                "password": password,
+                "groups": groups,
+                "id_token_claims": id_token_claims or {},
+                "userinfo_claims": userinfo_claims or {},
+            },
             timeout=10,
         )
         response.raise_for_status()
         return {"username": username, "password": password, "sub": response.json()["sub"]}
 
-    def tamper_next_id_token(self, email):
-        Path(self.tamper_flag).write_text(email)
+    def tamper_next_id_token(self, claims=None, header=None):
+        """Alter the next ID token after the provider signed it."""
+        changes = {"claims": claims or {}}
+        if header is not None:
+            changes["header"] = header
+        Path(self.tamper_flag).write_text(json.dumps(changes))
 
     def sign_in(self, authorize_url, account):
         """Be the browser at the provider: sign in there, and come back with the redirect
@@ -94,6 +118,7 @@ def identity_provider(tmp_path_factory):
         "IDP_CLIENT_ID": CLIENT_ID,
         "IDP_CLIENT_SECRET": CLIENT_SECRET,
         "IDP_REDIRECT_URIS": REDIRECT_URI,
+        "IDP_POST_LOGOUT_REDIRECT_URIS": POST_LOGOUT_REDIRECT_URI,
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)

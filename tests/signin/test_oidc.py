@@ -168,7 +168,7 @@ def test_a_tampered_id_token_is_refused(client, oidc_settings, identity_provider
     name a known login's address: the signature no longer matches, and no one signs in."""
     user = known_person("dana.clarke@police.example")
     account = identity_provider.add_user("mallory@opcc.example")
-    identity_provider.tamper_next_id_token(user.email)
+    identity_provider.tamper_next_id_token({"email": user.email})
 
     response = sign_in(client, identity_provider, account)
 

@@ -28,6 +28,7 @@ def main():
         client_type="confidential",
         authorization_grant_type="authorization-code",
         redirect_uris=os.environ["IDP_REDIRECT_URIS"],
+        post_logout_redirect_uris=os.environ["IDP_POST_LOGOUT_REDIRECT_URIS"],
         algorithm="RS256",
         skip_authorization=True,
     )

@@ -39,6 +39,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": os.environ["IDP_RSA_KEY"],
     "OAUTH2_VALIDATOR_CLASS": "tests.signin.idp.validator.Validator",
     "PKCE_REQUIRED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "SCOPES": {"openid": "OpenID Connect", "email": "Email", "profile": "Profile"},
 }
 # Where the tests ask for the next ID token to be altered after signing (tamper.py).

@@ -1,5 +1,6 @@
 """Alters the ID token in a token response, after the provider signed it, when the tests ask
-(the flag file exists): the payload names another email address, the signature stays."""
+(the flag file exists, JSON): its "claims" and "header" replace those in the token, the
+signature stays."""
 
 import base64
 import json
@@ -16,10 +17,12 @@ def _unb64(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def tamper(id_token, email):
+def tamper(id_token, changes):
     header, payload, signature = id_token.split(".")
     claims = json.loads(_unb64(payload))
-    claims["email"] = email
+    claims.update(changes.get("claims", {}))
+    if "header" in changes:
+        header = _b64(json.dumps(changes["header"]).encode())
     return ".".join([header, _b64(json.dumps(claims).encode()), signature])
 
 
@@ -32,7 +35,7 @@ class TamperMiddleware:
         flag = Path(settings.TAMPER_FLAG)
         if request.path.endswith("/token/") and response.status_code == 200 and flag.exists():
             body = json.loads(response.content)
-            body["id_token"] = tamper(body["id_token"], flag.read_text().strip())
+            body["id_token"] = tamper(body["id_token"], json.loads(flag.read_text()))
             response.content = json.dumps(body).encode()
             response["Content-Length"] = str(len(response.content))
             flag.unlink()

@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
+from tests.signin.idp.validator import OVERRIDES
+
 
 @csrf_exempt
 def add_user(request):
@@ -16,6 +18,10 @@ def add_user(request):
     )
     for name in data.get("groups", []):
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+    OVERRIDES[user.username] = {
+        "id_token": data.get("id_token_claims", {}),
+        "userinfo": data.get("userinfo_claims", {}),
+    }
     return JsonResponse({"sub": str(user.pk)})
 
 
