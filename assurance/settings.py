@@ -187,7 +187,8 @@ for _name in env.list("OIDC_PROVIDERS", default=[]):
         "trust_email": env.bool(_prefix + "TRUST_EMAIL", default=False),
         "scopes": env(_prefix + "SCOPES", default="openid email profile"),
     }
-OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# Short: a provider that does not answer should show a message while the person still waits.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=5)
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "signin:oidc_callback"
@@ -200,13 +201,16 @@ AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "signin.throttle.locked_out"
 # Failures count per client address. X-Forwarded-For is believed only as far as the proxies
 # the deployment says it has (README, "nginx"); without them anyone can write it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "signin.throttle.client_address"
+# Refused sign-ins with an identity provider are counted per person there, not per address
+# under no name (signin.throttle.counted_elsewhere).
+AXES_WHITELIST_CALLABLE = "signin.throttle.counted_elsewhere"
 
 # HTTPS, cookies and sessions. Production sits behind a proxy that terminates TLS and sets
 # X-Forwarded-Proto; with DEBUG on (a laptop) none of this applies.

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.views import DashboardView, calendar_feed
@@ -12,7 +11,7 @@ from people.urls import (
     office_patterns,
     password_reset_patterns,
 )
-from signin.views import SignInView
+from signin.views import SignInView, SignOutView
 
 urlpatterns = [
     path("", home, name="home"),
@@ -24,7 +23,7 @@ urlpatterns = [
         SignInView.as_view(),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include(password_reset_patterns)),
     path("accounts/", include("signin.urls")),

@@ -1,14 +1,21 @@
 """The identity providers the deployment configured (settings.OIDC_PROVIDERS), and what each
 one's discovery document says about its endpoints."""
 
+import logging
 import threading
 import time
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+log = logging.getLogger(__name__)
 
 DISCOVERY_SECONDS = 60 * 60
+# In the session of a sign-in with a provider: which one, and its ID token, for signing out.
+SESSION_KEY = "signin_provider"
 _discovered = {}
 _lock = threading.Lock()
 
@@ -74,3 +81,28 @@ def buttons():
 def check(slug):
     if slug not in configured():
         raise ImproperlyConfigured(f"No identity provider {slug!r} in OIDC_PROVIDERS.")
+
+
+def end_session_url(request, signed_in_with):
+    """Where to send the browser to sign out at the provider too (OpenID Connect
+    RP-Initiated Logout 1.0), or None when the provider offers no such endpoint.
+
+    Without it, on a shared PC the next person's *Sign in with ...* signs straight back in
+    as whoever signed out, with the provider's session still alive.
+    """
+    try:
+        provider = get(signed_in_with["provider"])
+    except ProviderUnavailable as error:
+        log.warning("Signed out here only: %s", error)
+        return None
+    if provider is None or not provider.get("end_session_endpoint"):
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": signed_in_with["id_token"],
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            "client_id": provider["client_id"],
+        }
+    )
+    endpoint = provider["end_session_endpoint"]
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -1,9 +1,14 @@
 import ipaddress
 
 from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_client_username
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.shortcuts import render
+
+from signin import providers
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -73,3 +78,51 @@ def client_address(request):
         return str(ipaddress.ip_address(hops[-count].strip()))
     except ValueError:
         return remote
+
+
+def provider_credentials(slug, subject):
+    """What a refused sign-in with an identity provider is counted under (django-axes): the
+    person at the provider, by its subject, which no one else there can give. Not their
+    email, which a reused or reassigned address shares, and nothing a password form can
+    be given, so the two never add up."""
+    if not isinstance(subject, str) or not subject:
+        return None
+    return {"username": f"{slug} subject {subject}"[:255]}
+
+
+def counted_elsewhere(request, credentials):
+    """django-axes' whitelist: the callback from an identity provider, which Django's
+    authenticate() reports with no user name (only the nonce). Counted per address and
+    under no name, five refusals of anyone would lock every provider sign-in from that
+    address; provider_credentials() counts them per person instead."""
+    credentials = credentials or {}
+    return credentials.get("username") is None and "nonce" in credentials
+
+
+def cool_off_words():
+    """The cool-off (LOGIN_COOLOFF_HOURS) as people say it: "15 minutes", "1 hour"."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s'[: hours != 1]}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s'[: minutes != 1]}")
+    return " ".join(parts)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' "too many attempts" page, with the cool-off in words (axes gives it as
+    an ISO 8601 duration, "PT15M"), and a password reset offered only to a login that
+    could use one: one that signs in only with an identity provider is told to try that
+    again later."""
+    username = get_client_username(request, credentials) or ""
+    user = get_user_model().objects.filter(username=username).first()
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "cooloff": cool_off_words(),
+            "password_reset": user is None or user.has_usable_password(),
+            "providers": [label for _, label in providers.buttons()],
+        },
+        status=429,
+    )

@@ -10,6 +10,7 @@ from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -50,6 +51,20 @@ class SignInView(auth_views.LoginView):
             }
             return redirect("signin:code")
         return super().form_valid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out, then, for a session that came from an identity provider, the
+    provider's own sign-out, which comes back to the sign-in page."""
+
+    def post(self, request, *args, **kwargs):
+        signed_in_with = request.session.get(providers.SESSION_KEY)
+        response = super().post(request, *args, **kwargs)
+        if signed_in_with:
+            url = providers.end_session_url(request, signed_in_with)
+            if url:
+                return HttpResponseRedirect(url)
+        return response
 
 
 def _signed_in_with(request, user, pending, device):
