@@ -7,7 +7,9 @@ from core.forms import BritishDateField, OnceOnlyForm, PlainTextField
 
 class UpdatesForm(forms.Form):
     deadline = BritishDateField(
-        label="Updates wanted by", help_text="The day owners should send their updates by."
+        label="Updates wanted by",
+        help_text="The day owners should send their updates by.",
+        error_messages={"required": "Enter the day owners should send their updates by."},
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -32,14 +34,18 @@ class CommentForm(OnceOnlyForm):
         empty_label="The minutes as a whole",
         label="Comment on",
     )
-    text = PlainTextField(label="Your comment", widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your comment."},
+    )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the items the commenter may see: a restricted item's id posted by hand is
         # refused as any other choice not offered.
         self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda item: f"{item.number} {item.title}"
+        self.fields["item"].label_from_instance = lambda item: item.numbered_title
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

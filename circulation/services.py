@@ -329,7 +329,7 @@ def _item_line(action, person):
     item = action.item
     if item.withheld_reason and not sees_restricted(person):
         return ""
-    return f"{item.number} {item.title}"
+    return item.numbered_title
 
 
 def draft_round(meeting):

@@ -423,7 +423,7 @@ def _row_blocks(row):
     elif item.kind == ItemKind.NEXT_MEETING:
         out.append(Block("heading", f"{item.heading} {next_meeting_line(item.meeting)}"))
     else:
-        prefix = "" if row.number_in_column else f"{item.number}. "
+        prefix = "" if row.number_in_column or item.heading_says_number else f"{item.number}. "
         out.append(Block("heading", f"{prefix}{item.title}"))
     if item.taken_after_id:
         out.append(Block("para", f"Taken after item {item.taken_after.number}."))
@@ -480,7 +480,8 @@ def _action_column(row):
 
 def _document_row(row):
     item = row.item
-    number = item.number if row.number_in_column else ""
+    # A heading that is the number again ("AOB:") is the item's number, said once.
+    number = item.number if row.number_in_column and not item.heading_says_number else ""
     if row.withheld:
         text = (
             "This item is withheld from this version of the minutes. Reason: "

@@ -596,7 +596,7 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.title}"
+        return self.numbered_title
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -614,6 +614,16 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+    @property
+    def heading_says_number(self):
+        """Whether the heading is the number again: an item numbered "AOB" headed "AOB:"."""
+        return self.title.rstrip(":. ").casefold() == self.number.casefold()
+
+    @property
+    def numbered_title(self):
+        """ "5a DELIVERY OF STRATEGIC INITIATIVES:", but "AOB:", never "AOB AOB:"."""
+        return self.title if self.heading_says_number else f"{self.number} {self.title}"
 
     def _inherited_restriction(self):
         if self.restricted:

@@ -140,6 +140,23 @@ def test_an_item_title_joins_theme_and_heading():
     assert ItemFactory(heading="AOB:").title == "AOB:"
 
 
+def test_an_item_whose_heading_is_its_number_says_it_once():
+    """Issue 26: the October minutes read "AOB AOB:" (number, then a heading that repeats it)."""
+    from meetings.services import minutes_document
+
+    aob = ItemFactory(number="AOB", heading="AOB:", background="The PCC is reviewing.")
+    five = ItemFactory(meeting=aob.meeting, number="5a", heading="DELIVERY:")
+    assert (str(aob), aob.numbered_title) == ("AOB:", "AOB:")
+    assert str(five) == "5a DELIVERY:"
+    rows = {row.anchor: row for row in minutes_document(aob.meeting).rows}
+    row = rows[f"item-{aob.pk}"]
+    assert (row.number, [(b.kind, b.text) for b in row.blocks]) == (
+        "",
+        [("heading", "AOB:"), ("para", "The PCC is reviewing.")],
+    )
+    assert rows[f"item-{five.pk}"].number == "5a"
+
+
 def test_partial_attendance_note_names_the_post_or_the_person():
     item = ItemFactory(number="4")
     person = PersonFactory(name="Jo Bloggs")
