@@ -56,16 +56,31 @@ class UpdateFields(forms.Form):
         label="Date of the update",
         what="an update",
         help_text="Today unless the update was given earlier.",
+        error_messages={"required": "Enter the date of the update."},
     )
     text = PlainTextField(
         label="Progress update",
         max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the progress update."},
     )
 
 
-class UpdateForm(OnceOnlyForm, UpdateFields):
-    pass
+class OwnIdsMixin:
+    """The forms of an action's page each name their inputs' ids after themselves: two forms
+    with a date field would otherwise both give it the id ``id_on_date``, and the second
+    label would point at the first form's input (issue 26). The field names, which the
+    views read, stay as they are."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class UpdateForm(OwnIdsMixin, OnceOnlyForm, UpdateFields):
+    id_prefix = "update"
 
 
 class LinkUpdateForm(UpdateFields):
@@ -78,23 +93,30 @@ class LinkUpdateForm(UpdateFields):
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(OwnIdsMixin, forms.Form):
+    id_prefix = "complete"
     on_date = NotInFutureDateField(
-        label="Date completed", what="completion", help_text="Today unless it was done earlier."
+        label="Date completed",
+        what="completion",
+        help_text="Today unless it was done earlier.",
+        error_messages={"required": "Enter the date the action was completed."},
     )
     note = PlainTextField(
         label="Completion note",
         max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was done. The Commissioner or the OPCC agrees closure.",
+        error_messages={"required": "Say what was done to complete the action."},
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(OwnIdsMixin, forms.Form):
+    id_prefix = "reopen"
     reason = PlainTextField(
         label="Reason for reopening",
         max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the action is being reopened."},
     )
 
 
@@ -504,7 +526,11 @@ class ReassignForm(CrispyMixin, DueFields):
 
     field_order = ["on_date", "reason", "owner_posts", "owner_people", "owner_bodies"]
 
-    on_date = NotInFutureDateField(label="Date of the change", what="the change")
+    on_date = NotInFutureDateField(
+        label="Date of the change",
+        what="the change",
+        error_messages={"required": "Enter the date of the change."},
+    )
     reason = PlainTextField(
         label="Reason",
         max_length=REASON_LIMIT,

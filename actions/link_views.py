@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from actions import update_links
 from actions.forms import LinkUpdateForm
-from actions.models import Action, UpdateLink
+from actions.models import Action, Status, UpdateLink
 from people import roles
 from people.models import Office, Person
 
@@ -60,14 +60,20 @@ def update_by_link(request, token):
         return _link_page(request, 404, gone=True)
     if link.state != "open":
         return _link_page(request, 410, link=link, spent=_spent(request, link.state))
+    if link.action.status in (Status.CLOSED, Status.WITHDRAWN):
+        # Closed or withdrawn since the email went: nothing more to report, so no form.
+        return _link_page(request, link=link, finished=True)
     form = LinkUpdateForm(request.POST or None, initial={"on_date": timezone.localdate()})
+    if link.action.status != Status.OPEN:
+        # Marked complete already: the update is all there is left to give.
+        del form.fields["complete"]
     if request.method == "POST" and form.is_valid():
         try:
             update_links.report(
                 link,
                 text=form.cleaned_data["text"],
                 on_date=form.cleaned_data["on_date"],
-                complete=form.cleaned_data["complete"],
+                complete=form.cleaned_data.get("complete", False),
             )
         except ValueError as state:
             # Used or withdrawn by another request meanwhile.

@@ -75,7 +75,16 @@
     labelCells(document);
     // The error summary is focused on load, so a screen reader reads it first (GOV.UK).
     const summary = document.querySelector(".error-summary");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    // After a save the page says what was saved: focus lands on that message, not back at
+    // the top of the page with nothing said (issue 26). A page opened at a fragment (the
+    // record page's item) or with a field of its own autofocused keeps that focus.
+    const saved = document.querySelector(".messages");
+    const active = document.activeElement;
+    if (saved && !window.location.hash && (!active || active === document.body)) saved.focus();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -3,10 +3,13 @@ one closed and replaced links to its replacement (and back), and a due at the me
 month reads as that month."""
 
 import datetime
+import re
+from collections import Counter
 
 import pytest
 from django.urls import reverse
 
+from actions.models import Status
 from people import roles
 from tests.factories import ActionFactory, user_with_role
 
@@ -55,3 +58,56 @@ def test_a_due_at_the_meeting_in_a_month_reads_as_the_month_not_its_last_day(cli
     page = client.get(action.get_absolute_url()).text
     assert 'At the November meeting <span class="small">(November 2017)</span>' in page
     assert "30 November 2017" not in page
+
+
+def test_each_form_of_the_action_page_labels_its_own_inputs(client):
+    """Issue 26: the update and the completion each have a date, and both were
+    ``id_on_date``: "Date completed" pointed at the update's date, its own box unnamed."""
+    client.force_login(user_with_role(roles.OPCC_STAFF))
+    action = ActionFactory()
+    html = client.get(action.get_absolute_url()).text
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    labels = dict(re.findall(r'<label\s+for="([^"]+)"[^>]*>\s*([^<]+?)\s*<', html))
+    assert {target: text for target, text in labels.items() if "on_date" in target} == {
+        "id_update_on_date": "Date of the update",
+        "id_complete_on_date": "Date completed",
+    }
+    for target in labels:
+        assert f'id="{target}"' in html, target
+    assert re.search(r'<input type="text" name="on_date"[^>]*id="id_complete_on_date"', html)
+
+
+def test_a_progress_update_left_empty_says_what_is_missing_and_links_to_it(client):
+    client.force_login(user_with_role(roles.OPCC_STAFF))
+    action = ActionFactory()
+    response = client.post(reverse("actions:add_update", args=[action.pk]), {"on_date": ""})
+    summary = response.text.split('<div class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [
+        ("id_update_on_date", "Enter the date of the update."),
+        ("id_update_text", "Enter the progress update."),
+    ]
+    assert 'id="id_update_text"' in response.text
+
+
+def test_a_saved_update_is_confirmed_in_a_message_that_can_take_focus(client):
+    client.force_login(user_with_role(roles.OPCC_STAFF))
+    action = ActionFactory()
+    response = client.post(
+        reverse("actions:add_update", args=[action.pk]),
+        {"on_date": "2017-11-10", "text": "Brief drafted."},
+        follow=True,
+    )
+    # a11y.js focuses the message after a save, so that it is read out, not the page's top.
+    messages = response.text.split('<div class="messages" role="status" tabindex="-1">')[1]
+    assert " ".join(messages.split("</div>")[0].split()) == (
+        f'<div class="alert alert-success">Update added to action {action.reference}.'
+    )
+
+
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.WITHDRAWN])
+def test_a_closed_or_withdrawn_action_offers_neither_update_nor_completion(client, status):
+    client.force_login(user_with_role(roles.OPCC_STAFF))
+    page = client.get(ActionFactory(status=status).get_absolute_url())
+    assert "update_form" not in page.context and "complete_form" not in page.context
+    assert "Add a progress update" not in page.text and "Date completed" not in page.text

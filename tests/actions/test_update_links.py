@@ -186,3 +186,27 @@ def test_a_reminder_links_each_action_and_is_marked_automatic_in_the_sites_domai
         assert parsed.defects == []
         assert parsed["Auto-Submitted"] == "auto-generated"
         assert parsed["Message-ID"].endswith("@assurance.opcc.example>")
+
+
+@pytest.mark.parametrize(("status", "said"), [("closed", "closed"), ("withdrawn", "withdrawn")])
+def test_a_link_to_an_action_closed_since_offers_no_update(client, action, owner, status, said):
+    path = update_links.issue(action, owner)
+    action.status = status
+    action.save()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert (
+        f'<p role="status">Action {action.reference} is {said}: it needs no further update. '
+        "If there is more to say, tell the Office"
+    ) in page.text
+    assert "<form" not in page.text
+    client.post(path, {"on_date": "20/11/2017", "text": "Posted from the old page"})
+    assert not action.events.filter(text="Posted from the old page").exists()
+
+
+def test_a_link_to_an_action_marked_complete_asks_for_the_update_alone(client, action, owner):
+    action.status = Status.AWAITING_CLOSURE
+    action.save()
+    page = client.get(update_links.issue(action, owner))
+    assert 'name="text"' in page.text
+    assert "This action is complete" not in page.text

@@ -170,7 +170,9 @@ def test_marking_complete_without_a_note_shows_the_error_beside_the_field(
         reverse("actions:complete", args=[action.pk]), {"note": "", "on_date": "2017-11-20"}
     )
     assert response.status_code == 200
-    assert response.context["complete_form"].errors == {"note": ["This field is required."]}
+    assert response.context["complete_form"].errors == {
+        "note": ["Say what was done to complete the action."]
+    }
     action.refresh_from_db()
     assert action.status == Status.OPEN
 
@@ -271,7 +273,9 @@ def test_opcc_staff_close_and_reopen_a_single_action(client, action, owner_user,
     action.refresh_from_db()
     assert action.status == Status.CLOSED
     empty = client.post(reverse("actions:reopen", args=[action.pk]), {"reason": ""})
-    assert empty.context["reopen_form"].errors == {"reason": ["This field is required."]}
+    assert empty.context["reopen_form"].errors == {
+        "reason": ["Say why the action is being reopened."]
+    }
     client.post(reverse("actions:reopen", args=[action.pk]), {"reason": "New evidence."})
     action.refresh_from_db()
     assert action.status == Status.OPEN

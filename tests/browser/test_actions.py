@@ -234,7 +234,7 @@ def test_action_pages_pass_axe(page, live_demo, login, assert_accessible, userna
     elif where == "action-update-failed":
         page.get_by_role("button", name="Add update", exact=True).click()
         expect(page.get_by_label("Progress update*", exact=True)).to_have_accessible_description(
-            "This field is required."
+            "Enter the progress update."
         )
     assert_accessible(page)
 
