@@ -12,6 +12,9 @@ class CodeForm(forms.Form):
         help_text="The six-digit code your authenticator app shows now, or one of your "
         "recovery codes.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        error_messages={
+            "required": "Enter the code from your authenticator app, or a recovery code."
+        },
     )
 
 
@@ -21,11 +24,17 @@ class SetupForm(forms.Form):
         max_length=12,
         help_text="The six digits the app shows for this site, to show it is set up.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the six digits the app shows."},
     )
 
 
 class RoleMappingForm(forms.ModelForm):
     class Meta:
+        error_messages = {
+            "provider": {"required": "Choose the identity provider."},
+            "group": {"required": "Enter the group as the identity provider names it."},
+            "role": {"required": "Choose the role the group gives."},
+        }
         model = RoleMapping
         formfield_callback = plain_text_formfield
         fields = ["provider", "group", "role", "description"]
@@ -37,6 +46,7 @@ class RoleMappingForm(forms.ModelForm):
             label="Identity provider",
             choices=choices,
             help_text="As OIDC_PROVIDERS names it in the deployment's settings.",
+            error_messages={"required": "Choose the identity provider."},
         )
 
     def clean_group(self):

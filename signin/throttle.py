@@ -46,6 +46,8 @@ class SignInForm(AuthenticationForm):
         username = self.fields["username"]
         username.label = "Email address or username"
         username.validators.append(MaxLengthValidator(username.max_length))
+        username.error_messages["required"] = "Enter your email address or username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
 
     def clean_username(self):
         # django-axes counts failures under the name authenticate() is given, so this also

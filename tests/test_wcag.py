@@ -151,3 +151,77 @@ def test_the_500_page_needs_no_request_and_no_database():
     assert len(queries) == 0
     assert "Sorry, there is a problem with the service" in html
     assert 'aria-label="Main"' in html and f'href="{reverse("meetings:list")}"' in html
+
+
+def test_every_required_field_says_what_is_missing():
+    """Issue 26: half the errors people met were Django's "This field is required.", which
+    says nothing away from its field (a screen reader's list of errors, the summary)."""
+    from tests.meetings.test_forms import form_classes
+
+    generic = sorted(
+        f"{form_name}.{name}"
+        for form_name, form_class in form_classes()
+        for name, field in form_class.base_fields.items()
+        if field.required
+        and not field.widget.is_hidden
+        and name != "version"  # hidden by VersionedModelForm once made
+        and field.error_messages["required"] == "This field is required."
+    )
+    assert generic == []
+
+
+def test_the_sign_in_form_says_what_is_missing():
+    from signin.throttle import SignInForm
+
+    form = SignInForm(data={})
+    assert form.errors == {
+        "username": ["Enter your email address or username."],
+        "password": ["Enter your password."],
+    }
+
+
+def test_a_hint_comes_before_the_error_beside_a_field_and_a_group():
+    from people.forms.logins import RoleForm
+
+    class Dated(forms.Form):
+        on_date = BritishDateField(help_text="Today unless earlier.")
+        choice = forms.ChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, help_text="Pick one."
+        )
+
+    form = Dated(data={"on_date": "31/02/2018"})
+    html = render_to_string(
+        "bootstrap5/field.html",
+        {"field": form["on_date"], "form_show_errors": True, "form_show_labels": True},
+    )
+    assert html.index('id="id_on_date_helptext"') < html.index('id="error_1_id_on_date"')
+    html = render_to_string(
+        "bootstrap5/field.html",
+        {"field": form["choice"], "form_show_errors": True, "form_show_labels": True},
+    )
+    assert html.index('id="id_choice_1"') < html.index('id="id_choice_helptext"')
+    assert html.index('id="id_choice_helptext"') < html.index('id="error_1_id_choice"')
+    # The role group's error: in the summary linked to its first choice, which exists.
+    form = RoleForm(data={})
+    html = render_to_string("_error_summary.html", {"error_forms": [form]})
+    assert '<a href="#id_role_0">Choose a role for the login.</a>' in html
+    assert 'id="id_role_0"' in str(form["role"])
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_page_has_a_heading(client):
+    response = client.get(reverse("admin:login"))
+    assert "<h1>Log in</h1>" in response.text
+
+
+@pytest.mark.django_db
+def test_the_minutes_attendance_table_names_every_column_heading(client):
+    html = render_to_string(
+        "meetings/_minutes.html",
+        {"doc": type("Doc", (), {"present": [], "apologies": [], "rows": [], "summary": []})},
+    )
+    head = html.split('<table class="table table-sm attendance">')[1].split("</thead>")[0]
+    assert head.strip() == (
+        '<thead><tr><th scope="col"><span class="visually-hidden">Present or apologies</span>'
+        '</th><th scope="col">Name:</th><th scope="col">Capacity:</th></tr>'
+    )

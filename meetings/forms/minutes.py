@@ -88,6 +88,11 @@ class AttendancePlan(models.TextChoices):
 
 class MeetingForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
+        error_messages = {
+            "date": {"required": "Enter the date of the meeting."},
+            "title": {"required": "Enter the meeting's title."},
+            "held_as": {"required": "Choose how the meeting was held."},
+        }
         model = Meeting
         formfield_callback = plain_text_formfield
         fields = [
@@ -304,6 +309,11 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
     )
 
     class Meta:
+        error_messages = {
+            "person": {"required": "Choose who attended."},
+            "capacity": {"required": "Enter the capacity they attended in."},
+            "presence": {"required": "Choose whether they were present or sent apologies."},
+        }
         model = Attendance
         formfield_callback = plain_text_formfield
         fields = [
@@ -446,6 +456,10 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     )
 
     class Meta:
+        error_messages = {
+            "number": {"required": "Enter the item's number."},
+            "heading": {"required": "Enter the item's heading."},
+        }
         model = AgendaItem
         formfield_callback = plain_text_formfield
         fields = [
@@ -651,6 +665,10 @@ class DeclarationForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     )
 
     class Meta:
+        error_messages = {
+            "person": {"required": "Choose who declared the interest."},
+            "part": {"required": "Choose what they did during the item."},
+        }
         model = Declaration
         formfield_callback = plain_text_formfield
         fields = ["person", "interest", "part", "version"]
@@ -664,7 +682,6 @@ class DeclarationForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
             Q(pk__in=present.values("person")) | Q(retired_on__isnull=True)
         ).distinct()
         self.fields["person"].queryset = people
-        self.fields["person"].error_messages["required"] = "Choose who declared the interest."
         # Those present first, then everyone else, each in name order.
         attending = set(present.values_list("person_id", flat=True))
         ordered = sorted(people, key=lambda person: (person.pk not in attending, person.name))

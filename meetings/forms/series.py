@@ -19,6 +19,11 @@ from people.models import Person, Post
 
 class SeriesForm(ChairFieldsMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
+        error_messages = {
+            "name": {"required": "Enter the series' name."},
+            "short_name": {"required": "Enter the series' short name."},
+            "reference_scheme": {"required": "Choose how the series numbers its actions."},
+        }
         model = MeetingSeries
         formfield_callback = plain_text_formfield
         fields = [
@@ -87,6 +92,11 @@ def blank_new_row_order(form):
 
 class UsualAttendeeForm(forms.ModelForm):
     class Meta:
+        error_messages = {
+            "person": {"required": "Choose the usual attendee."},
+            "capacity": {"required": "Enter the capacity they attend in."},
+            "position": {"required": "Enter their place in the order, as a number."},
+        }
         model = UsualAttendee
         formfield_callback = plain_text_formfield
         fields = ["person", "post", "capacity", "position"]
@@ -192,6 +202,12 @@ UsualAttendeesFormSet = inlineformset_factory(
 
 class StandingSectionForm(forms.ModelForm):
     class Meta:
+        error_messages = {
+            "number": {"required": "Enter the section's number."},
+            "heading": {"required": "Enter the section's heading."},
+            "kind": {"required": "Choose the kind of section."},
+            "position": {"required": "Enter the section's place in the order, as a number."},
+        }
         model = StandingSection
         formfield_callback = plain_text_formfield
         fields = ["number", "heading", "kind", "brings_forward", "parent", "position"]

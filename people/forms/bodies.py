@@ -15,6 +15,10 @@ class BodyForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     """A body minuted as an owner ("ALL", "Officers") and whose My actions its actions are."""
 
     class Meta:
+        error_messages = {
+            "name": {"required": "Enter the body's name."},
+            "label": {"required": "Enter the label the minutes give the body, for example ALL."},
+        }
         model = Body
         formfield_callback = plain_text_formfield
         fields = ["name", "label", "members", "retired", "version"]

@@ -50,6 +50,11 @@ class DuplicateWarningMixin:
 
 class PersonForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
+        error_messages = {
+            "name": {"required": "Enter the person's name."},
+            "initials": {"required": "Enter the person's initials, as the minutes write them."},
+            "organisation": {"required": "Choose the person's organisation."},
+        }
         model = Person
         formfield_callback = plain_text_formfield
         fields = ["name", "initials", "job_title", "organisation", "email", "version"]
@@ -92,6 +97,12 @@ class PersonForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, VersionedMode
 
 class PostForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
     class Meta:
+        error_messages = {
+            "abbreviation": {"required": "Enter the post's abbreviation, for example DCC."},
+            "title": {"required": "Enter the post's title."},
+            "organisation": {"required": "Choose the organisation the post belongs to."},
+            "seniority": {"required": "Enter the post's seniority, as a number."},
+        }
         model = Post
         formfield_callback = plain_text_formfield
         fields = ["abbreviation", "title", "organisation", "seniority", "version"]
@@ -118,7 +129,12 @@ class AppointForm(CrispyMixin, forms.Form):
     person = person_choice(
         label="New holder", required=False, empty_label="No one: the post is vacant"
     )
-    on_date = BritishDateField(label="From", widget=DateInput, validators=[validate_plausible_date])
+    on_date = BritishDateField(
+        label="From",
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        error_messages={"required": "Enter the date the post is held from."},
+    )
 
     def __init__(self, *args, post, **kwargs):
         self.post = post
@@ -128,7 +144,10 @@ class AppointForm(CrispyMixin, forms.Form):
 
 class RetireForm(CrispyMixin, forms.Form):
     on_date = BritishDateField(
-        label="Retired from", widget=DateInput, validators=[validate_plausible_date]
+        label="Retired from",
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        error_messages={"required": "Enter the date they retired from."},
     )
 
     def __init__(self, *args, **kwargs):
@@ -156,7 +175,11 @@ class MergeChoiceForm(CrispyMixin, forms.Form):
 
 
 class AliasForm(CrispyMixin, OnceOnlyForm):
-    initials = PlainTextField(max_length=8, label="Initials they were minuted under")
+    initials = PlainTextField(
+        max_length=8,
+        label="Initials they were minuted under",
+        error_messages={"required": "Enter the initials they were minuted under."},
+    )
     used_from = BritishDateField(
         required=False, widget=DateInput, validators=[validate_plausible_date]
     )

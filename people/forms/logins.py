@@ -47,7 +47,10 @@ class InviteForm(CrispyMixin, RoleFieldsMixin, OnceOnlyForm):
         help_text="As the minutes write them, for example JI. For someone new only.",
     )
     organisation = forms.ChoiceField(
-        choices=Organisation.choices, initial=Organisation.OPCC, label="Organisation"
+        choices=Organisation.choices,
+        initial=Organisation.OPCC,
+        label="Organisation",
+        error_messages={"required": "Choose their organisation."},
     )
     job_title = PlainTextField(max_length=160, required=False, label="Job title")
     email = forms.EmailField(
@@ -57,7 +60,12 @@ class InviteForm(CrispyMixin, RoleFieldsMixin, OnceOnlyForm):
         help_text="They sign in with it, and the invitation goes to it. Leave empty to use "
         "the email the directory has for the person.",
     )
-    role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, label="Role")
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Role",
+        error_messages={"required": "Choose a role for the login."},
+    )
     manage_users = forms.BooleanField(required=False, label=MANAGE_USERS_LABEL)
 
     def clean(self):
@@ -120,7 +128,12 @@ class InviteForm(CrispyMixin, RoleFieldsMixin, OnceOnlyForm):
 
 
 class RoleForm(CrispyMixin, RoleFieldsMixin, forms.Form):
-    role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, label="Role")
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Role",
+        error_messages={"required": "Choose a role for the login."},
+    )
     manage_users = forms.BooleanField(required=False, label=MANAGE_USERS_LABEL)
 
 
@@ -158,6 +171,13 @@ class ResetPasswordForm(PasswordResetForm):
     is only someone whose invitation lapsed, and this is how they get a new link.
     Deactivated logins get nothing, and the page never says whether an address is known.
     """
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter the email address of your login."},
+    )
 
     def get_users(self, email):
         email = email.strip()

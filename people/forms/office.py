@@ -28,6 +28,12 @@ class OfficeForm(CrispyMixin, VersionedModelForm):
     remove_logo = forms.BooleanField(required=False, label="Remove the logo")
 
     class Meta:
+        error_messages = {
+            "name": {"required": "Enter the office's name."},
+            "short_name": {"required": "Enter the office's short name."},
+            "commissioner_title": {"required": "Enter the Commissioner's title."},
+            "commissioner_short_title": {"required": "Enter the Commissioner's short title."},
+        }
         model = Office
         formfield_callback = plain_text_formfield
         fields = [

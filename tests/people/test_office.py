@@ -255,8 +255,8 @@ def test_required_names_and_a_leading_the_are_refused_beside_their_fields(manage
     assert response.status_code == 200
     assert field_errors(response) == {
         "name": ["Leave out the leading “The”: emails and pages add it where a sentence needs it."],
-        "short_name": ["This field is required."],
-        "commissioner_title": ["This field is required."],
+        "short_name": ["Enter the office's short name."],
+        "commissioner_title": ["Enter the Commissioner's title."],
     }
     assert Office.objects.count() == 0
 
