@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -88,9 +89,21 @@ def with_due(text, wording):
     return f"{text} {wording}"
 
 
+def month_meetings(prefix=""):
+    """The meetings of the month an action is due at ("in advance of November's HTA"), in
+    its due series or else the series that raised it, earliest first: the action is due by
+    the first of them, not by the month's last day (issue 26)."""
+    return Meeting.objects.filter(
+        series=Coalesce(OuterRef(f"{prefix}due_series"), OuterRef(f"{prefix}series")),
+        date__year=ExtractYear(OuterRef(f"{prefix}due_meeting")),
+        date__month=ExtractMonth(OuterRef(f"{prefix}due_meeting")),
+    ).order_by("date")
+
+
 def overdue_q(today, prefix=""):
-    """Open and past due: past its due date, its due meeting's month is over, or its due
-    meeting has taken place. An open-ended due is never overdue.
+    """Open and past due: past its due date, its due month's meeting has taken place (or,
+    with none arranged, the month is over), or its due meeting has taken place. An
+    open-ended due is never overdue.
 
     The due meeting's date is read through the meeting, not copied: a due meeting that moves
     moves its actions' dues with it.
@@ -103,6 +116,7 @@ def overdue_q(today, prefix=""):
         & (
             Q(**{f"{prefix}due_date__lt": today})
             | Q(**{f"{prefix}due_meeting__lt": today.replace(day=1)})
+            | Q(Exists(month_meetings(prefix).filter(date__lt=today)))
             | Q(**{f"{prefix}due_at__date__lt": today})
         )
     )
@@ -205,7 +219,11 @@ class ActionQuerySet(ListingQuerySet):
         what only this action has; the rest, shared by many rows or read for each (owners,
         series, the latest update, whether its reference repeats), read once for the rows
         fetched (actions.listing)."""
-        return self.select_related("meeting", "item__parent__parent", "due_at").with_rows()
+        return (
+            self.select_related("meeting", "item__parent__parent", "due_at")
+            .annotate(due_month_meeting_on=Subquery(month_meetings().values("date")[:1]))
+            .with_rows()
+        )
 
 
 class Action(models.Model):
@@ -444,17 +462,42 @@ class Action(models.Model):
 
     @property
     def effective_due(self):
-        """The date it is due by: its due date, the end of its due meeting's month, or the
-        day of its due meeting, whichever comes first. None when open-ended."""
+        """The date it is due by: its due date, the day of its due month's meeting (the end
+        of that month while none is arranged), or the day of its due meeting, whichever
+        comes first. None when open-ended."""
         if self.due_kind == DueKind.OPEN:
             return None
         dates = [self.due_date] if self.due_date else []
         if self.due_meeting:
-            last_day = calendar.monthrange(self.due_meeting.year, self.due_meeting.month)[1]
-            dates.append(self.due_meeting.replace(day=last_day))
+            dates.append(self.due_month_meeting_day())
         if self.due_at_id:
             dates.append(self.due_at.date)
         return min(dates, default=None)
+
+    def due_month_meeting_day(self):
+        """The day of the first meeting of the due month in the due series (the raising
+        meeting's series unless another is named), else the month's last day. ``for_listing``
+        reads it for every row at once."""
+        if hasattr(self, "due_month_meeting_on"):
+            day = self.due_month_meeting_on
+        else:
+            series = self.due_series_id or self.series_id
+            day = (
+                Meeting.objects.filter(
+                    series_id=series,
+                    date__year=self.due_meeting.year,
+                    date__month=self.due_meeting.month,
+                )
+                .order_by("date")
+                .values_list("date", flat=True)
+                .first()
+                if series
+                else None
+            )
+        if day is not None:
+            return day
+        last_day = calendar.monthrange(self.due_meeting.year, self.due_meeting.month)[1]
+        return self.due_meeting.replace(day=last_day)
 
     def days_overdue(self, today):
         due = self.effective_due

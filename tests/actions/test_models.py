@@ -10,6 +10,7 @@ from tests.factories import (
     ItemFactory,
     MeetingFactory,
     PersonFactory,
+    SeriesFactory,
     user_with_role,
 )
 
@@ -93,6 +94,30 @@ def test_an_action_due_at_a_meeting_is_overdue_once_that_month_is_over(db):
     today = datetime.date(2017, 12, 3)
     assert list(Action.objects.overdue(today).order_by("pk")) == [november, by_date]
     assert (november.days_overdue(today), by_date.days_overdue(today)) == (3, 18)
+
+
+def test_a_due_at_a_months_meeting_falls_on_that_meeting_once_it_is_arranged(db):
+    """Issue 26: "in advance of November's HTA" read as 30 November, though the series met
+    on 29 November; a month with no meeting arranged still ends on its last day."""
+    october = MeetingFactory(date=datetime.date(2017, 10, 31))
+    action = ActionFactory(
+        item=ItemFactory(meeting=october),
+        due_meeting=datetime.date(2017, 11, 1),
+        due_wording="in advance of November’s HTA",
+    )
+    assert action.effective_due == datetime.date(2017, 11, 30)
+    MeetingFactory(series=october.series, date=datetime.date(2017, 11, 29))
+    # Another series's meeting that month counts not.
+    MeetingFactory(
+        series=SeriesFactory(name="Joint Audit Committee"), date=datetime.date(2017, 11, 8)
+    )
+    action = Action.objects.get(pk=action.pk)
+    listed = Action.objects.for_listing().get(pk=action.pk)
+    assert (action.effective_due, listed.effective_due) == ((datetime.date(2017, 11, 29),) * 2)
+    on_the_day, day_after = datetime.date(2017, 11, 29), datetime.date(2017, 11, 30)
+    assert list(Action.objects.overdue(on_the_day)) == []
+    assert list(Action.objects.overdue(day_after)) == [action]
+    assert (action.days_overdue(on_the_day), action.days_overdue(day_after)) == (0, 1)
 
 
 def test_filtering_the_log_by_a_person_includes_the_posts_they_hold(client, demo):
