@@ -214,6 +214,11 @@ class ActionQuerySet(ListingQuerySet):
             reference_repeats_elsewhere=Exists(same.exclude(series=OuterRef("series"))),
         )
 
+    def with_due_month_meetings(self):
+        """Each action's due month's meeting day (``Action.due_month_meeting_day``), read
+        with the actions rather than a query each."""
+        return self.annotate(due_month_meeting_on=Subquery(month_meetings().values("date")[:1]))
+
     def for_listing(self):
         """What a row of any action table shows, in a constant number of queries: joined,
         what only this action has; the rest, shared by many rows or read for each (owners,
@@ -221,7 +226,7 @@ class ActionQuerySet(ListingQuerySet):
         fetched (actions.listing)."""
         return (
             self.select_related("meeting", "item__parent__parent", "due_at")
-            .annotate(due_month_meeting_on=Subquery(month_meetings().values("date")[:1]))
+            .with_due_month_meetings()
             .with_rows()
         )
 
@@ -476,12 +481,15 @@ class Action(models.Model):
 
     def due_month_meeting_day(self):
         """The day of the first meeting of the due month in the due series (the raising
-        meeting's series unless another is named), else the month's last day. ``for_listing``
-        reads it for every row at once."""
+        meeting's series unless another is named), else the month's last day.
+        ``with_due_month_meetings`` reads it for every row at once."""
+        series = self.due_series_id or self.series_id
+        known = self.__dict__.setdefault("_month_meetings", {})
         if hasattr(self, "due_month_meeting_on"):
             day = self.due_month_meeting_on
+        elif (series, self.due_meeting) in known:
+            day = known[series, self.due_meeting]
         else:
-            series = self.due_series_id or self.series_id
             day = (
                 Meeting.objects.filter(
                     series_id=series,
@@ -494,6 +502,8 @@ class Action(models.Model):
                 if series
                 else None
             )
+            # The log's due cell asks several times: one query an action at most.
+            known[series, self.due_meeting] = day
         if day is not None:
             return day
         last_day = calendar.monthrange(self.due_meeting.year, self.due_meeting.month)[1]

@@ -31,7 +31,8 @@ def working_days_before(date, days):
 
 def _actions(queryset):
     return (
-        queryset.select_related("item", "meeting__series", "due_series", "due_at__series")
+        queryset.with_due_month_meetings()
+        .select_related("item", "meeting__series", "due_series", "due_at__series")
         .prefetch_related("owner_posts__holder__user", "owner_people__user")
         .prefetch_related("owner_bodies__members__user")
         .order_by(F("due_date").asc(nulls_last=True), "reference")
