@@ -72,12 +72,15 @@ def test_dcc_completes_an_action_and_the_commissioner_closes_it(
     page.get_by_label("Progress update*", exact=True).fill(UPDATE_TEXT)
     page.get_by_role("button", name="Add update", exact=True).press("Enter")
     expect(page.get_by_role("status")).to_have_text(f"Update added to action {REFERENCE}.")
+    # The focus is on what was saved, not back at the top of the page (issue 26).
+    expect(page.get_by_role("status")).to_be_focused()
 
     page.get_by_label("Completion note*", exact=True).fill(COMPLETION_NOTE)
     page.get_by_role("button", name="Mark complete", exact=True).press("Enter")
     expect(page.get_by_role("status")).to_have_text(
         f"Action {REFERENCE} marked complete. The Commissioner will agree its closure."
     )
+    expect(page.get_by_role("status")).to_be_focused()
     expect(page.get_by_role("button", name="Mark complete")).to_have_count(0)
     sign_out(page)
 

@@ -7,6 +7,13 @@ error pages: axe-core finds nothing, and at 320 CSS pixels wide nothing scrolls 
 of the dark navigation bar, a text input, a checkbox, a select, a button) and the borders
 of inputs and checkboxes contrast at 3:1 or more with what is next to them (1.4.11).
 
+Beyond axe's default rules (issue 26): no id twice on a page, every form control named (its
+own label, aria-label, aria-labelledby or title; a button its text), every label pointing at
+a control that exists, every target at least 24 by 24 pixels (axe's target-size, in its
+wcag22aa set), the minutes' text column never squeezed under 200 pixels, and after each
+form sent, the focus on the error summary or the message that says what happened, never
+left on the page's body.
+
 One browser context per role, each page visited once: the file runs in about a minute.
 """
 
@@ -71,6 +78,56 @@ AXE_RUN = """async (tags) => (await axe.run(document, {
     .violations.map((v) => `${v.id}: ${v.help} (${
         v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)"""
 
+# axe's WCAG 2.2 AA rules too: target-size (2.5.8) is in this set only.
+WALK_TAGS = [*AXE_TAGS, "wcag22aa"]
+
+# Problems of the markup that axe reports as best practice only, or not at all.
+MARKUP = """() => {
+    const problems = [];
+    const counts = new Map();
+    document.querySelectorAll("[id]").forEach((el) => {
+        counts.set(el.id, (counts.get(el.id) || 0) + 1);
+    });
+    counts.forEach((n, id) => { if (n > 1) problems.push(`id ${id} ${n} times`); });
+    document.querySelectorAll("label[for]").forEach((label) => {
+        if (!document.getElementById(label.htmlFor)) {
+            problems.push(`label "${label.textContent.trim()}" for a missing ${label.htmlFor}`);
+        }
+    });
+    const named = (el) => {
+        if (el.getAttribute("aria-labelledby")) return true;
+        if ((el.getAttribute("aria-label") || "").trim()) return true;
+        if ((el.getAttribute("title") || "").trim()) return true;
+        if (Array.from(el.labels || []).some((label) => label.textContent.trim())) return true;
+        if (el.tagName === "BUTTON") return el.textContent.trim() !== "";
+        if (["submit", "reset", "button"].includes(el.type)) return (el.value || "").trim() !== "";
+        return el.type === "image" && (el.alt || "").trim() !== "";
+    };
+    document.querySelectorAll("input, select, textarea, button").forEach((el) => {
+        if (el.type === "hidden" || named(el)) return;
+        problems.push(`a control without a name: ${el.outerHTML.slice(0, 80)}`);
+    });
+    // The minutes' item text: at 320 pixels it had some 75, a word a line.
+    document.querySelectorAll(".minutes-items .item-body").forEach((cell) => {
+        const width = cell.getBoundingClientRect().width;
+        if (width > 0 && width < 200) problems.push(`minutes' text ${Math.round(width)} px wide`);
+    });
+    return problems;
+}"""
+
+# Where the focus is after a form is sent: the error summary or the message saying what was
+# saved, not the body (the top of the page, with nothing said).
+FOCUS_AFTER_POST = """() => {
+    const active = document.activeElement;
+    const told = document.querySelector(".error-summary, .messages");
+    return !told || (active && active !== document.body);
+}"""
+
+# Known failures on pages others are rebuilding (issue 26): the record page's in-place
+# editing (templates/meetings/meeting_record.html, _record_item*.html). Remove each entry as
+# that work fixes it; the walk fails on anything not listed here.
+KNOWN = {}
+
 # The outermost elements that stick out to the right: what makes the page scroll sideways.
 TOO_WIDE = """(limit) => Array.from(document.querySelectorAll("body *"))
     .filter((el) => el.getBoundingClientRect().right > limit + 1)
@@ -95,7 +152,8 @@ def _check_page(page, label):
     problems = []
     assert page.evaluate("typeof window.axe") == "object", "axe-core is missing"
 
-    problems += [f"{label}: axe {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)]
+    problems += [f"{label}: axe {v}" for v in page.evaluate(AXE_RUN, WALK_TAGS)]
+    problems += [f"{label}: {problem}" for problem in page.evaluate(MARKUP)]
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > NARROW["width"]:
         wide = page.evaluate(TOO_WIDE, NARROW["width"])
@@ -142,6 +200,8 @@ def test_every_page_passes_axe_and_reflows_at_320_px(
             if not page.evaluate("!!document.querySelector('main')"):
                 continue  # A fragment for htmx, not a page.
             visited += 1
+            if not page.evaluate(FOCUS_AFTER_POST):
+                problems.append((key, f"POST {key}: the focus is left on the page's body"))
             if page.locator(".error-summary").count():
                 title = page.title()
                 if not title.startswith("Error: "):
@@ -172,6 +232,7 @@ def test_every_page_passes_axe_and_reflows_at_320_px(
     finally:
         context.close()
     assert visited
+    problems = [(key, p) for key, p in problems if p not in KNOWN.get(key, ())]
     if problems:
         pytest.fail(
             "\n".join([f"{role}: {len(problems)} problem(s)", *(p for _key, p in problems)]),
