@@ -313,6 +313,10 @@ TASK_BACKEND = env("TASK_BACKEND", default="immediate")
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Long documents (agreed minutes' PDF and Word, the theme report's PDF) are never made inside
+# the request that asks for them: with the immediate backend, in a thread after the request's
+# commit (core.background).
+IMMEDIATE_TASKS_IN_THREAD = env.bool("IMMEDIATE_TASKS_IN_THREAD", default=True)
 # /readyz answers 503 while a queued task has waited longer than this: no worker is taking
 # them (README, "The worker").
 READY_QUEUE_WAIT_SECONDS = env.int("READY_QUEUE_WAIT_SECONDS", default=300)

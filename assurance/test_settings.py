@@ -17,3 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 # Uploaded papers go to a scratch folder, never into the checkout.
 MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "assurance-test-media")
+# A test's transaction is never committed, so a thread's own connection would not see its
+# rows: the immediate backend runs tasks in the request here. The tests that documents are
+# not made in the request use the dummy or the database backend (core.background).
+IMMEDIATE_TASKS_IN_THREAD = False

@@ -253,6 +253,11 @@ def minutes_pdf(context, base_url):
 def pdf(template, context, base_url, *, what):
     """``template`` rendered as a tagged A4 PDF with the minutes' print stylesheet; ``what``
     names it in the message when this server cannot make PDFs."""
+    return pdf_from_html(render_to_string(template, context), base_url, what=what)
+
+
+def pdf_from_html(html, base_url, *, what):
+    """The page ``html`` as a tagged A4 PDF with the minutes' print stylesheet."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:  # Pango or HarfBuzz missing from the system
@@ -262,7 +267,6 @@ def pdf(template, context, base_url, *, what):
             "ask your administrator to install libpango-1.0-0, libpangoft2-1.0-0 and "
             "libharfbuzz-subset0."
         ) from error
-    html = render_to_string(template, context)
     stylesheet = CSS(filename=finders.find("css/minutes-pdf.css"))
     # PDF/UA: tagged, so that screen readers follow the structure, with every font embedded
     # and the document declaring itself accessible; lang and title come from the page.

@@ -804,23 +804,76 @@ class MinutesVariant(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class KeptMinutesPdf(models.Model):
-    """The PDF of one frozen version of agreed minutes, in one variant, made once."""
+class MinutesFileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+
+
+class KeptFileStatus(models.TextChoices):
+    PREPARING = "preparing", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+
+
+class KeptMinutesFile(models.Model):
+    """The PDF or Word document of one frozen version of agreed minutes, in one variant, made
+    once in the background (``meetings.kept_files``) and kept."""
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="+")
     variant = models.CharField(max_length=16, choices=MinutesVariant.choices)
-    file = models.FileField(upload_to="kept/minutes/")
+    kind = models.CharField(max_length=8, choices=MinutesFileKind.choices, default="pdf")
+    status = models.CharField(
+        max_length=16, choices=KeptFileStatus.choices, default=KeptFileStatus.PREPARING
+    )
+    file = models.FileField(upload_to="kept/minutes/", blank=True)
+    # Where the links in a PDF point: the site as the first reader asked for it.
+    base_url = models.CharField(max_length=400, blank=True)
+    failure = models.TextField(blank=True, help_text="Why it could not be made, for the reader.")
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "kept_keptminutespdf"
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "variant"], name="kept_keptminutespdf_one_per_variant"
+                fields=["version", "variant", "kind"], name="kept_keptminutespdf_one_per_variant"
             ),
             models.CheckConstraint(
                 condition=models.Q(variant__in=MinutesVariant.values),
                 name="kept_keptminutespdf_variant_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MinutesFileKind.values),
+                name="meetings_keptminutesfile_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=KeptFileStatus.values),
+                name="meetings_keptminutesfile_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version} ({self.get_variant_display()}, {self.get_kind_display()})"
+
+
+class KeptMinutesHtml(models.Model):
+    """The minutes of one frozen version, in one variant, as the page shows them: rendered
+    once, since what they say can no longer change (a correction is a new version). Only
+    the minutes themselves: what depends on the reader (menus, buttons) is not kept."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="+")
+    variant = models.CharField(max_length=16, choices=MinutesVariant.choices)
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "variant"], name="meetings_keptminuteshtml_one_per_variant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(variant__in=MinutesVariant.values),
+                name="meetings_keptminuteshtml_variant_valid",
             ),
         ]
 

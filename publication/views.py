@@ -18,9 +18,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from meetings import kept_pdf
+from meetings import kept_files
 from meetings.documents import PdfUnavailable, minutes_pdf
-from meetings.models import MeetingSeries, MinutesVariant
+from meetings.models import MeetingSeries
 from people.models import Office
 from publication.published import (
     public_actions,
@@ -129,9 +129,8 @@ def minutes_pdf_view(request, pk):
         "office": Office.current(request),
     }
     try:
-        body = kept_pdf.minutes_pdf(
+        body = kept_files.published_pdf(
             meeting,
-            MinutesVariant.PUBLISHED,
             lambda: minutes_pdf(context, base_url=request.build_absolute_uri("/")),
         )
     except PdfUnavailable as error:

@@ -351,7 +351,7 @@ def test_moving_models_into_rooms_of_their_own_keeps_every_row_and_permission():
 
     from core.models import Submission
     from judgements.models import AssuranceStatement, Decision
-    from meetings.models import AgendaItem, KeptMinutesPdf
+    from meetings.models import AgendaItem, KeptMinutesFile
     from people.models import Body, LoginEvent, Person, PersonAlias, Post, PostHolding
     from themes.models import Theme
 
@@ -371,7 +371,7 @@ def test_moving_models_into_rooms_of_their_own_keeps_every_row_and_permission():
         ("D2017/01", "Monthly Assurance Meeting")
     ]
     assert list(Submission.objects.values_list("token", flat=True)) == [uuid.UUID(int=7)]
-    assert list(KeptMinutesPdf.objects.values_list("version__number", "file")) == [
+    assert list(KeptMinutesFile.objects.values_list("version__number", "file")) == [
         (1, "kept/minutes/1-v1-full.pdf")
     ]
     body = Body.objects.get()

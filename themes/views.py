@@ -4,9 +4,9 @@ on screen, as PDF and as a workbook, each for what the reader may see."""
 import io
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from actions.exports import XLSX_TYPE, add_sheet
-from meetings.documents import PdfUnavailable, pdf
 from meetings.models import MeetingSeries
 from themes.chart import LEGEND, theme_chart
+from themes.kept_report import read_ready, request_report_pdf
+from themes.models import KeptReportStatus
 from themes.report import LEVEL_LABELS, Year, theme_report, years_with_minutes
 
 
@@ -91,23 +92,44 @@ def _filename(year, series, extension):
 
 @require_safe
 def report_pdf(request, year):
+    """The report as PDF, made in the background from the page the reader may see and kept
+    (``themes.kept_report``): until it is ready, a page that says so and checks again by
+    itself; if it failed, a way to ask again (``?again=1``)."""
     year = _year(year)
     context = _context(request, year)
-    try:
-        body = pdf(
-            "themes/report_document.html",
-            context,
-            base_url=request.build_absolute_uri("/"),
-            what="of the report",
-        )
-    except PdfUnavailable as error:
-        messages.error(request, str(error))
-        return redirect(reverse("themes:year", args=[year.start]) + context["query"])
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, _filename(year, context["series"], "pdf")
+    html = render_to_string("themes/report_document.html", context)
+    kept = request_report_pdf(
+        html, base_url=request.build_absolute_uri("/"), again="again" in request.GET
     )
-    return response
+    if kept.status == KeptReportStatus.READY and not request.htmx:
+        body = read_ready(kept)
+        if body is None:
+            # Gone from the storage: asked for again.
+            kept = request_report_pdf(html, base_url=request.build_absolute_uri("/"))
+            body = read_ready(kept) if kept.status == KeptReportStatus.READY else None
+        if body is not None:
+            response = HttpResponse(body, content_type="application/pdf")
+            response["Content-Disposition"] = content_disposition_header(
+                True, _filename(year, context["series"], "pdf")
+            )
+            return response
+    query = request.GET.copy()
+    query.pop("again", None)
+    url = reverse("themes:pdf", args=[year.start]) + (f"?{query.urlencode()}" if query else "")
+    again = query.copy()
+    again["again"] = "1"
+    status_context = {
+        "kept": kept,
+        "Status": KeptReportStatus,
+        "year": year,
+        "url": url,
+        "again_url": reverse("themes:pdf", args=[year.start]) + f"?{again.urlencode()}",
+        "report_url": reverse("themes:year", args=[year.start]) + context["query"],
+    }
+    if request.htmx:
+        return render(request, "themes/report_pdf.html#status", status_context)
+    status = 202 if kept.status == KeptReportStatus.PREPARING else 200
+    return render(request, "themes/report_pdf.html", status_context, status=status)
 
 
 @require_safe

@@ -11,7 +11,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from core.forms import ALREADY_SAVED, first_submission
 from core.history import describe_changes
 from core.mixins import OnceOnlyCreateMixin
-from meetings import kept_pdf, services
+from meetings import kept_files, services
 from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
 from meetings.forms.minutes import (
     AgendaItemForm,
@@ -26,6 +26,7 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Finding,
+    KeptFileStatus,
     Meeting,
     MeetingSeries,
     MinutesStatus,
@@ -87,9 +88,22 @@ class MeetingDetailView(DetailView):
 
 
 def detail_context(request, meeting, reopen_form=None):
-    """The minutes page: the minutes, their status history and the form to reopen them."""
+    """The minutes page: the minutes, their status history and the form to reopen them.
+
+    Agreed minutes are read as kept for their version and variant, rendered once: the
+    page then costs the same however long they are. Minutes being written are rendered
+    from the record as it stands."""
+    public = public_version(request)
+    version = kept_files.frozen_version(meeting)
+    if version is not None:
+        variant = MinutesVariant.PUBLIC if public else MinutesVariant.FULL
+        minutes = kept_files.minutes_html(version, variant)
+    else:
+        minutes = kept_files.render_minutes(services.minutes_document(meeting, public=public))
     return {
-        **document_context(meeting, public=public_version(request)),
+        "meeting": meeting,
+        "public": public,
+        "minutes_html": minutes,
         "status_events": meeting.status_events.select_related("by", "at_meeting"),
         "reopen_form": reopen_form or ReopenMinutesForm(),
     }
@@ -99,35 +113,66 @@ def visible_meeting(request, pk):
     return get_object_or_404(Meeting.objects.visible_to(request.user).with_people(), pk=pk)
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def minutes_download(request, pk, kind):
+    """The minutes as Word or PDF. Agreed minutes' are made once in the background and kept
+    (``meetings.kept_files``): until they are ready the reader gets a page that says so
+    and checks again by itself. Minutes being written are made while the reader waits."""
     meeting = visible_meeting(request, pk)
     public = public_version(request)
     suffix = " public" if public and roles.sees_all_minutes(request.user) else ""
     filename = f"{meeting.title} minutes{suffix}.{kind}"
-    if kind == "docx":
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        body = minutes_docx(
-            document_context(meeting, public=public)["doc"], Office.current(request)
-        )
-    else:
+    content_type = DOCX_TYPE if kind == "docx" else "application/pdf"
+    version = kept_files.frozen_version(meeting)
+    if version is None:
         try:
-            # Agreed minutes never change: their PDF is made once per version, one for
-            # those who see restricted items and one for those who do not, and kept.
-            body = kept_pdf.minutes_pdf(
-                meeting,
-                MinutesVariant.PUBLIC if public else MinutesVariant.FULL,
-                lambda: minutes_pdf(
-                    document_context(meeting, public=public),
-                    base_url=request.build_absolute_uri("/"),
-                ),
-            )
+            body = _render_now(request, meeting, public, kind)
         except PdfUnavailable as error:
             messages.error(request, str(error))
             return redirect(meeting)
-        content_type = "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    variant = MinutesVariant.PUBLIC if public else MinutesVariant.FULL
+    ask = {
+        "base_url": request.build_absolute_uri("/"),
+        "again": "again" in request.GET,
+    }
+    kept = kept_files.request_file(version, variant, kind, **ask)
+    # htmx asks while the page waits: it is told the file is ready, and the link downloads it.
+    if kept.status == KeptFileStatus.READY and not request.htmx:
+        body = kept_files.read_ready(kept)
+        if body is None:
+            # Gone from the storage: asked for again.
+            kept = kept_files.request_file(version, variant, kind, base_url=ask["base_url"])
+            body = kept_files.read_ready(kept) if kept.status == KeptFileStatus.READY else None
+        if body is not None:
+            response = HttpResponse(body, content_type=content_type)
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+            return response
+    url = request.path + ("?version=public" if public else "")
+    context = {
+        "meeting": meeting,
+        "kept": kept,
+        "Status": KeptFileStatus,
+        "url": url,
+        "again_url": url + ("&" if public else "?") + "again=1",
+        "what": "Word document" if kind == "docx" else "PDF",
+    }
+    if request.htmx:
+        return render(request, "meetings/minutes_file.html#status", context)
+    # 202: accepted, and being made; the page checks again by itself.
+    status = 202 if kept.status == KeptFileStatus.PREPARING else 200
+    return render(request, "meetings/minutes_file.html", context, status=status)
+
+
+def _render_now(request, meeting, public, kind):
+    doc_context = document_context(meeting, public=public)
+    if kind == "docx":
+        return minutes_docx(doc_context["doc"], Office.current(request))
+    return minutes_pdf(doc_context, base_url=request.build_absolute_uri("/"))
 
 
 def changes_at_items(meeting):

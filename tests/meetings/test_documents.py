@@ -16,6 +16,7 @@ from docx import Document
 
 from actions.models import Action
 from meetings.models import Meeting
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +77,29 @@ def test_the_pdf_minutes_hold_every_action(client, october, tmp_path):
     assert "Summary of actions arising" in text
 
 
-def test_without_the_pdf_libraries_the_page_says_so(client, october, monkeypatch):
+def test_without_the_pdf_libraries_the_page_says_so(client, demo, monkeypatch):
+    draft = MeetingFactory(status="draft")
     # The operating system's Pango is what goes missing; Python then cannot import WeasyPrint.
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     client.login(username="officer", password="assurance-demo")
-    response = client.get(reverse("meetings:pdf", args=[october.pk]), follow=True)
-    assert response.redirect_chain == [(october.get_absolute_url(), 302)]
+    response = client.get(reverse("meetings:pdf", args=[draft.pk]), follow=True)
+    assert response.redirect_chain == [(draft.get_absolute_url(), 302)]
     assert "The PDF of the minutes cannot be made on this server" in response.text
+
+
+def test_without_the_pdf_libraries_agreed_minutes_say_why_they_have_no_pdf(
+    client, october, monkeypatch
+):
+    # Agreed minutes' PDF is made by the task queue (meetings.kept_files), which says why
+    # it failed; the reader is told, and offered to try again.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    client.login(username="officer", password="assurance-demo")
+    url = reverse("meetings:pdf", args=[october.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "It could not be prepared" in response.text
+    assert "The PDF of the minutes cannot be made on this server" in response.text
+    assert f'href="{url}?again=1">Try again</a>' in response.text
 
 
 def test_force_officers_cannot_download_draft_minutes(client, demo):

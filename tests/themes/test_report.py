@@ -34,7 +34,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from actions.models import Status
+from actions.models import Action, Status
 from actions.services import set_action_status
 from judgements.models import AssuranceStatement
 from judgements.services import record_assurance
@@ -50,7 +50,8 @@ from tests.factories import (
     meeting_with_owners,
     user_with_role,
 )
-from themes.models import Theme
+from themes.kept_report import prepare_report_pdf
+from themes.models import KeptReportPdf, Theme
 from themes.report import Year, theme_report
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +379,35 @@ def test_minutes_agreed_before_versions_were_kept_cost_the_same_queries_however_
     with django_assert_num_queries(REPORT_QUERIES):
         report = theme_report(staff, Year(2017))
     assert [len(theme.actions) for theme in report.themes] == [actions + 1]
+
+
+def test_the_pdf_is_made_by_the_queue_never_in_the_request_and_kept_for_the_same_report(
+    year_data, settings
+):
+    # A queue whose worker has not yet run anything.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = Client()
+    client.force_login(user_with_role(roles.OPCC_STAFF, username="staff"))
+    url = reverse("themes:pdf", args=[2017])
+    page = client.get(url)
+    assert page.status_code == 202
+    assert "It is being prepared." in page.content.decode()
+    assert f'hx-get="{url}" hx-trigger="every 3s"' in page.content.decode()
+    kept = KeptReportPdf.objects.get()
+    assert (kept.status, kept.file.name) == ("preparing", "")
+
+    prepare_report_pdf.call(kept.pk)
+    pdf = client.get(url)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    kept.refresh_from_db()
+    assert kept.file.read() == pdf.content
+    # Another reader of the same report is given the same file, made once.
+    other = Client()
+    other.force_login(user_with_role(roles.OPCC_STAFF, username="another"))
+    assert other.get(url).content == pdf.content
+    assert KeptReportPdf.objects.count() == 1
+    # A report that has changed since is another PDF, made afresh.
+    x2 = Action.objects.get(reference="Ref-X2")
+    set_action_status(x2, Status.CLOSED, by=None, reason="Done.")
+    assert client.get(url).status_code == 202
+    assert KeptReportPdf.objects.filter(status="preparing").count() == 1
