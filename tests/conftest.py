@@ -37,14 +37,6 @@ def _fresh_caches():
 
 
 @pytest.fixture
-def exports_prepared_at_once(monkeypatch):
-    """A kept export prepared as soon as it is asked for, in the test's own transaction: the
-    thread the immediate task backend hands it to (``kept.tasks.in_background``) runs after a
-    commit that a test inside a transaction never makes, and sees nothing uncommitted."""
-    monkeypatch.setattr("kept.tasks.in_background", lambda work, *args: work(*args))
-
-
-@pytest.fixture
 def demo(db, settings):
     """The October 2017 minutes and the three demo logins, as `make run` loads them."""
     settings.DEBUG = True

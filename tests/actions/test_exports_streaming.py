@@ -156,7 +156,7 @@ def test_a_force_officer_streams_no_restricted_row(client, log, owner_user):
 
 # Larger than this, an export is prepared in the background (tests: three rows or more).
 @pytest.fixture
-def small_threshold(settings, exports_prepared_at_once):
+def small_threshold(settings):
     settings.EXPORT_BACKGROUND_ROWS = 2
 
 

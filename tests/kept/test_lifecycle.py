@@ -43,9 +43,7 @@ def left_by_a_dead_worker(user, minutes_ago, query="status=open"):
     return export
 
 
-def test_an_export_whose_worker_died_is_failed_and_offered_again(
-    client, opcc_user, settings, exports_prepared_at_once
-):
+def test_an_export_whose_worker_died_is_failed_and_offered_again(client, opcc_user, settings):
     settings.KEPT_EXPORT_LEASE_SECONDS = 600
     settings.EXPORT_BACKGROUND_ROWS = 0
     ActionFactory()
@@ -70,7 +68,7 @@ def test_an_export_whose_worker_died_is_failed_and_offered_again(
 
 
 def test_a_change_of_role_or_deactivation_deletes_the_logins_exports(
-    client, opcc_user, media_root, settings, exports_prepared_at_once
+    client, opcc_user, media_root, settings
 ):
     settings.EXPORT_BACKGROUND_ROWS = 0
     ActionFactory()
@@ -98,9 +96,7 @@ def test_a_change_of_role_or_deactivation_deletes_the_logins_exports(
     assert stored(media_root) == [kept_by_manager]
 
 
-def test_prune_storage_keeps_only_what_rows_name(
-    client, opcc_user, media_root, settings, exports_prepared_at_once
-):
+def test_prune_storage_keeps_only_what_rows_name(client, opcc_user, media_root, settings):
     settings.EXPORT_BACKGROUND_ROWS = 0
     settings.KEPT_EXPORT_DAYS = 7
     ActionFactory()
@@ -135,6 +131,7 @@ def test_with_the_immediate_backend_the_request_returns_before_the_export_is_wri
     """The immediate task backend ran the export inside the request, which gunicorn kills at
     30 seconds: the request now returns with it being prepared, and a thread prepares it."""
     settings.EXPORT_BACKGROUND_ROWS = 0
+    settings.IMMEDIATE_TASKS_IN_THREAD = True
     ActionFactory()
     client.force_login(opcc_user)
     go_on = threading.Event()
