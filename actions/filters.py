@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action, Status, unowned_q
+from actions.record import kept_content, record_version, viewer
 from core.forms import BritishDateField
 from meetings.models import Meeting, MeetingSeries
 from people.models import Body, Person, PersonAlias, Post
@@ -193,8 +194,6 @@ def filter_bar(request, filterset):
     looking (the meetings offered are those they may see) and the values chosen: rendering
     its widgets took longer than the rows, and an update or a finding changes none of it. A
     form in error is rendered for the person who sent it, and not kept."""
-    from actions.record import kept_content, record_version, viewer
-
     chosen = sorted(
         (name, value) for name in filterset.form.fields for value in request.GET.getlist(name)
     )

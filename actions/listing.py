@@ -45,7 +45,9 @@ def attach_rows(actions):
     theme and its owners, in at most five queries whatever their number."""
     if not actions:
         return
-    from actions.models import Action
+    # The model from the rows rather than an import: actions.models builds its query sets
+    # from this module.
+    Action = actions[0]._meta.model
 
     meetings = [action.meeting for action in actions]
     due_ats = [action.due_at for action in actions if action.due_at_id]
@@ -82,8 +84,7 @@ def _attach_reference_repeats(actions):
     """What ``Action.reference_label`` reads: whether another action has the same reference,
     in the same series or another. One grouped query for the page, rather than two
     correlated subqueries a row."""
-    from actions.models import Action
-
+    Action = actions[0]._meta.model
     counts = defaultdict(dict)
     rows = (
         Action.objects.filter(reference__in={action.reference for action in actions})
@@ -101,8 +102,7 @@ def _attach_reference_repeats(actions):
 
 def _attach_latest_updates(actions, ids):
     """What ``Action.latest_update`` reads: each action's latest progress update."""
-    from actions.models import ActionEvent
-
+    ActionEvent = actions[0]._meta.get_field("events").related_model
     updates = ActionEvent.objects.filter(action_id__in=ids, kind=ActionEvent.Kind.UPDATE)
     order = ["action_id", "-on_date", "-at", "-pk"]
     if connection.features.can_distinct_on_fields:

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from core.forms import STALE_MESSAGE, PlainTextField
 from meetings.forms.minutes import COMINGS_AND_GOINGS, AttendanceForm, check_comings_and_goings
+from meetings.minutes import in_agenda_order
 from meetings.models import Attendance, ItemKind, UsualAttendee
 from people.models import Person
 
@@ -54,16 +55,19 @@ class AttendanceRowForm(forms.Form):
             "joined_at_item": f"{name} joined at",
             "left_after_item": f"{name} left after",
         }
-        # People join and leave at the agenda's items, not at each action brought forward
-        # (hundreds at some meetings, in two lists a person): those are offered only as
-        # already recorded.
+        # People leave after an action brought forward as after any item (October 2017:
+        # "left after 1.2"). Where hundreds are brought forward, two lists of them a person
+        # would outweigh the page: there they are offered only as already recorded, and the
+        # meeting's full attendance form offers every item.
         current = {str(initial.get("joined_at_item")), str(initial.get("left_after_item"))}
+        brought = [pk for pk, i in self.items.items() if i.kind == ItemKind.BROUGHT_FORWARD]
+        offered = set(brought) if len(brought) <= BROUGHT_FORWARD_SHOWN else current
         choices = [
             ("", "Whole meeting"),
             *(
                 (pk, f"Item {i.label}")
                 for pk, i in self.items.items()
-                if i.kind != ItemKind.BROUGHT_FORWARD or pk in current
+                if i.kind != ItemKind.BROUGHT_FORWARD or pk in offered
             ),
         ]
         for field_name, field in self.fields.items():
@@ -262,9 +266,6 @@ class BroughtForwardWindow:
 def brought_forward_window(meeting, *, start=None, open_pk=None):
     """The window of items brought forward to show: BROUGHT_FORWARD_SHOWN from the
     ``start``-th (0-based), or from the block holding ``open_pk`` when it is one of them."""
-    from meetings.minutes import in_agenda_order
-    from meetings.models import ItemKind
-
     items = [item for item, _, _ in in_agenda_order(list(meeting.items.select_related("review")))]
     brought = [item for item in items if item.kind == ItemKind.BROUGHT_FORWARD]
     size = BROUGHT_FORWARD_SHOWN

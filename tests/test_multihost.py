@@ -68,9 +68,11 @@ def test_a_session_made_on_one_host_is_valid_on_the_other(hosts):
     assert (status, headers["Location"]) == (302, "/")
     assert browser.get(f"{b}/actions/")[0] == 200
     # The session is held in the shared cache (and written through to the database), and so
-    # is the action log B worked out (actions.record), for either host to serve.
+    # is the action log B worked out and its filter bar (actions.record), for either host to
+    # serve.
     keys = sorted(key.decode() for key in redis_client().keys("assurance:*"))
     assert [key.split(":", 2)[2].rsplit(":", 1)[0] for key in keys] == [
+        "content:action-filters",
         "content:action-log",
         "django.contrib.sessions.cached_db" + browser.cookies["sessionid"],
     ]

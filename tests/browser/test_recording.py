@@ -94,8 +94,11 @@ def item_row(page, number):
 
 
 def item_region(page, number, heading):
-    """The section of the record page for one item, named by its heading."""
-    return opened(page.get_by_role("region", name=f"{number} {heading}", exact=True))
+    """The section of the record page for one item, named by its heading: "AOB:" alone for
+    an item numbered AOB, as the minutes print it."""
+    says_number = heading.rstrip(":. ").casefold() == number.casefold()
+    name = heading if says_number else f"{number} {heading}"
+    return opened(page.get_by_role("region", name=name, exact=True))
 
 
 def opened(region):

@@ -285,7 +285,10 @@ def test_the_register_and_its_export_qualify_a_number_another_series_shares(
         "D2022/02",
     ]
     exported = client.get(reverse("judgements:decisions_csv"))
-    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    content = b"".join(exported.streaming_content)
+    # Excel reads a CSV as UTF-8 only when it begins with the byte order mark.
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row[0] for row in rows] == ["Reference", "D2022/01 (FA)", "D2022/01 (PAB)", "D2022/02"]
 
 
