@@ -471,6 +471,15 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
                 help_text="Recorded on the action's trail with the correction.",
                 error_messages={"required": correction_reason_required(meeting)},
             )
+        elif instance is not None and instance.agreed_in_room_at:
+            self.fields["reason"] = PlainTextField(
+                label="Reason for changing what the room agreed",
+                max_length=REASON_LIMIT,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Needed if the wording or the owners change: the meeting agreed "
+                "them as shown in the room. Recorded on the action's trail.",
+            )
         self.fields["owner_posts"].queryset = posts_offered(instance)
         self.fields["owner_posts"].label_from_instance = lambda post: post.capacity
         self.fields["owner_people"].queryset = people_offered(instance)

@@ -285,6 +285,11 @@ class Action(models.Model):
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     raised_due_wording = models.CharField(max_length=200, blank=True)
+    # The chair's word, at the end of the item, that the action as the room saw it on the
+    # screen is the one minuted: a later change of its wording or owner then needs a reason.
+    agreed_in_room_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the meeting agreed the action as shown."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     follows_from = models.ForeignKey(
         "self",
@@ -571,6 +576,7 @@ class ActionEvent(models.Model):
         TEXT = "text", "Wording changed"
         CORRECTION = "correction", "Minutes corrected"
         OUTCOME = "outcome", "Outcome changed"
+        AGREED_IN_ROOM = "agreed_room", "Agreed in the room"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -610,6 +616,7 @@ class ActionEvent(models.Model):
                         "text",
                         "correction",
                         "outcome",
+                        "agreed_room",
                     ]
                 ),
                 name="actions_actionevent_kind_valid",

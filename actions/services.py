@@ -313,6 +313,39 @@ def _record_change(action, kind, text, by, meeting=None, on_date=None):
     )
 
 
+AGREED_IN_ROOM_REASON = (
+    "Say why the action changes: the meeting agreed its wording and owners as shown in the room."
+)
+
+
+@transaction.atomic
+def agree_in_room(item, *, by):
+    """Mark the actions raised at ``item`` agreed as the room saw them, once each, on their
+    trails: the chair's word at the end of the item. Returns those marked now."""
+    ensure_in_progress(item.meeting)
+    now = timezone.now()
+    marked = list(
+        Action.objects.select_for_update()
+        .filter(item=item, agreed_in_room_at__isnull=True)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("position", "pk")
+    )
+    for action in marked:
+        action.agreed_in_room_at = now
+        _save(action, by, ["agreed_in_room_at"])
+        _record_change(
+            action,
+            ActionEvent.Kind.AGREED_IN_ROOM,
+            f"Agreed in the room as shown: “{action.text}”, owned by "
+            f"{action.raised_owners or TO_BE_ALLOCATED}"
+            f"{f', due {action.raised_due_display}' if action.raised_due_display else ''}.",
+            by,
+            item.meeting,
+            item.meeting.date,
+        )
+    return marked
+
+
 def change_due(action, *, by, reason="", meeting=None, on_date=None, **due):
     """Set a new due (carrying an action forward keeps it open). ``due`` are the
     ``due_fields`` keywords; "the next meeting" counts from ``meeting`` or ``on_date``."""
@@ -454,13 +487,13 @@ def reopen(actions, *, by, reason):
             set_action_status(action, Status.OPEN, by=by, reason=reason)
 
 
-@transaction.atomic
 def correction_reason_required(meeting):
     if meeting.has_been_agreed:
         return "Say why the agreed minutes are corrected."
     return "Say why the minutes are amended after the meeting did not agree them."
 
 
+@transaction.atomic
 def edit_action(
     action,
     *,
@@ -501,6 +534,7 @@ def edit_action(
             correction_reason_required(meeting), code="correction_reason_required"
         )
     changes = []
+    text_before = action.text
     if text != action.text:
         changes.append(f"Wording changed from “{action.text}” to “{text}”.")
         action.text = text
@@ -556,6 +590,13 @@ def edit_action(
         action.raised_owners = labels
         changes.append(f"Owners changed from {owners_before} to {labels}.")
     _save(action, by, ["raised_owners"])
+    agreed_changed = action.agreed_in_room_at and (
+        text_before != action.text or labels != owners_before
+    )
+    if agreed_changed and not correcting:
+        if not reason.strip():
+            raise ValidationError({"reason": AGREED_IN_ROOM_REASON}, code="agreed_in_room")
+        changes.append(f"Changed after the room agreed it: {reason.strip()}")
     if changes:
         if correcting:
             what = (

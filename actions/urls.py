@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += [
     path("items/<int:item_pk>/raise/", views.raise_action, name="raise"),
     path("<int:pk>/edit/", views.edit_action, name="edit"),
+    path("items/<int:item_pk>/agreed-in-room/", views.agree_in_room, name="agree_in_room"),
     path("<int:pk>/reassign/", views.reassign_action, name="reassign"),
     path("reviews/<int:pk>/outcome/", review_cards.review_outcome, name="review_outcome"),
     path("meetings/<int:meeting_pk>/close/", views.bulk_close, name="bulk_close"),

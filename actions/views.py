@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -519,6 +520,24 @@ def raise_action(request, item_pk):
     return render(
         request, "actions/action_form.html", {"form": form, "item": item, "meeting": item.meeting}
     )
+
+
+@require_POST
+def agree_in_room(request, item_pk):
+    """The chair agrees the actions raised at an item as the room saw them on its screen."""
+    item = _draft_item(request, item_pk)
+    marked = services.agree_in_room(item, by=request.user)
+    if request.htmx:
+        return _item_actions(request, item)
+    if marked:
+        count = len(marked)
+        messages.success(
+            request,
+            f"{count} action{pluralize(count)} at item {item.number} agreed in the room as shown.",
+        )
+    else:
+        messages.info(request, f"The actions at item {item.number} were already agreed.")
+    return redirect(item.meeting.get_record_url(item))
 
 
 def edit_action(request, pk):

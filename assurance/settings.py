@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "themes",
     "signin",
     "kept",
+    "room",
     "demo",
     "django_tasks",
     "django_tasks_db",

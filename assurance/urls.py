@@ -42,5 +42,6 @@ urlpatterns = [
     path("circulation/", include("circulation.urls")),
     path("search/", include("search.urls")),
     path("themes/", include("themes.urls")),
+    path("room/", include("room.urls")),
     path("admin/", admin.site.urls),
 ]

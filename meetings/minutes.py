@@ -181,6 +181,22 @@ def minutes_rows(meeting, *, public=False, with_trails=False, brought_forward=No
     return rows
 
 
+def item_rows(meeting, item, *, public=False):
+    """``item`` and the items under it as the minutes stand now, ``minutes_rows``'s way (the
+    public version withholds a restricted item and all under it). Of the items brought
+    forward only ``item`` itself is read, however many the meeting has."""
+    rows = minutes_rows(meeting, public=public, brought_forward=[item.pk])
+    start = next((n for n, row in enumerate(rows) if row.item.pk == item.pk), None)
+    if start is None:
+        return []
+    depth = rows[start].depth
+    end = next(
+        (n for n in range(start + 1, len(rows)) if rows[n].depth <= depth),
+        len(rows),
+    )
+    return rows[start:end]
+
+
 # The document: plain values only, so that it can be frozen as JSON and read back unchanged.
 
 
@@ -189,6 +205,8 @@ class ActionLine:
     reference: str
     text: str
     action_id: int | None = None
+    # Agreed as shown on the meeting room's screen (minutes frozen before the room have none).
+    agreed_in_room: bool = False
 
 
 @dataclass(frozen=True)
@@ -461,7 +479,10 @@ def _row_blocks(row):
         )
         out += [Block("label", "Decisions:"), Block("decisions", items=lines)]
     if row.actions:
-        lines = tuple(ActionLine(a.reference, a.raised_text_with_due, a.pk) for a in row.actions)
+        lines = tuple(
+            ActionLine(a.reference, a.raised_text_with_due, a.pk, a.agreed_in_room_at is not None)
+            for a in row.actions
+        )
         out += [Block("label", "Actions arising:"), Block("actions", items=lines)]
     elif item.nil_return == NilReturn.NO_ACTIONS:
         out += [Block("label", "Actions arising:"), Block("para", item.get_nil_return_display())]

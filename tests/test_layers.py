@@ -25,6 +25,7 @@ RANKS = {
     "signin": 4,
     "search": 5,
     "themes": 5,
+    "room": 4,
     "demo": 6,
     "assurance": 7,
 }

@@ -171,6 +171,12 @@ EXPECTED_GET = {
     "actions:revoke_update_link": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:agree_in_room": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # The meeting room's screen: whoever reads the minutes, and the force's attendees (the DCC
+    # is recorded present at November's) while they are written; moved by the officer.
+    "room:show": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 404},
+    "room:content": {ANON: 302, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 404},
+    "room:follow": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     # Bodies that own actions: kept by OPCC staff.
     "directory:bodies": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -373,6 +379,11 @@ EXPECTED_POST = {
     "actions:revoke_update_link": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:review_outcome": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "actions:bulk_close": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
+    "actions:agree_in_room": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
+    "room:show": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "room:content": {ANON: 302, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    # Sent without an item: the officer's own page always names one.
+    "room:follow": {ANON: 302, OPCC: 400, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:bodies": {ANON: 302, OPCC: 405, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_add": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
     "directory:body_edit": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 403, OTHER: 403},
@@ -672,6 +683,10 @@ def make_world():
         "actions:revoke_update_link": {"pk": action.update_links.get().pk},
         "actions:review_outcome": {"pk": review.pk},
         "actions:bulk_close": {"meeting_pk": november.pk},
+        "actions:agree_in_room": {"item_pk": item.pk},
+        "room:show": {"pk": november.pk},
+        "room:content": {"pk": november.pk},
+        "room:follow": {"pk": november.pk},
         "directory:body_edit": {"pk": body.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "no-such-token"},
         "logins:detail": {"pk": users[OTHER].pk},

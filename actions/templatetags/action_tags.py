@@ -50,6 +50,15 @@ register.inclusion_tag("actions/_review_card_wrap.html", takes_context=True, nam
 
 
 @register.filter
+def to_agree_in_room(actions):
+    """Whether any of ``actions`` (an item's, as the record page lists them) is still to be
+    agreed in the room."""
+    return any(
+        action.agreed_in_room_at is None and action.status != "withdrawn" for action in actions
+    )
+
+
+@register.filter
 def overdue_wording(action):
     """The overdue label of an action a view has marked with ``overdue_days``."""
     days = getattr(action, "overdue_days", 0)

@@ -28,12 +28,24 @@
   // Open ``section`` and close the others; with ``focus``, move the focus to its heading.
   function openOnly(section, { focus = false } = {}) {
     for (const each of sections()) setOpen(each, each === section);
+    if (current !== section) followInTheRoom(section);
     current = section;
     markCurrentInNavigator(section);
     if (focus) {
       toggleOf(section).focus();
       section.scrollIntoView({ block: "start" });
     }
+  }
+
+  // The room's screen shows the item open here. Its failure costs the officer nothing: the
+  // screen stays on the item before.
+  function followInTheRoom(section) {
+    const url = document.querySelector("[data-room-follow]")?.dataset.roomFollow;
+    const item = section.id.replace(/^item-/, "");
+    const token = document.querySelector("input[name=csrfmiddlewaretoken]")?.value;
+    if (!url || !token || !/^\d+$/.test(item)) return;
+    const body = new URLSearchParams({ item });
+    fetch(url, { method: "POST", body, headers: { "X-CSRFToken": token } }).catch(() => {});
   }
 
   function markCurrentInNavigator(section) {

@@ -52,6 +52,8 @@ NOT_PAGES = {
     "public:feed",
     "themes:pdf",
     "themes:xlsx",
+    # The room's screen asks for its content, a fragment its page swaps in (room:show is walked).
+    "room:content",
     # Plain-text answers for the load balancer.
     "healthz",
     "readyz",
