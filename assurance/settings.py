@@ -295,6 +295,11 @@ CIRCULATION_AGENDA_ATTACHMENTS = env.list(
     "CIRCULATION_AGENDA_ATTACHMENTS",
     default=["papers.kept_pack.pack_attachment", "papers.pack.separate_papers"],
 )
+# The largest an agenda email may be with its attachments, in MB as a mail relay counts it
+# (an attached file travels a third larger than it is): the files that would take it over
+# are sent as links instead, each working for its recipient for MAIL_FILE_LINK_DAYS.
+MAIL_ATTACHMENTS_MAX_MB = env.float("MAIL_ATTACHMENTS_MAX_MB", default=10)
+MAIL_FILE_LINK_DAYS = env.int("MAIL_FILE_LINK_DAYS", default=60)
 
 # The largest paper that may be attached to an item or an update, in bytes.
 PAPERS_MAX_BYTES = env.int("PAPERS_MAX_BYTES", default=20 * 1024 * 1024)

@@ -34,6 +34,11 @@ class EmailLog(models.Model):
     # The actions the email told of (updates asked for, new actions), by primary key.
     action_ids = models.JSONField(default=list, blank=True)
     attachments = models.JSONField(default=list, blank=True, help_text="File names attached.")
+    linked = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="File names sent as links for this recipient: too large to attach.",
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,7 @@ Restricted content goes only to recipients who may see it, decided as for pages 
 ``people.roles``: a recipient without an active login sees what the public sees.
 """
 
+import datetime
 import logging
 import smtplib
 import socket
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 
@@ -30,7 +32,7 @@ from actions.models import Action, Status
 from actions.owners import login_of, owners_of, sees_restricted
 from actions.reviews import actions_to_bring_forward
 from circulation.models import EmailLog, Kind
-from core.mail import automatic_headers
+from core.mail import OfferedFile, automatic_headers, size_as_sent
 from meetings.minutes import minutes_rows
 from meetings.models import MinutesStatus
 from people import roles
@@ -121,10 +123,15 @@ def send_once(
     by,
     outcome,
     connection,
+    base_url="",
     attachments=(),
+    offered=(),
     action_ids=(),
 ):
-    """Send one email to ``person`` unless this key already went to their address."""
+    """Send one email to ``person`` unless this key already went to their address.
+
+    ``attachments`` are always attached; ``offered`` files are attached while the email stays
+    within ``MAIL_ATTACHMENTS_MAX_MB`` and linked beyond it (``fit_offered``)."""
     if person.retired_on is not None:
         outcome.skipped.append(f"Not sent to {person.name}: retired from the directory.")
         return False
@@ -141,6 +148,12 @@ def send_once(
         "subject": subject,
         "office": office,
     }
+    carried, linked = fit_offered(
+        offered,
+        lambda linked: _message(template, context, _files(linked, person, base_url), person),
+        attachments,
+    )
+    context["files"] = _files(linked, person, base_url)
     try:
         with transaction.atomic():
             EmailLog.objects.create(
@@ -151,21 +164,15 @@ def send_once(
                 person=person,
                 subject=subject,
                 action_ids=list(action_ids),
-                attachments=[attachment.filename for attachment in attachments],
+                attachments=[a.filename for a in [*attachments, *carried]],
+                linked=[file.filename for file in linked],
                 sent_by=by if by is not None and by.is_authenticated else None,
             )
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string(f"circulation/email/{template}.txt", context),
-                to=[person.email],
-                connection=connection,
-                headers=automatic_headers(),
-            )
-            message.attach_alternative(
-                render_to_string(f"circulation/email/{template}.html", context), "text/html"
-            )
+            message = _message(template, context, context["files"], person, connection)
             for attachment in attachments:
                 message.attach(attachment.filename, attachment.content, attachment.mimetype)
+            for file in carried:
+                message.attach(file.filename, file.read(), file.mimetype)
             # Opened once and kept for the rest of the circulation (a no-op once open).
             connection.open()
             message.send()
@@ -179,6 +186,64 @@ def send_once(
         return False
     outcome.sent.append(person.name)
     return True
+
+
+def _message(template, context, files, person, connection=None):
+    context = {**context, "files": files}
+    message = EmailMultiAlternatives(
+        subject=context["subject"],
+        body=render_to_string(f"circulation/email/{template}.txt", context),
+        to=[person.email],
+        connection=connection,
+        headers=automatic_headers(),
+    )
+    message.attach_alternative(
+        render_to_string(f"circulation/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def _files(linked, person, base_url):
+    """The files an email links rather than carries, each with its link for ``person``."""
+    return [
+        {
+            "name": file.filename,
+            "size": file.size,
+            "url": _absolute(base_url, file.link(person)) if file.link else "",
+        }
+        for file in linked
+    ]
+
+
+def max_email_bytes():
+    return int(settings.MAIL_ATTACHMENTS_MAX_MB * 1024 * 1024)
+
+
+def fit_offered(offered, message_linking, attachments=()):
+    """(files to attach, files to link): the ``offered`` files in order, each attached if the
+    email stays within ``MAIL_ATTACHMENTS_MAX_MB`` as the relay counts it.
+
+    The text is measured as it would be with every file linked (``message_linking(files)``
+    builds that email), the longest it can be, so the email sent is never over the cap.
+    A file too large is linked and the next is still tried: the pack comes first because
+    it holds the agenda and every PDF paper, but a Word paper that fits is better in the
+    inbox (read on a train, on a phone, without a signal) than behind a link; the email
+    says which are where.
+    """
+    offered = list(offered)
+    if not offered:
+        return [], []
+    budget = max_email_bytes() - len(message_linking(offered).message().as_bytes(linesep="\r\n"))
+    budget -= sum(size_as_sent(len(a.content)) for a in attachments)
+    carried, linked = [], []
+    for file in offered:
+        weight = size_as_sent(file.size)
+        if weight <= budget:
+            carried.append(file)
+            budget -= weight
+        else:
+            linked.append(file)
+    return carried, linked
 
 
 def failure_in_words(error):
@@ -232,7 +297,8 @@ def agenda_attachments(meeting, person):
     """Files to attach to the agenda, from the providers that settings name.
 
     ``CIRCULATION_AGENDA_ATTACHMENTS`` lists dotted paths of callables
-    ``provider(meeting, user)`` returning a (filename, bytes, mimetype) triple, a list of
+    ``provider(meeting, user)`` returning a (filename, bytes, mimetype) triple, a
+    ``core.mail.OfferedFile`` (which can be linked when too large to attach), a list of
     them, or None, such as the meeting's pack built for that user. ``user`` is the
     recipient's login (or an anonymous user), so a provider leaves out what that recipient
     may not see; what it gives may differ only by whether the user sees restricted items,
@@ -241,11 +307,19 @@ def agenda_attachments(meeting, person):
     files = []
     for path in getattr(settings, "CIRCULATION_AGENDA_ATTACHMENTS", []):
         provided = import_string(path)(meeting, login_of(person))
-        if isinstance(provided, list):
-            files += [Attachment(*triple) for triple in provided]
-        elif provided:
-            files.append(Attachment(*provided))
+        if not isinstance(provided, list):
+            provided = [provided] if provided else []
+        files += [_offered(file) for file in provided]
     return files
+
+
+def _offered(file):
+    """A provider's file as one the agenda may link to: a (filename, bytes, mimetype) triple
+    has no link, and is named in the email as one to ask the office for when too large."""
+    if isinstance(file, OfferedFile):
+        return file
+    filename, content, mimetype = file
+    return OfferedFile(filename, mimetype, len(content), lambda: content)
 
 
 def issue_agenda(meeting, *, by, base_url):
@@ -256,6 +330,9 @@ def issue_agenda(meeting, *, by, base_url):
     when = date_format(meeting.date, "j F Y")
     subject = f"Agenda: {meeting.title}, {when}"
     link = _absolute(base_url, reverse("circulation:read", args=[meeting.pk]))
+    links_until = date_format(
+        timezone.localdate() + datetime.timedelta(days=settings.MAIL_FILE_LINK_DAYS), "j F Y"
+    )
     # What a recipient may see is one of two versions, as the agenda's body is: each
     # attachment (a pack is a PDF of many pages) is built once per version, not per person.
     attachments = {}
@@ -272,11 +349,18 @@ def issue_agenda(meeting, *, by, base_url):
                 person=person,
                 subject=subject,
                 template="agenda",
-                context={"rows": rows[sees], "link": link, "when": when, "office": office},
+                context={
+                    "rows": rows[sees],
+                    "link": link,
+                    "when": when,
+                    "office": office,
+                    "links_until": links_until,
+                },
                 by=by,
                 outcome=outcome,
                 connection=connection,
-                attachments=attachments[sees],
+                offered=attachments[sees],
+                base_url=base_url,
             )
     return outcome
 

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django_tasks import task
 
 from meetings.documents import PdfUnavailable
+from papers.emailed import offered_pack
 from papers.models import KeptPack, PackStatus
 from papers.pack import pack_items, render_pack
 from people.roles import sees_all_minutes
@@ -132,10 +132,11 @@ def pack_bytes(meeting, full):
 
 def pack_attachment(meeting, user):
     """The pack as an attachment of the agenda issued to ``user``, an expected attendee
-    (``CIRCULATION_AGENDA_ATTACHMENTS``): (file name, bytes, type), or None where no PDF can
-    be made on this server. Restricted items are withheld from whoever may not see them."""
+    (``CIRCULATION_AGENDA_ATTACHMENTS``), linked for each recipient if too large; None where
+    no PDF can be made on this server. Restricted items are withheld from whoever may not
+    see them."""
     try:
         data = pack_bytes(meeting, sees_all_minutes(user))
     except PdfUnavailable:
         return None
-    return (f"{slugify(meeting.title)}-pack.pdf", data, "application/pdf")
+    return offered_pack(meeting, data)

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from meetings.documents import PdfUnavailable
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
+from papers.emailed import offered_paper
 from papers.models import IMAGE_KINDS, Paper, PaperKind
 from people.roles import sees_all_minutes
 
@@ -88,18 +89,15 @@ def pack_items(meeting, full):
 def separate_papers(meeting, user):
     """The papers the pack says are circulated separately (Word, Excel, PowerPoint: no page
     of the pack can show them), as attachments of the agenda issued to ``user``
-    (``CIRCULATION_AGENDA_ATTACHMENTS``): (file name, bytes, type) triples in agenda order.
-    Whoever has no login has no other way to them. Restricted items' papers are left out for
-    whoever may not see them, as in the pack."""
-    files = []
-    for row in pack_items(meeting, sees_all_minutes(user)):
-        for entry in row.papers:
-            paper = entry.paper
-            if paper.kind == PaperKind.PDF or paper.kind in IMAGE_KINDS:
-                continue
-            with paper.file.open("rb") as stored:
-                files.append((paper.download_name, stored.read(), paper.content_type))
-    return files
+    (``CIRCULATION_AGENDA_ATTACHMENTS``), in agenda order, each read only if attached and
+    linked for each recipient if too large. Whoever has no login has no other way to them.
+    Restricted items' papers are left out for whoever may not see them, as in the pack."""
+    return [
+        offered_paper(entry.paper)
+        for row in pack_items(meeting, sees_all_minutes(user))
+        for entry in row.papers
+        if entry.paper.kind != PaperKind.PDF and entry.paper.kind not in IMAGE_KINDS
+    ]
 
 
 def build_pack(meeting, user, *, invited=False):

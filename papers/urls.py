@@ -11,4 +11,5 @@ urlpatterns = [
     path("updates/<int:pk>/add/", views.update_add, name="update_add"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("emailed/<str:token>/", views.emailed, name="emailed"),
 ]

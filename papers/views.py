@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
@@ -13,6 +16,7 @@ from core.forms import ALREADY_SAVED, first_submission
 from meetings.minutes import in_agenda_order
 from meetings.models import Meeting
 from meetings.services import ensure_in_progress
+from papers import emailed as emailed_links
 from papers import services
 from papers.forms import PaperForm, WithdrawForm
 from papers.kept_pack import request_pack
@@ -194,7 +198,10 @@ def _visible_paper(request, pk):
 def download(request, pk):
     """The file, as an attachment of the type its content was found to be: never shown in
     the browser, so a paper cannot run as a page of this site."""
-    paper = _visible_paper(request, pk)
+    return _download(_visible_paper(request, pk))
+
+
+def _download(paper):
     response = FileResponse(
         paper.file.open("rb"),
         as_attachment=True,
@@ -241,21 +248,95 @@ def pack(request, pk):
     kept = request_pack(meeting, full, again="again" in request.GET)
     # htmx asks while the page waits: it is told the pack is ready, and the link downloads it.
     if kept.status == PackStatus.READY and not request.htmx:
-        try:
-            body = kept.file.open("rb")
-        except FileNotFoundError:
-            kept.delete()
-            kept = request_pack(meeting, full)
-        else:
-            response = FileResponse(
-                body,
-                as_attachment=True,
-                filename=f"{meeting.title} meeting pack.pdf",
-                content_type="application/pdf",
-            )
-            response["Cache-Control"] = "private, no-store"
+        response, kept = _ready_pack(meeting, full, kept)
+        if response is not None:
             return response
     context = {"meeting": meeting, "pack": kept, "Status": PackStatus}
     if request.htmx:
         return render(request, "papers/pack_status.html#status", context)
     return render(request, "papers/pack_status.html", context)
+
+
+def _ready_pack(meeting, full, kept):
+    """(the kept pack as a download, kept) or, when its file is gone from the storage, (None,
+    the pack asked for again)."""
+    try:
+        body = kept.file.open("rb")
+    except FileNotFoundError:
+        kept.delete()
+        return None, request_pack(meeting, full)
+    response = FileResponse(
+        body,
+        as_attachment=True,
+        filename=f"{meeting.title} meeting pack.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response, kept
+
+
+# Why an emailed link gave nothing, and the status it answers with.
+REFUSED = {
+    "invalid": (404, "This link is not recognised"),
+    "expired": (410, "This link has expired"),
+    "gone": (404, "This paper is no longer available from this link"),
+    "other": (403, "This link was sent to someone else"),
+}
+
+
+@login_not_required
+@require_GET
+def emailed(request, token):
+    """A pack or paper an agenda email linked to, too large to attach, for the recipient the
+    link names, with no sign-in (papers.emailed). A signed-in reader who may see it is sent to
+    its usual address instead, whatever the link's age."""
+    try:
+        person_pk, kind, pk, expired = emailed_links.read_link(token)
+        usual = _usual_address(request.user, kind, pk)
+        if usual:
+            return redirect(usual)
+        if expired:
+            raise emailed_links.Refused("expired")
+        # Signed in as someone else, the link is not theirs to use (a forwarded email).
+        person = getattr(request.user, "person", None)
+        if request.user.is_authenticated and (person is None or person.pk != person_pk):
+            raise emailed_links.Refused("other")
+        found = emailed_links.resolve(person_pk, kind, pk)
+    except emailed_links.Refused as refused:
+        status, heading = REFUSED[refused.state]
+        return _private(
+            render(
+                request,
+                "papers/emailed.html",
+                {"heading": heading, "state": refused.state, "days": settings.MAIL_FILE_LINK_DAYS},
+                status=status,
+            )
+        )
+    if found.kind == emailed_links.PAPER:
+        return _private(_download(found.paper))
+    kept = request_pack(found.meeting, found.full)
+    if kept.status == PackStatus.READY:
+        response, kept = _ready_pack(found.meeting, found.full, kept)
+        if response is not None:
+            return _private(response)
+    heading = f"Meeting pack: {found.meeting.title}"
+    context = {"heading": heading, "pack": kept, "Status": PackStatus}
+    return _private(render(request, "papers/emailed.html", context))
+
+
+def _usual_address(user, kind, pk):
+    if not user.is_authenticated:
+        return None
+    if kind == emailed_links.PAPER:
+        paper = Paper.objects.current().visible_to(user).filter(pk=pk).first()
+        return paper.get_absolute_url() if paper else None
+    if Meeting.objects.visible_to(user).filter(pk=pk).exists():
+        return reverse("papers:pack", args=[pk])
+    return None
+
+
+def _private(response):
+    """The address holds a secret: never kept by a cache, never sent on as a referrer."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

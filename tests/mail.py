@@ -16,11 +16,17 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.raw = []
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
+        self.raw.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
+
+    def raw_to(self, address):
+        """The bytes of each message to ``address`` as the server received them."""
+        return [content for rcpts, content in self.raw if address in rcpts]
 
     def to(self, address):
         return [message for rcpts, message in self.messages if address in rcpts]

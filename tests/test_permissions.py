@@ -26,6 +26,7 @@ from kept.exports import prepare as prepare_export
 from kept.models import KeptExport
 from meetings import services
 from meetings.models import Attendance, Declaration, Meeting
+from papers import emailed
 from people import roles
 from people.models import Body, Person, Post
 from signin.models import RoleMapping, SignInSession
@@ -232,6 +233,10 @@ EXPECTED_GET = {
     "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
     "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    # A link in an agenda email, made for the DCC: the file without signing in; a reader
+    # signed in who may see it goes to its usual address; anyone else signed in is refused.
+    "papers:emailed": {ANON: 200, OPCC: 302, PCC: 302, OWNER: 302, OTHER: 302},
+    "papers:emailed@restricted item": {ANON: 404, OPCC: 302, PCC: 302, OWNER: 404, OTHER: 403},
     # The public site: published minutes for anyone, signed in or not; minutes not yet
     # published are not found, whoever asks.
     "public:index": {ANON: 200, OPCC: 200, PCC: 200, OWNER: 200, OTHER: 200},
@@ -434,6 +439,8 @@ EXPECTED_POST = {
     "papers:withdraw@agreed minutes": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 403, OTHER: 403},
     "papers:withdraw@restricted item": {ANON: 302, OPCC: 302, PCC: 403, OWNER: 404, OTHER: 404},
     "papers:withdraw@update": {ANON: 302, OPCC: 200, PCC: 403, OWNER: 200, OTHER: 403},
+    "papers:emailed": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
+    "papers:emailed@restricted item": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     # The public site only reads.
     "public:index": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
     "public:feed": {ANON: 405, OPCC: 405, PCC: 405, OWNER: 405, OTHER: 405},
@@ -524,6 +531,10 @@ def world(demo, settings):
     # no technical 404 pages, no query log).
     settings.DEBUG = False
     return make_world()
+
+
+def emailed_token(person, paper):
+    return emailed.link(person, emailed.PAPER, paper.pk).rstrip("/").rsplit("/", 1)[1]
 
 
 def make_world():
@@ -724,6 +735,8 @@ def make_world():
         "papers:withdraw@agreed minutes": {"pk": october_paper.pk},
         "papers:withdraw@restricted item": {"pk": restricted_paper.pk},
         "papers:withdraw@update": {"pk": update_paper.pk},
+        "papers:emailed": {"token": emailed_token(person, october_paper)},
+        "papers:emailed@restricted item": {"token": emailed_token(person, restricted_paper)},
         "public:year": {"series_pk": september.series_id, "year": 2017},
         "public:year@no minutes published": {"series_pk": september.series_id, "year": 2016},
         "public:actions": {"series_pk": september.series_id},

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "judgements:decisions_xlsx",
     "calendar_feed",
     "papers:download",
+    "papers:emailed",
     "kept:download",
     "papers:pack",
     "public:pdf",

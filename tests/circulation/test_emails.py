@@ -13,6 +13,7 @@ from circulation import services
 from circulation.models import EmailLog
 from tests.factories import ActionFactory
 from tests.mail import BASE, free_port, html_of, text_of
+from tests.papers import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -303,16 +304,13 @@ def test_actions_come_to_the_meeting_whether_brought_forward_yet_or_not(world):
 
 
 def test_the_agenda_carries_the_meeting_pack_each_recipient_may_read(world, smtp):
-    from pypdf import PdfReader
-
     services.issue_agenda(world.november, by=world.jackie_user, base_url=BASE)
 
     def pack_text(address):
         [message] = smtp.to(address)
         [pack] = list(message.iter_attachments())
         assert pack.get_filename() == "monthly-assurance-meeting-november-2030-pack.pdf"
-        reader = PdfReader(io.BytesIO(pack.get_content()))
-        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        return samples.pdf_text(pack.get_content())
 
     # The force's DCC gets the pack before the meeting, with the restricted item withheld.
     force = pack_text(AMANDA)
@@ -392,7 +390,6 @@ def test_the_agenda_attaches_the_word_papers_the_pack_says_are_circulated_separa
     """Whoever has no login has no other way to a Word paper; a restricted item's stays with
     those who may see it."""
     from tests.factories import PaperFactory
-    from tests.papers import samples
 
     word = samples.docx()
     PaperFactory(

@@ -21,6 +21,14 @@ def text_pdf(*pages):
     return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
 
 
+def pdf_text(data):
+    """A PDF's text, its pages' words joined by single spaces."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
 def png(size=(40, 30), fmt="PNG"):
     from PIL import Image
 
@@ -36,6 +44,18 @@ def docx():
     document = Document()
     document.add_paragraph("Briefing")
     document.save(buffer)
+    return buffer.getvalue()
+
+
+def large_docx(size):
+    """A Word document of about ``size`` bytes, as a paper with scanned pages is: the pages
+    are random bytes, which no compression shrinks."""
+    import os
+    import zipfile
+
+    buffer = io.BytesIO(docx())
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_STORED) as package:
+        package.writestr("word/media/scan.bin", os.urandom(size))
     return buffer.getvalue()
 
 
