@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-quick coverage install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers
+.PHONY: run test test-quick coverage install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers bench-room
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,3 +97,8 @@ bench: install-test
 # unless BENCH_ARGS="--database postgres://postgres@127.0.0.1:5432/assurance_bench".
 bench-writers: install-test
 	$(BIN)/python bench/writers.py $(BENCH_ARGS)
+
+# The meeting room's screen: 20 screens asking every 1.5 s while the officer saves once a
+# second; BENCH_ARGS as bench-writers' ("--database postgres://...", "--viewers 40").
+bench-room: install-test
+	$(BIN)/python bench/room.py $(BENCH_ARGS)

@@ -36,7 +36,12 @@
     } catch (error) {
       say("Not up to date: the connection is lost. Trying again.", true);
     }
-    window.setTimeout(ask, every);
+    later();
   }
-  window.setTimeout(ask, every);
+  // Spread over a fifth either way: screens opened together would otherwise ask together,
+  // and the officer's save would queue behind all of them.
+  function later() {
+    window.setTimeout(ask, every * (0.8 + Math.random() * 0.4));
+  }
+  later();
 })();
