@@ -12,6 +12,7 @@ from actions.forms import ReviewOutcomeForm
 from actions.models import ActionReview
 from actions.reviews import CARD_MODES, card_context
 from meetings.services import MinutesLocked, ensure_in_progress
+from meetings.workspace import with_item_saved
 from people import roles
 
 
@@ -43,12 +44,17 @@ def _card(request, review, *, status=200, announce="", **kwargs):
         on_own_page = (request.htmx.current_url_abs_path or "").startswith(
             review.get_absolute_url()
         )
-        return render(
+        response = render(
             request,
             "actions/_review_card_response.html",
             {**context, "heading_level": 2 if on_own_page else 4},
             status=status,
         )
+        # On the record page the item's "outcome to decide" follows in its heading and the
+        # navigator; the card's own live region says what was recorded.
+        if on_own_page or request.method != "POST" or not announce:
+            return response
+        return with_item_saved(response, review.item)
     meeting = review.item.meeting
     return render(
         request,
@@ -69,6 +75,7 @@ def review_outcome(request, pk):
     review = get_object_or_404(
         ActionReview.objects.select_related(
             "item__meeting__series",
+            "item__parent",
             "action__meeting__series",
             "action__item",
             "action__due_series",

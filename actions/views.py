@@ -43,6 +43,7 @@ from core.forms import ALREADY_SAVED, first_submission
 from core.history import describe_changes
 from meetings.models import AgendaItem, Meeting, NilReturn
 from meetings.services import ensure_in_progress
+from meetings.workspace import with_item_saved
 from people import roles
 
 
@@ -462,13 +463,15 @@ def calendar_feed(request, token):
 
 def _draft_item(request, item_pk):
     roles.require_recorder(request.user)
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__series"), pk=item_pk)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__series", "parent"), pk=item_pk
+    )
     ensure_in_progress(item.meeting)
     return item
 
 
-def _item_actions(request, item, form=None):
-    return render(
+def _item_actions(request, item, form=None, announce=""):
+    response = render(
         request,
         "actions/_item_actions.html",
         {
@@ -477,6 +480,9 @@ def _item_actions(request, item, form=None):
             "action_form": form,
         },
     )
+    # The item's counts in its heading and in the navigator follow, and a new action is
+    # read out.
+    return with_item_saved(response, item, announce) if announce else response
 
 
 def raise_action(request, item_pk):
@@ -511,9 +517,10 @@ def raise_action(request, item_pk):
         if item.nil_return == NilReturn.NO_ACTIONS:
             item.nil_return = NilReturn.NONE
             item.save(update_fields=["nil_return"])
+        raised = f"Action {action.reference} raised at item {item.label}."
         if request.htmx:
-            return _item_actions(request, item)
-        messages.success(request, f"Action {action.reference} raised at item {item.number}.")
+            return _item_actions(request, item, announce=raised)
+        messages.success(request, raised)
         return redirect(item.meeting.get_record_url(item))
     if request.htmx:
         return _item_actions(request, item, form)

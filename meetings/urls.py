@@ -28,6 +28,7 @@ urlpatterns = [
     path("attendance/<int:pk>/move/", minutes.attendance_move, name="attendance_move"),
     path("<int:pk>/items/add/", minutes.ItemCreateView.as_view(), name="item_add"),
     path("items/<int:pk>/edit/", minutes.ItemUpdateView.as_view(), name="item_edit"),
+    path("items/<int:pk>/head/", minutes.item_head, name="item_head"),
     path("items/<int:pk>/delete/", minutes.item_delete, name="item_delete"),
     path("items/<int:pk>/move/", minutes.item_move, name="item_move"),
     path("<int:pk>/renumber/", minutes.renumber_items, name="renumber"),

@@ -7,10 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 
 from core.forms import STALE_MESSAGE, PlainTextField
 from meetings.forms.minutes import COMINGS_AND_GOINGS, AttendanceForm, check_comings_and_goings
-from meetings.minutes import in_agenda_order
+from meetings.minutes import MinutesRow, in_agenda_order
 from meetings.models import Attendance, ItemKind, UsualAttendee
 from people.models import Person
 
@@ -332,6 +333,31 @@ def item_state(row):
         parts.append(f"{findings} finding{'s'[: findings != 1]}")
         parts.append(f"{actions} action{'s'[: actions != 1]}")
     return ", ".join(parts)
+
+
+def state_now(item):
+    """``item_state`` of one item read afresh, after a save in place changed what it holds."""
+    row = MinutesRow(
+        item,
+        depth=0,
+        findings=list(item.findings.values_list("pk", flat=True)),
+        # As the record page counts them: a withdrawn action is none of these minutes'.
+        actions=list(item.actions.exclude(status="withdrawn").values_list("pk", flat=True)),
+        has_children=item.children.exists(),
+    )
+    return item_state(row)
+
+
+def with_item_saved(response, item, announce=""):
+    """An htmx answer that changed ``item``, with what else on the record page shows it
+    swapped out of band: its title and state in its heading and the navigator, and
+    ``announce`` read out politely (WCAG 4.1.3), so that nothing waits for a reload."""
+    fragment = render_to_string(
+        "meetings/_item_saved_oob.html",
+        {"item": item, "state": state_now(item), "announce": announce},
+    )
+    response.content += fragment.encode()
+    return response
 
 
 class AddAttendeeForm(AttendanceForm):

@@ -27,6 +27,7 @@ from meetings.models import (
     ItemKind,
     Meeting,
     MinutesStatus,
+    NilReturn,
     default_title,
 )
 from meetings.services import set_chairs
@@ -439,7 +440,61 @@ class AttendanceForm(DuplicateWarningMixin, CrispyMixin, OnceOnlyForm, Versioned
         return super().save(commit)
 
 
-class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
+class NilReturnRule:
+    """An item that says nothing arose cannot also hold actions arising: the Edit item page
+    and the record page's in-place form keep the same rule."""
+
+    def clean_nil_return(self):
+        nil_return = self.cleaned_data["nil_return"]
+        if nil_return and self.instance.pk and self.instance.actions.exists():
+            raise ValidationError(
+                "This item has actions arising, so it cannot also say there were none.",
+                code="has_actions",
+            )
+        return nil_return
+
+
+class ItemHeadForm(NilReturnRule, VersionedModelForm):
+    """The heading and the "nothing to record" of an item, changed in place on the record
+    page during the meeting rather than on the ten fields of its Edit item page."""
+
+    class Meta:
+        error_messages = {
+            "heading": {"required": "Enter the item's heading."},
+        }
+        model = AgendaItem
+        formfield_callback = plain_text_formfield
+        fields = ["heading", "nil_return", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.instance
+        # Every item of the record page has one: the ids are the item's own.
+        self.auto_id = f"item-{item.pk}-head-%s"
+        # Read out as a choice, not as "dash".
+        self.fields["nil_return"].choices = [
+            ("", "Not said"),
+            *((value, label) for value, label in NilReturn.choices if value),
+        ]
+        self.fields["heading"].label = f"Heading of item {item.label}"
+        self.fields["nil_return"].label = f"Nothing to record at item {item.label}"
+        self.fields["heading"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["nil_return"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def full_clean(self):
+        super().full_clean()
+        # Errors are read out with the control they belong to, and htmx puts the focus on
+        # the first of them when it swaps the form back in.
+        in_error = [name for name in self.fields if name in self.errors]
+        for name in in_error:
+            self.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}-error"}
+            )
+        if in_error:
+            self.fields[in_error[0]].widget.attrs["autofocus"] = True
+
+
+class AgendaItemForm(NilReturnRule, CrispyMixin, OnceOnlyForm, VersionedModelForm):
     # A page of A4 holds some 4,000 characters: no background or question put to the force
     # runs to five, and a limit keeps a paste of a whole report (megabytes) off every page.
     background = PlainTextField(
@@ -525,15 +580,6 @@ class AgendaItemForm(CrispyMixin, OnceOnlyForm, VersionedModelForm):
                 f"There is already an item {number} {where} of this meeting.", code="duplicate"
             )
         return number
-
-    def clean_nil_return(self):
-        nil_return = self.cleaned_data["nil_return"]
-        if nil_return and self.instance.pk and self.instance.actions.exists():
-            raise ValidationError(
-                "This item has actions arising, so it cannot also say there were none.",
-                code="has_actions",
-            )
-        return nil_return
 
     def clean(self):
         cleaned = super().clean()

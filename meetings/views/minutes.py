@@ -18,6 +18,7 @@ from meetings.forms.minutes import (
     AgreeMinutesForm,
     AttendanceForm,
     FindingForm,
+    ItemHeadForm,
     MeetingForm,
     ReopenMinutesForm,
 )
@@ -41,6 +42,7 @@ from meetings.workspace import (
     item_state,
     lazy_brought_forward,
     mark_hidden_brought_forward,
+    with_item_saved,
 )
 from people import roles
 from people.models import Office
@@ -358,6 +360,7 @@ class MeetingRecordView(RecorderRequiredMixin, DetailView):
         rows = minutes_rows(self.object, with_trails=True, brought_forward=window.shown)
         for row in rows:
             row.state = item_state(row)
+            row.head_form = ItemHeadForm(instance=row.item)
         mark_hidden_brought_forward(rows, window)
         lazy_brought_forward(rows, open_pk=open_pk)
         return super().get_context_data(
@@ -491,9 +494,42 @@ class ItemUpdateView(DraftMeetingMixin, UpdateView):
 
 def item_for_change(request, pk):
     roles.require_recorder(request.user)
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting", "parent"), pk=pk)
     services.ensure_in_progress(item.meeting)
     return item
+
+
+@require_POST
+def item_head(request, pk):
+    """An item's heading and "nothing to record" saved in place on the record page, by the
+    rules of its Edit item page (a stale copy refused, the minutes locked once agreed, no
+    "no actions" beside actions arising). htmx swaps the form back with the item's title,
+    state and navigator entry; without script the record page reloads at the item."""
+    item = item_for_change(request, pk)
+    form = ItemHeadForm(request.POST, instance=item)
+    if form.is_valid():
+        item = form.save()
+        saved = f"Item {item.label} saved: {item.numbered_title}"
+        if item.nil_return:
+            saved += f". {item.get_nil_return_display()}"
+        saved = saved if saved.endswith(".") else saved + "."
+        if not request.htmx:
+            messages.success(request, saved)
+            return redirect(item.meeting.get_record_url(item))
+        form = ItemHeadForm(instance=item)
+        response = render(
+            request, "meetings/_item_head_form.html", {"item": item, "head_form": form}
+        )
+        return with_item_saved(response, item, saved)
+    # What was typed stays in the form; the item on the page is as saved.
+    item.refresh_from_db()
+    if request.htmx:
+        return render(request, "meetings/_item_head_form.html", {"item": item, "head_form": form})
+    return render(
+        request,
+        "meetings/item_head_form.html",
+        {"item": item, "head_form": form, "meeting": item.meeting},
+    )
 
 
 def item_delete(request, pk):
@@ -562,8 +598,8 @@ def item_move(request, pk):
     return redirect(item.meeting.get_record_url(item))
 
 
-def render_findings(request, item, form=None, status=200):
-    return render(
+def render_findings(request, item, form=None, status=200, announce=""):
+    response = render(
         request,
         "meetings/_item_findings.html",
         {
@@ -573,6 +609,7 @@ def render_findings(request, item, form=None, status=200):
         },
         status=status,
     )
+    return with_item_saved(response, item, announce) if announce else response
 
 
 @require_POST
@@ -589,9 +626,10 @@ def finding_add(request, pk):
         form.instance.item = item
         form.instance.position = item.findings.count()
         form.save()
+        added = f"Finding added to item {item.label}."
         if request.htmx:
-            return render_findings(request, item)
-        messages.success(request, f"Finding added to item {item.number}.")
+            return render_findings(request, item, announce=added)
+        messages.success(request, added)
         return redirect(item.meeting.get_record_url(item))
     if request.htmx:
         return render_findings(request, item, form)
@@ -605,7 +643,9 @@ def finding_add(request, pk):
 
 def finding_for_change(request, pk):
     roles.require_recorder(request.user)
-    finding = get_object_or_404(Finding.objects.select_related("item__meeting"), pk=pk)
+    finding = get_object_or_404(
+        Finding.objects.select_related("item__meeting", "item__parent"), pk=pk
+    )
     services.ensure_in_progress(finding.item.meeting)
     return finding
 
@@ -628,20 +668,24 @@ def finding_edit(request, pk):
 def finding_delete(request, pk):
     finding = finding_for_change(request, pk)
     finding.delete()
+    removed = f"Finding removed from item {finding.item.label}."
     if request.htmx:
-        return render_findings(request, finding.item)
-    messages.success(request, f"Finding removed from item {finding.item.number}.")
+        return render_findings(request, finding.item, announce=removed)
+    messages.success(request, removed)
     return redirect(finding.item.meeting.get_record_url(finding.item))
 
 
 @require_POST
 def finding_move(request, pk):
     finding = finding_for_change(request, pk)
-    services.move(
-        finding, request.POST.get("direction"), finding.item.findings.order_by("position", "pk")
-    )
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    services.move(finding, direction, finding.item.findings.order_by("position", "pk"))
     if request.htmx:
-        return render_findings(request, finding.item)
+        place = list(finding.item.findings.order_by("position", "pk")).index(finding) + 1
+        moved = (
+            f"Finding moved {direction}: it is now finding {place} of item {finding.item.label}."
+        )
+        return render_findings(request, finding.item, announce=moved)
     return redirect(finding.item.meeting.get_record_url(finding.item))
 
 

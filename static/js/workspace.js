@@ -208,6 +208,16 @@
       const opened = fresh.find((each) => each.id === event.detail.target?.id);
       if (opened) openOnly(opened, { focus: true });
     });
+    // A save that swapped away the control holding the focus (Enter in a text box of the
+    // action form, a finding moved to the top) gives it to the block's own button, so that
+    // the keyboard carries on from where it was rather than from the top of the page.
+    document.addEventListener("htmx:afterSettle", (event) => {
+      const active = document.activeElement;
+      if (active && active !== document.body) return;
+      const id = event.detail.target?.id;
+      const block = id ? document.getElementById(id) : null;
+      block?.querySelector("[data-focus-after-save]")?.focus();
+    });
     // An element inside a closed item that takes the focus (a form htmx swapped in) opens it.
     document.addEventListener("focusin", (event) => {
       const section = sectionFor(event.target);

@@ -71,6 +71,24 @@ def test_an_action_raised_with_htmx_gets_the_next_reference_and_shows_in_place(o
     assert list(action.events.values_list("kind", "by__username")) == [("created", "officer")]
 
 
+def test_an_action_raised_in_place_updates_the_items_counts_and_is_announced(officer, november):
+    item = november.items.get(number="2", parent=None)
+    response = officer.post(
+        reverse("actions:raise", args=[item.pk]), action_data(item), headers={"HX-Request": "true"}
+    )
+    assert (
+        f'<span id="item-{item.pk}-state" hx-swap-oob="innerHTML">0 findings, 1 action</span>'
+    ) in response.text
+    assert (
+        f'<span class="item-state" id="nav-item-{item.pk}-state" hx-swap-oob="true">'
+        '<span class="visually-hidden">: </span>0 findings, 1 action</span>'
+    ) in response.text
+    assert (
+        '<div id="workspace-status" hx-swap-oob="innerHTML">'
+        "Action 2017/11-01 raised at item 2.</div>"
+    ) in response.text
+
+
 def test_without_javascript_raising_an_action_returns_to_the_item(officer, november):
     item = november.items.get(number="2", parent=None)
     assert officer.get(reverse("actions:raise", args=[item.pk])).status_code == 200

@@ -322,6 +322,27 @@ def test_close_and_replace_in_the_card_with_errors_beside_the_fields_then_saved(
     assert response.context["mode"] == "decided"
 
 
+def test_an_outcome_recorded_in_its_card_updates_the_items_state_in_the_navigator(
+    officer, november
+):
+    review = review_of(november, "2017/10-04")
+    item = review.item
+    response = post_card(officer, review, htmx=True, outcome="closed", version=1)
+    assert (
+        f'<span id="item-{item.pk}-state" hx-swap-oob="innerHTML">'
+        "outcome decided, 0 findings, 0 actions</span>"
+    ) in response.text
+    assert (
+        f'<span class="item-state" id="nav-item-{item.pk}-state" hx-swap-oob="true">'
+        '<span class="visually-hidden">: </span>outcome decided, 0 findings, 0 actions</span>'
+    ) in response.text
+    # The card's own live region says what was recorded: said once, not twice.
+    assert 'id="workspace-status"' not in response.text
+    # Only choosing which fields to show changes nothing there.
+    response = post_card(officer, review, htmx=True, mode="carried_forward")
+    assert 'hx-swap-oob="true"' not in response.text
+
+
 def test_change_outcome_from_the_card_asks_to_withdraw_the_replacement(officer, november):
     review = review_of(november, "2017/10-03")
     post_card(officer, review, outcome="replaced", version=1, text="Publish the plan")

@@ -183,8 +183,8 @@ def test_an_item_headed_with_its_number_says_it_once_on_the_record_page(officer,
     aob = ItemFactory(meeting=meeting, number="AOB", heading="AOB:")
     five = ItemFactory(meeting=meeting, number="5", heading="Holding to account")
     page = officer.get(reverse("meetings:record", args=[meeting.pk])).text
-    assert f'<h3 id="item-{aob.pk}-heading" class="h5 mb-1">AOB:</h3>' in page
-    assert f'<h3 id="item-{five.pk}-heading" class="h5 mb-1">5 Holding to account</h3>' in page
+    assert f'<span id="item-{aob.pk}-title">AOB:</span></h3>' in page
+    assert f'<span id="item-{five.pk}-title">5 Holding to account</span></h3>' in page
 
 
 def test_every_button_and_link_of_the_record_page_is_named_apart(officer, meeting):
