@@ -15,7 +15,7 @@ FINDING = "The backlog of crime records has been cleared."
 
 
 def test_a_nil_return_and_a_heading_are_recorded_in_place_and_the_navigator_keeps_up(
-    page, live_demo, login
+    page, live_demo, login, assert_accessible
 ):
     november = open_november()
     item = november.items.get(parent=None, number="2")
@@ -89,3 +89,20 @@ def test_a_nil_return_and_a_heading_are_recorded_in_place_and_the_navigator_keep
 
     assert loads == []
     assert page.evaluate("window.recordPageNotReloaded") is True
+
+    # Without script (form.submit() sends no event for htmx), a heading left empty comes back
+    # as a page of its own with the error summary first and focused.
+    with page.expect_navigation():
+        page.evaluate(
+            """(id) => {
+                const form = document.getElementById(id);
+                form.elements.heading.value = "";
+                form.submit();
+            }""",
+            f"item-{item.pk}-head-form",
+        )
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary a")).to_have_text("Enter the item's heading.")
+    expect(page.get_by_label("Heading of item 2", exact=True)).to_have_value("")
+    assert_accessible(page)
+    assert AgendaItem.objects.get(pk=item.pk).heading == NEW_HEADING
