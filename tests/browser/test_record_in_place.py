@@ -12,6 +12,7 @@ from tests.browser.test_workspace import Keyboard, open_november
 
 NEW_HEADING = "Athena and the crime recording backlog"
 FINDING = "The backlog of crime records has been cleared."
+ACTION = "The Athena benefits realisation report to be shared with the PCC's office."
 
 
 def test_a_nil_return_and_a_heading_are_recorded_in_place_and_the_navigator_keeps_up(
@@ -88,6 +89,19 @@ def test_a_nil_return_and_a_heading_are_recorded_in_place_and_the_navigator_keep
     expect(entry).to_have_text(f"2 {NEW_HEADING}: 1 finding, 0 actions")
     expect(page.locator(f"#item-{item.pk}-state")).to_have_text("1 finding, 0 actions")
     expect(add).to_be_focused()
+
+    # An action raised with Enter in its due's text box: the form goes, and the focus goes to
+    # the item's "Add an action" rather than to the top of the page.
+    section.get_by_role("link", name="Add an action to item 2", exact=True).click()
+    form = section.get_by_role("group", name="New action arising at item 2", exact=True)
+    form.locator("textarea").first.fill(ACTION)
+    form.get_by_role("checkbox", name="Deputy Chief Constable (DCC)", exact=True).check()
+    form.get_by_role("radio", name="By a date", exact=True).check()
+    form.get_by_label("Due by", exact=True).fill("20 December 2017")
+    form.get_by_label("Due by", exact=True).press("Enter")
+    expect(status).to_have_text("Action 2017/11-01 raised at item 2.")
+    expect(entry).to_have_text(f"2 {NEW_HEADING}: 1 finding, 1 action")
+    expect(section.get_by_role("link", name="Add an action to item 2", exact=True)).to_be_focused()
 
     # An outcome recorded in a card: "outcome to decide" goes at once.
     review = ActionReview.objects.select_related("action", "item").get(
