@@ -100,11 +100,7 @@ def minutes_docx(doc, office=None):
             if block.kind == "findings":
                 lines = block.items
             elif block.kind == "actions":
-                lines = [
-                    f"{line.text} ({line.reference})"
-                    + (" Agreed in the room as shown." if line.agreed_in_room else "")
-                    for line in block.items
-                ]
+                lines = [line.as_line for line in block.items]
             elif block.kind == "decisions":
                 lines = decision_lines(block)
             else:

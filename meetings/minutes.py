@@ -208,6 +208,12 @@ class ActionLine:
     # Agreed as shown on the meeting room's screen (minutes frozen before the room have none).
     agreed_in_room: bool = False
 
+    @property
+    def as_line(self):
+        """ "Share the plan (2017/11-01)", and whether the room agreed it as shown."""
+        agreed = " Agreed in the room as shown." if self.agreed_in_room else ""
+        return f"{self.text} ({self.reference}){agreed}"
+
 
 @dataclass(frozen=True)
 class DecisionLine:
@@ -387,7 +393,7 @@ class MinutesDocument:
                 if block.kind == "findings":
                     lines += [f"{prefix}• {text}" for text in block.items]
                 elif block.kind == "actions":
-                    lines += [f"{prefix}• {a.text} ({a.reference})" for a in block.items]
+                    lines += [f"{prefix}• {line.as_line}" for line in block.items]
                 elif block.kind == "decisions":
                     lines += [f"{prefix}• {line}" for line in decision_lines(block)]
                 else:

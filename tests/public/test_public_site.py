@@ -319,6 +319,8 @@ def test_only_the_public_views_are_exempt_from_signing_in():
         "login",
         # The office's logo, which the public site and the sign-in page show.
         "office:logo",
+        # A paper too large for the agenda email, from that recipient's signed link.
+        "papers:emailed",
         "password_reset",
         "password_reset_complete",
         "password_reset_confirm",
