@@ -24,6 +24,7 @@ from meetings.forms.minutes import (
 )
 from meetings.minutes import chair_fact, minuted_attendances, minutes_rows
 from meetings.models import (
+    IN_PROGRESS,
     AgendaItem,
     Attendance,
     Finding,
@@ -75,7 +76,16 @@ class MeetingListView(ListView):
         return Meeting.objects.visible_to(self.request.user).with_people()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(series_list=MeetingSeries.objects.active(), **kwargs)
+        # Meetings being minuted that this login is recorded present at: the room's screen is
+        # theirs to follow on their own device, whatever their role lets them read yet.
+        attending = Meeting.objects.filter(
+            status__in=IN_PROGRESS,
+            attendances__person__user=self.request.user,
+            attendances__presence=Attendance.Presence.PRESENT,
+        ).order_by("-date")
+        return super().get_context_data(
+            series_list=MeetingSeries.objects.active(), attending=attending, **kwargs
+        )
 
 
 class MeetingDetailView(DetailView):

@@ -233,3 +233,18 @@ def test_changing_what_the_room_agreed_asks_for_a_reason_and_keeps_it(officer, n
 
 def _post(abbreviation):
     return Post.objects.get(abbreviation=abbreviation)
+
+
+def test_an_attendee_finds_the_room_on_the_meetings_page_while_the_minutes_are_written(
+    november,
+):
+    dcc = Person.objects.get(user__username="dcc")
+    client = Client()
+    client.force_login(dcc.user)
+    link = f'<a href="{reverse("room:show", args=[november.pk])}">Follow it as the room'
+    assert link not in client.get(reverse("meetings:list")).text
+    Attendance.objects.create(meeting=november, person=dcc, presence="present")
+    assert link in client.get(reverse("meetings:list")).text
+    # Once agreed the minutes are theirs to read, and the room has gone home.
+    meeting_services.set_minutes_status(november, "agreed", by=None)
+    assert link not in client.get(reverse("meetings:list")).text
