@@ -103,6 +103,23 @@ def test_with_redis_refusing_signing_in_and_every_busy_page_answer(demo, setting
     assert lines[2].startswith("cache: not ready (ConnectionError")
 
 
+def test_with_redis_refusing_the_rooms_screen_keeps_up_and_still_answers_304(demo, settings):
+    """The screen's kept rendering is a bonus: without the cache each change is rendered for
+    each viewer that asks, and an unchanged screen is still a 304."""
+    fail_soft_cache(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    october = Meeting.objects.get(date=datetime.date(2017, 10, 31))
+    november = open_meeting(october.series, date=datetime.date(2017, 11, 29))
+    item = november.items.get(number="2", parent=None)
+    client = officer_client()
+    follow = client.post(reverse("room:follow", args=[november.pk]), {"item": item.pk})
+    assert follow.status_code == 204
+    url = reverse("room:content", args=[november.pk])
+    first = client.get(url)
+    assert (first.status_code, f'id="room-item-{item.pk}"' in first.text) == (200, True)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+
+
 def test_with_redis_hung_a_process_asks_it_once_then_goes_on_without_it(
     demo, settings, monkeypatch
 ):
