@@ -15,14 +15,35 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages import get_messages
 
+from people import roles
 from signin import providers
+from tests.factories import PersonFactory, user_with_role
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "holding-to-account"
 CLIENT_SECRET = "test-client-secret-0123456789"
 REDIRECT_URI = "http://testserver/accounts/oidc/callback/"
 POST_LOGOUT_REDIRECT_URI = "http://testserver/accounts/login/"
+
+
+def known_person(email, role=roles.FORCE_OFFICER):
+    """A login here, for a person in the directory with the same address."""
+    user = user_with_role(role, username=email)
+    user.email = email
+    user.save(update_fields=["email"])
+    PersonFactory(name="Dana Clarke", email=email, user=user)
+    return user
+
+
+def signed_in_user_id(client):
+    return client.session.get(SESSION_KEY)
+
+
+def message_texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 class IdentityProvider:

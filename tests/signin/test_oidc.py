@@ -2,25 +2,16 @@
 the suite runs on 127.0.0.1 (conftest.py): discovery, authorize, token, keys, ID token."""
 
 import pytest
-from django.contrib.auth import SESSION_KEY, get_user_model
-from django.contrib.messages import get_messages
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
 from people import roles
 from people.models import LoginEvent
 from signin.models import Identity, RoleMapping, SignInSession
 from tests.factories import PersonFactory, user_with_role
-from tests.signin.conftest import REDIRECT_URI
+from tests.signin.conftest import REDIRECT_URI, known_person, message_texts, signed_in_user_id
 
 pytestmark = pytest.mark.django_db
-
-
-def known_person(email, role=roles.FORCE_OFFICER):
-    user = user_with_role(role, username=email)
-    user.email = email
-    user.save(update_fields=["email"])
-    PersonFactory(name="Dana Clarke", email=email, user=user)
-    return user
 
 
 def sign_in(client, idp, account):
@@ -31,14 +22,6 @@ def sign_in(client, idp, account):
     callback = idp.sign_in(start.url, account)
     assert callback.startswith(REDIRECT_URI + "?")
     return client.get(callback.removeprefix("http://testserver"))
-
-
-def signed_in_user_id(client):
-    return client.session.get(SESSION_KEY)
-
-
-def message_texts(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def test_the_sign_in_page_offers_each_configured_provider(client, oidc_settings):

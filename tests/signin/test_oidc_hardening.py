@@ -9,15 +9,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import SESSION_KEY
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from people import roles
 from signin import providers
 from signin.models import Identity, RoleMapping
-from tests.factories import PersonFactory, user_with_role
-from tests.signin.conftest import CLIENT_ID, POST_LOGOUT_REDIRECT_URI, REDIRECT_URI
+from tests.factories import PersonFactory
+from tests.signin.conftest import (
+    CLIENT_ID,
+    POST_LOGOUT_REDIRECT_URI,
+    REDIRECT_URI,
+    known_person,
+    message_texts,
+    signed_in_user_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,28 +36,12 @@ UNANSWERED = (
 )
 
 
-def known_person(email, role=roles.FORCE_OFFICER):
-    user = user_with_role(role, username=email)
-    user.email = email
-    user.save(update_fields=["email"])
-    PersonFactory(name="Dana Clarke", email=email, user=user)
-    return user
-
-
 def sign_in(client, idp, account):
     start = client.get("/accounts/oidc/test/")
     assert start.status_code == 302, start
     callback = idp.sign_in(start.url, account)
     assert callback.startswith(REDIRECT_URI + "?")
     return client.get(callback.removeprefix("http://testserver"))
-
-
-def signed_in_user_id(client):
-    return client.session.get(SESSION_KEY)
-
-
-def message_texts(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # Point 1: refusals count per person at the provider, apart from passwords.
