@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-quick coverage install install-test browser-deps lint format migrations-check backup restore clean bench bench-writers bench-room
+.PHONY: run test test-quick coverage install install-test browser-deps interop-deps lint format migrations-check backup restore clean bench bench-writers bench-room
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt $(BIN)/python
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser-deps
+install-test: $(VENV)/.installed-test browser-deps interop-deps
 
 # `make run` is for a laptop: it writes a .env with DEBUG on (once; edit it as you like), so
 # that manage.py commands run there work too. Production sets its own environment (README).
@@ -42,6 +42,18 @@ browser-deps:
 		else \
 			echo "Chromium or Pango is missing: run 'sudo apt-get install chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils'"; \
 		fi; \
+	fi
+
+# node's oidc-provider, the independent OpenID Provider of the sign-in interoperability tests
+# (tests/signin/interop), from npm at the version its package-lock.json pins: installed when
+# missing or when the lock changed. Without node and npm those tests say so and skip.
+INTEROP := tests/signin/interop
+interop-deps:
+	@if ! command -v npm >/dev/null; then \
+		echo "node and npm are missing: the sign-in interoperability tests will skip ('sudo apt-get install nodejs npm')"; \
+	elif [ ! $(INTEROP)/node_modules/.package-lock.json -nt $(INTEROP)/package-lock.json ]; then \
+		npm ci --prefix $(INTEROP) --no-audit --no-fund --loglevel=error \
+			|| echo "npm could not install oidc-provider: the sign-in interoperability tests will skip"; \
 	fi
 
 # Tests run in worker processes (pytest-xdist), one per core by default; PYTEST_WORKERS=0
