@@ -424,6 +424,16 @@ class CallbackView(OIDCAuthenticationCallbackView):
         provider = _provider_or_message(request, slug)
         if provider is None:
             return redirect("login")
+        issuer = request.GET.get("iss")
+        if issuer is not None and issuer != provider["issuer_claim"]:
+            # RFC 9207: an answer naming another issuer than the one this sign-in was sent
+            # to is a mix-up of providers (the OPCC's and the force's, say), and its code
+            # must not go to this one's token endpoint. Spent like a refused answer.
+            log.warning("Sign-in with %s refused: the answer came from %r", slug, issuer)
+            del request.session["oidc_states"][state]
+            request.session.modified = True
+            messages.error(request, UNVERIFIED.format(label=provider["label"]))
+            return redirect("login")
         request.signin_provider = provider
         request.signin_method = provider["label"]
         if request.GET.get("error"):

@@ -120,6 +120,23 @@ def test_another_subject_with_a_tied_logins_address_is_refused(
     assert "Sign-in with test refused (tied): dana.clarke@police.example" in caplog.text
 
 
+def test_an_answer_naming_another_issuer_is_refused(client, oidc_settings, identity_provider):
+    """RFC 9207: a provider that names itself in its answer (node oidc-provider does,
+    tests/signin/interop) must be the one the sign-in was sent to; one that does not, as
+    django-oauth-toolkit here, is read as before (every other test of this file)."""
+    known_person("dana.clarke@police.example")
+    account = identity_provider.add_user("dana.clarke@police.example")
+    start = client.get("/accounts/oidc/test/")
+    callback = identity_provider.sign_in(start.url, account).removeprefix("http://testserver")
+
+    response = client.get(f"{callback}&iss=https%3A%2F%2Fidp.example%2Fo")
+
+    assert (response.status_code, response.url) == (302, "/accounts/login/")
+    assert signed_in_user_id(client) is None
+    assert message_texts(response) == [UNVERIFIED]
+    assert not AccessAttempt.objects.exists()
+
+
 # Point 3: malformed ID tokens are refused, not a 500.
 
 

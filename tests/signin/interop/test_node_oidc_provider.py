@@ -4,7 +4,7 @@ django-oauth-toolkit: the code flow with state, nonce and PKCE S256, Entra's sha
 claims at the userinfo endpoint, refusals that lock out no one else, and signing out at the
 provider (issue 25)."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
@@ -70,6 +70,8 @@ def test_a_code_flow_with_state_nonce_and_pkce_signs_a_mapped_person_in(
     callback = node_provider.sign_in(authorize, "sam")
     returned = parse_qs(urlsplit(callback).query)
     assert returned["state"] == query["state"]
+    # RFC 9207: the provider names itself in its answer, and the app compares.
+    assert returned["iss"] == [node_provider.issuers["entra"]]
     response = client.get(callback.removeprefix("http://testserver"))
 
     assert (response.status_code, response.url) == (302, "/")
@@ -95,6 +97,32 @@ def test_a_code_flow_with_state_nonce_and_pkce_signs_a_mapped_person_in(
     assert (again.status_code, again.url) == (302, "/accounts/login/")
     assert signed_in_user_id(client) is None
     assert message_texts(again) == [
+        "That sign-in had expired or was not started here: please try again."
+    ]
+
+
+def test_an_answer_naming_another_issuer_is_refused_and_spends_the_sign_in(
+    client, interop_settings, node_provider
+):
+    """A mix-up of the two providers: the answer names the other tenant as its issuer."""
+    known_person(DANA)
+    node_provider.add_account("dana", email=DANA)
+    callback = node_provider.sign_in(start(client), "dana")
+    query = parse_qs(urlsplit(callback).query)
+    query["iss"] = [node_provider.issuers["userinfo"]]
+    mixed = urlencode(query, doseq=True)
+
+    response = client.get(f"/accounts/oidc/callback/?{mixed}")
+
+    assert (response.status_code, response.url) == (302, "/accounts/login/")
+    assert signed_in_user_id(client) is None
+    assert message_texts(response) == [
+        "Entra ID could not be checked: please try again, or sign in with your password."
+    ]
+    # The true answer after it finds the sign-in spent (the messages wait together).
+    response = client.get(callback.removeprefix("http://testserver"))
+    assert signed_in_user_id(client) is None
+    assert message_texts(response)[1:] == [
         "That sign-in had expired or was not started here: please try again."
     ]
 
