@@ -43,6 +43,17 @@ browser-deps:
 			echo "Chromium or Pango is missing: run 'sudo apt-get install chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils'"; \
 		fi; \
 	fi
+	@# LibreOffice headless reads back the Word minutes and the workbook (tests marked interop):
+	@# about 20 s to install; without it those tests skip and say so.
+	@if ! command -v soffice >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null) \
+				|| echo "LibreOffice could not be installed: its interop tests will skip"; \
+		else \
+			echo "LibreOffice is missing: run 'sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui'"; \
+		fi; \
+	fi
 
 # node's oidc-provider, the independent OpenID Provider of the sign-in interoperability tests
 # (tests/signin/interop), from npm at the version its package-lock.json pins: installed when
