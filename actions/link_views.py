@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from actions import update_links
 from actions.forms import LinkUpdateForm
 from actions.models import Action, Status, UpdateLink
+from core.mail import automatic_headers
 from people import roles
 from people.models import Office, Person
 
@@ -110,7 +111,12 @@ def send_update_link(request, pk):
             "office": Office.current(request),
         },
     )
-    send_mail(f"Progress on action {action.reference}", body, None, [person.email])
+    EmailMessage(
+        f"Progress on action {action.reference}",
+        body,
+        to=[person.email],
+        headers=automatic_headers(),
+    ).send()
     messages.success(request, f"A link to report on {action.reference} was sent to {person.name}.")
     return redirect(action)
 

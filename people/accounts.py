@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.mail import automatic_headers
 from people import roles
 from people.models import LoginEvent, LoginEventKind, Office, Person
 from people.signals import login_powers_changed
@@ -205,12 +206,12 @@ def send_invitation(user, *, by, base_url, again=False):
         "lifetime": link_lifetime(),
         "office": Office.current(),
     }
-    send_mail(
+    EmailMessage(
         render_to_string("people/logins/email/invitation_subject.txt", context).strip(),
         render_to_string("people/logins/email/invitation.txt", context),
-        None,
-        [user.email],
-    )
+        to=[user.email],
+        headers=automatic_headers(),
+    ).send()
     kind = LoginEventKind.INVITATION_RESENT if again else LoginEventKind.INVITED
     record(user, kind, by=by, detail=f"To {user.email}.")
 
