@@ -541,28 +541,31 @@ class AgendaItemForm(NilReturnRule, CrispyMixin, OnceOnlyForm, VersionedModelFor
     def __init__(self, *args, meeting, parent=None, **kwargs):
         self.meeting, self.parent = meeting, parent
         super().__init__(*args, **kwargs)
-        others = AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk")
+        others = (
+            AgendaItem.objects.filter(meeting=meeting)
+            .select_related("theme")
+            .order_by("position", "pk")
+        )
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["taken_after"].queryset = others
         self.fields["taken_after"].empty_label = "Not taken out of order"
-        self.fields["taken_after"].label_from_instance = lambda item: (
-            f"{item.number} {item.heading}"
-        )
+        # "AOB:", not "AOB AOB:" for the item numbered AOB (issue 26).
+        self.fields["taken_after"].label_from_instance = lambda item: item.numbered_title
         if not self.instance.pk:
             # Where the new item goes: by default before the date of the next meeting, which
             # closes the agenda, rather than after it.
             siblings = list(
-                AgendaItem.objects.filter(meeting=meeting, parent=parent).order_by("position", "pk")
+                AgendaItem.objects.filter(meeting=meeting, parent=parent)
+                .select_related("theme")
+                .order_by("position", "pk")
             )
             self.siblings = {str(each.pk): each for each in siblings}
             closing = next((e for e in siblings if e.kind == ItemKind.NEXT_MEETING), None)
             self.fields["place"] = forms.ChoiceField(
                 label="Place on the agenda",
                 choices=[("", "At the end")]
-                + [
-                    (str(each.pk), f"Before item {each.number} {each.heading}") for each in siblings
-                ],
+                + [(str(each.pk), f"Before item {each.numbered_title}") for each in siblings],
                 initial=str(closing.pk) if closing else "",
                 required=False,
             )

@@ -178,3 +178,19 @@ def test_an_item_too_long_keeps_what_was_typed_on_the_page(client, opcc_user, me
     assert html.unescape(textarea[2]) == background
     assert 'value="Telford"' in page
     assert meeting.items.count() == 0
+
+
+def test_the_taken_after_and_place_choices_name_an_item_numbered_aob_once(meeting):
+    """Issue 26: an item numbered AOB headed "AOB:" was offered as "AOB AOB:"."""
+    from tests.factories import ItemFactory
+
+    five = ItemFactory(meeting=meeting, number="5a", heading="DELIVERY:")
+    aob = ItemFactory(meeting=meeting, number="AOB", heading="AOB:")
+    form = AgendaItemForm(meeting=meeting)
+    offered = dict(form.fields["taken_after"].choices)
+    assert [offered[five.pk], offered[aob.pk]] == ["5a DELIVERY:", "AOB:"]
+    places = dict(form.fields["place"].choices)
+    assert [places[str(five.pk)], places[str(aob.pk)]] == [
+        "Before item 5a DELIVERY:",
+        "Before item AOB:",
+    ]
