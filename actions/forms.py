@@ -11,11 +11,14 @@ from actions.services import correction_reason_required, reference_taken
 from core.dates import MONTH_HINT, DateError, parse_month
 from core.forms import (
     BritishDateField,
+    CheckboxesUnlessNone,
     CrispyMixin,
     DateInput,
+    FilteredCheckboxSelectMultiple,
     ModelMultipleChoiceField,
     OnceOnlyForm,
     PlainTextField,
+    RevealRadioSelect,
     VersionedModelForm,
     plain_text_formfield,
     validate_plausible_date,
@@ -229,6 +232,17 @@ def _due_initial(action, prefix="", source=""):
     }
 
 
+# The fields each kind of due reads (``actions.services``): a form shows only the chosen
+# kind's. The wording as minuted goes with every kind that has one.
+KIND_PARTS = {
+    DueKind.NONE: (),
+    DueKind.DATE: ("date", "wording"),
+    DueKind.MONTH: ("month", "series", "wording"),
+    DueKind.MEETING: ("series", "at", "wording"),
+    DueKind.OPEN: ("wording",),
+}
+
+
 def due_form_fields(prefix="", labels=None):
     """The fields of a due as minutes give it: its kind, and the fields of each kind."""
     labels = labels or {}
@@ -242,7 +256,13 @@ def due_form_fields(prefix="", labels=None):
             (DueKind.OPEN, "Open-ended (“until all cases have been closed”)"),
         ],
         required=False,
-        widget=forms.RadioSelect,
+        widget=RevealRadioSelect(
+            own_name=f"{prefix}due_kind",
+            reveals={
+                kind: [f"{prefix}{DUE_PARTS[part]}" for part in parts]
+                for kind, parts in KIND_PARTS.items()
+            },
+        ),
         help_text="Then fill in the fields of that kind below.",
     )
     date = BritishDateField(
@@ -426,7 +446,8 @@ class ActionForm(CrispyMixin, OnceOnlyForm, VersionedModelForm, DueFields):
         ]
         widgets = {
             "owner_posts": forms.CheckboxSelectMultiple,
-            "owner_bodies": forms.CheckboxSelectMultiple,
+            "owner_people": FilteredCheckboxSelectMultiple(noun="people"),
+            "owner_bodies": CheckboxesUnlessNone,
         }
         field_classes = {
             "owner_posts": ModelMultipleChoiceField,
@@ -516,13 +537,16 @@ def owner_fields(prefix="", required_note=""):
     )
     posts.label_from_instance = lambda post: post.capacity
     people = ModelMultipleChoiceField(
-        queryset=people_offered(), required=False, label=f"{prefix}Owned by people"
+        queryset=people_offered(),
+        required=False,
+        widget=FilteredCheckboxSelectMultiple(noun="people"),
+        label=f"{prefix}Owned by people",
     )
     people.label_from_instance = Person.owner_label.fget
     bodies = ModelMultipleChoiceField(
         queryset=Body.objects.filter(retired=False),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxesUnlessNone,
         label=f"{prefix}Owned by bodies",
     )
     bodies.label_from_instance = _body_label

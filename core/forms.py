@@ -168,6 +168,57 @@ class CrispyMixin:
         return helper
 
 
+class RevealRadioSelect(forms.RadioSelect):
+    """Radios that each reveal the fields of their choice (GOV.UK's conditional reveal).
+
+    ``reveals`` maps a choice to the names of the fields it needs, named as the radios' own
+    field is (same prefix). Each radio names the wrappers of its fields in
+    ``data-aria-controls``; ``static/js/app.js`` then hides the fields of the choices not
+    taken. Without script every field shows, and the form's ``clean`` ignores the others.
+    """
+
+    def __init__(self, *, own_name, reveals, attrs=None):
+        super().__init__(attrs)
+        self.own_name = own_name
+        self.reveals = reveals
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        base_id = (attrs or {}).get("id", "")
+        if base_id.endswith(self.own_name):
+            stem = base_id[: -len(self.own_name)]
+            # crispy-forms wraps each field in "div_" and the field's id.
+            wrappers = [f"div_{stem}{field}" for field in self.reveals.get(value, ())]
+            option["attrs"]["data-aria-controls"] = " ".join(wrappers)
+        return option
+
+
+class FilteredCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """A long list of checkboxes with a text box above that shows only the choices matching
+    what is typed (``static/js/app.js``), instead of a multiple <select> that needs
+    Ctrl-click and that a screen reader reads poorly. The field's name and values are those of
+    the <select>, so the server reads it the same. Without script every box shows."""
+
+    def __init__(self, *, noun, attrs=None):
+        super().__init__({"data-filter-choices": noun, **(attrs or {})})
+
+
+class CheckboxesUnlessNone(forms.CheckboxSelectMultiple):
+    """Checkboxes that leave the page when there is nothing to tick: a legend over nothing
+    ("Owned by bodies" before any body is set up) is a group a screen reader announces with
+    nothing in it. The field is still read, as none ticked. Whether there are choices is
+    asked only when the form is drawn, so that a form built and not shown costs no query."""
+
+    @property
+    def is_hidden(self):
+        return not any(True for _choice in self.choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.is_hidden:
+            return forms.MultipleHiddenInput().render(name, value, attrs, renderer)
+        return super().render(name, value, attrs, renderer)
+
+
 class DateInput(forms.TextInput):
     """A date typed as text and shown as "15 January 2018" (see ``core.dates``).
 

@@ -5,6 +5,8 @@ import html
 import re
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field as render_crispy_field
+from crispy_forms.utils import render_crispy_form as render_crispy
 from django.urls import reverse
 
 from actions.forms import (
@@ -17,7 +19,13 @@ from actions.forms import (
     UpdateForm,
 )
 from actions.models import ActionReview
-from tests.factories import ActionFactory, ItemFactory, MeetingFactory
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    ItemFactory,
+    MeetingFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +153,74 @@ def test_retired_people_and_posts_are_offered_as_owners_only_where_they_already_
     reassign = ReassignForm(action=action)
     assert retired in reassign.fields["owner_people"].queryset
     assert retired_post in reassign.fields["owner_posts"].queryset
+
+
+def radios(page, name):
+    """Each radio of ``name`` on ``page``: its value and the wrappers it reveals."""
+    return {
+        value: controls.split()
+        for value, controls in re.findall(
+            rf'name="{name}" value="([^"]*)"[^>]*data-aria-controls="([^"]*)"', page
+        )
+    }
+
+
+def test_each_kind_of_due_names_the_fields_it_reveals_and_they_are_on_the_page(action):
+    """Issue 26: the form shows only the chosen kind's fields. Each radio names the
+    wrappers of its kind's fields for the script that hides the others; the wrappers exist."""
+    form = ActionForm(meeting=action.meeting, prefix="action-7")
+    page = render_crispy(form)
+    wrapper = "div_id_action-7-due_"
+    assert radios(page, "action-7-due_kind") == {
+        "": [],
+        "date": [f"{wrapper}date", f"{wrapper}wording"],
+        "month": [f"{wrapper}meeting", f"{wrapper}series", f"{wrapper}wording"],
+        "meeting": [f"{wrapper}series", f"{wrapper}at", f"{wrapper}wording"],
+        "open": [f"{wrapper}wording"],
+    }
+    for part in ["date", "meeting", "series", "at", "wording"]:
+        assert f'id="{wrapper}{part}"' in page
+
+
+def test_a_new_due_of_a_carried_forward_action_reveals_its_own_fields(action):
+    review = ActionReview.objects.create(item=ItemFactory(meeting=MeetingFactory()), action=action)
+    form = ReviewOutcomeForm(review=review, prefix="review-3")
+    page = "".join(render_crispy_field(form[name]) for name in ["new_due_kind", "new_due_date"])
+    assert radios(page, "review-3-new_due_kind")["date"] == [
+        "div_id_review-3-new_due_date",
+        "div_id_review-3-new_due_wording",
+    ]
+    assert 'id="div_id_review-3-new_due_date"' in page
+
+
+def test_owned_by_bodies_is_left_off_the_form_while_there_are_no_bodies(action):
+    """Issue 26: an empty "Owned by bodies" group, a legend with nothing under it."""
+    page = render_crispy(ActionForm(meeting=action.meeting))
+    assert "Owned by bodies" not in page
+    assert 'name="owner_bodies"' not in page
+    form = ActionForm({"text": "Report back"}, meeting=action.meeting)
+    assert form.is_valid(), form.errors
+    assert list(form.cleaned_data["owner_bodies"]) == []
+
+    body = BodyFactory(name="Chief officers", label="Officers")
+    page = render_crispy(ActionForm(meeting=action.meeting))
+    assert re.search(r"<legend[^>]*>\s*Owned by bodies\s*</legend>", page)
+    assert re.findall(r'<input type="checkbox"[^>]*name="owner_bodies" value="(\d+)"', page) == [
+        str(body.pk)
+    ]
+
+
+def test_people_owners_are_checkboxes_with_the_names_and_values_of_the_select(action):
+    """Issue 26: no Ctrl-click multiple select; the same field name and values, so that the
+    server reads them as before. The script adds the filter box (browser tests)."""
+    jackie = PersonFactory(name="Jackie Irvin", initials="JI")
+    page = render_crispy(ActionForm(meeting=action.meeting))
+    assert "<select" not in re.search(r'id="div_id_owner_people".*?</fieldset>', page, re.S)[0]
+    assert re.search(
+        rf'<input type="checkbox"[^>]*name="owner_people" value="{jackie.pk}"'
+        r'[^>]*data-filter-choices="people"',
+        page,
+    )
+    form = ActionForm({"text": "Report back", "owner_people": [jackie.pk]}, meeting=action.meeting)
+    assert form.is_valid(), form.errors
+    assert list(form.cleaned_data["owner_people"]) == [jackie]
