@@ -48,6 +48,22 @@ def open_november(*, usual=False):
     return meeting
 
 
+# The cells whose text a line break cuts inside a word: a word's letters on two lines.
+BROKEN_WORDS = """(table) => Array.from(table.querySelectorAll("td, th")).flatMap((cell) => {
+    const broken = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        if (range.getClientRects().length > 1) broken.push(match[0]);
+      }
+    }
+    return broken;
+  })"""
+
+
 class Keyboard:
     """The page's keyboard, counting the presses."""
 
@@ -84,8 +100,26 @@ def test_the_attendance_rows_buttons_keep_their_words_whole_at_1280_px(page, liv
     expect(buttons.first).to_be_visible()
     # One line each: as high as a one-line small button, whatever the words.
     heights = buttons.evaluate_all("(all) => all.map((b) => b.getClientRects()[0].height)")
-    assert len(heights) == 2 * len(data.OCTOBER["attendance"])
+    # Save, each row's only button: "Capacity and times" sits under the capacity it changes.
+    assert len(heights) == len(data.OCTOBER["attendance"])
     assert max(heights) < 40, heights
+    # The table has room: it does not scroll sideways, each presence label is on one line,
+    # and no cell breaks a word ("Commissi-oner" in a 79 px Capacity column).
+    table = page.locator(".attendance-table")
+    assert table.evaluate("(t) => t.parentElement.scrollWidth - t.parentElement.clientWidth") == 0
+    lines = page.locator(".presence-choice label").evaluate_all(
+        "(all) => all.map((label) => label.getClientRects().length)"
+    )
+    assert lines == [1] * 3 * len(data.OCTOBER["attendance"])
+    assert table.evaluate(BROKEN_WORDS) == []
+    # The navigator is a column beside the main one, at its top, and stays in view as the
+    # page scrolls.
+    navigator, main = page.locator(".item-navigator"), page.locator(".workspace-main")
+    nav_box, main_box = navigator.bounding_box(), main.bounding_box()
+    assert nav_box["x"] + nav_box["width"] < main_box["x"]
+    assert nav_box["y"] == main_box["y"]
+    page.evaluate("window.scrollTo(0, 1500)")
+    assert 0 <= navigator.bounding_box()["y"] < 20
 
 
 def test_the_record_page_of_a_new_meeting_is_short_and_item_4_is_near(page, live_demo, login):
