@@ -12,10 +12,55 @@
     if (status) status.textContent = text;
   }
 
+  // Text typed in an item and not saved: a text box changed from what the page gave it, or
+  // one of a form the server sent back in error. A box that only filters (data-not-typing)
+  // holds nothing to save.
+  function unsavedText(section) {
+    const boxes = section.querySelectorAll("textarea, input[type=text], input:not([type])");
+    return Array.from(boxes).some((box) => {
+      if (box.matches("[data-not-typing]") || box.disabled || !box.value.trim()) return false;
+      return box.value !== box.defaultValue || !!box.form?.querySelector(".is-invalid");
+    });
+  }
+
+  function titleOf(section) {
+    return document.getElementById(`${section.id}-title`)?.textContent.trim() || "";
+  }
+
+  // An item folded away with unsaved text says so in its heading and its navigator entry,
+  // until the text is saved or emptied: kept, but no longer out of sight and out of mind.
+  function flagUnsaved(section, on) {
+    const link = document.querySelector(`[data-item-link="${section.id}"]`);
+    for (const host of [toggleOf(section), link]) {
+      if (!host) continue;
+      const flag = host.querySelector(".unsaved-flag");
+      if (on && !flag) {
+        const mark = document.createElement("span");
+        mark.className = "unsaved-flag";
+        const comma = document.createElement("span");
+        comma.className = "visually-hidden";
+        comma.textContent = ", ";
+        mark.append(comma, "unsaved text");
+        host.append(mark);
+      } else if (!on && flag) flag.remove();
+    }
+    section.classList.toggle("has-unsaved-text", on);
+  }
+
+  function recheckUnsaved(section) {
+    if (section.classList.contains("has-unsaved-text") && !unsavedText(section)) {
+      flagUnsaved(section, false);
+    }
+  }
+
   function setOpen(section, open) {
     const body = bodyOf(section);
     const toggle = toggleOf(section);
     if (!body || !toggle) return;
+    if (!open && isOpen(section) && unsavedText(section)) {
+      flagUnsaved(section, true);
+      announce(`Item ${titleOf(section)} folded away with unsaved text.`);
+    }
     body.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
     section.classList.toggle("is-open", open);
@@ -217,6 +262,14 @@
       const id = event.detail.target?.id;
       const block = id ? document.getElementById(id) : null;
       block?.querySelector("[data-focus-after-save]")?.focus();
+    });
+    // The flag goes once the text is saved (the form swapped for an empty one) or emptied.
+    document.addEventListener("htmx:afterSettle", () => {
+      document.querySelectorAll(".has-unsaved-text").forEach(recheckUnsaved);
+    });
+    document.addEventListener("input", (event) => {
+      const section = sectionFor(event.target);
+      if (section) recheckUnsaved(section);
     });
     // An element inside a closed item that takes the focus (a form htmx swapped in) opens it.
     document.addEventListener("focusin", (event) => {

@@ -3,6 +3,8 @@ items with the keyboard alone, through the attendance table, the item navigator 
 shortcuts; the page loads and key presses are counted for the closing note, and the record
 page of a new meeting is measured (height and focusable controls)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -236,3 +238,60 @@ def test_the_officer_records_attendance_and_items_with_the_keyboard_only(
         f"items 2 and 3: {len(loads)} page load(s), {keyboard.presses} key presses"
     )
     assert len(loads) == 1
+
+
+def test_text_typed_in_an_item_that_folds_away_is_flagged_until_saved_or_emptied(
+    page, live_demo, login
+):
+    """Issue 26: items fold so that one is open at a time, and text typed in one that folded
+    was kept but out of sight. Its heading and navigator entry now say "unsaved text", the
+    fold is said politely, and the flag goes when the text is saved or emptied."""
+    november = open_november()
+    two, three = (november.items.get(parent=None, number=n) for n in ["2", "3"])
+    login(page, "officer")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_demo.url}/meetings/{november.pk}/record/#item-{two.pk}")
+    toggles = {
+        item.number: page.locator(f"#item-{item.pk}-heading").get_by_role("button")
+        for item in [two, three]
+    }
+    entry = page.locator(f'[data-item-link="item-{two.pk}"]')
+    box = page.get_by_role("textbox", name="New finding for item 2", exact=True)
+    status = page.locator("#workspace-status")
+    expect(toggles["2"]).to_have_attribute("aria-expanded", "true")
+    box.focus()
+    page.keyboard.type("The backlog of crime records")
+
+    page.keyboard.press("Alt+Shift+N")
+    expect(toggles["3"]).to_be_focused()
+    expect(toggles["2"]).to_have_attribute("aria-expanded", "false")
+    expect(toggles["2"]).to_have_accessible_name(
+        re.compile(rf"^2 {re.escape(two.heading)}\s*, unsaved text$")
+    )
+    expect(entry.locator(".unsaved-flag")).to_have_text(", unsaved text")
+    expect(status).to_have_text(f"Item 2 {two.heading} folded away with unsaved text.")
+    # Item 3 folds with nothing typed in it: no flag.
+    page.keyboard.press("Alt+Shift+P")
+    expect(toggles["2"]).to_be_focused()
+    expect(toggles["3"].locator(".unsaved-flag")).to_have_count(0)
+    # Still unsaved while open again; emptied, the flag goes from both places.
+    expect(toggles["2"].locator(".unsaved-flag")).to_have_count(1)
+    box.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    expect(toggles["2"].locator(".unsaved-flag")).to_have_count(0)
+    expect(entry.locator(".unsaved-flag")).to_have_count(0)
+
+    # Typed again and folded away, then saved: the flag goes with the text.
+    page.keyboard.type("The backlog of crime records has been cleared.")
+    page.keyboard.press("Alt+Shift+N")
+    expect(entry.locator(".unsaved-flag")).to_have_count(1)
+    page.keyboard.press("Alt+Shift+P")
+    box.focus()
+    page.keyboard.press("Tab")  # the item's "Add finding" button
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#item-{two.pk} .finding-text")).to_have_text(
+        ["The backlog of crime records has been cleared."]
+    )
+    expect(entry.locator(".unsaved-flag")).to_have_count(0)
+    expect(toggles["2"].locator(".unsaved-flag")).to_have_count(0)
