@@ -48,14 +48,19 @@ document.addEventListener("click", (event) => {
       .filter((each) => each.name === radio.name);
   }
 
+  // Text restored from a draft (keep-typed.js restores text, not the radio chosen) stays in
+  // view, wherever it is.
   function update(group) {
+    const keepTyped = !!group[0].form?.dataset.keepTypedRestored;
     const chosen = group.find((radio) => radio.checked);
     const shown = new Set(chosen ? controlled(chosen) : group.flatMap(controlled));
+    const typed = (wrapper) => Array.from(wrapper.querySelectorAll("input, textarea"))
+      .some((field) => field.value !== field.defaultValue);
     for (const id of new Set(group.flatMap(controlled))) {
       const wrapper = document.getElementById(id);
       if (!wrapper) continue;
       const inError = wrapper.querySelector(".is-invalid, .invalid-feedback");
-      wrapper.hidden = !shown.has(id) && !inError;
+      wrapper.hidden = !shown.has(id) && !inError && !(keepTyped && typed(wrapper));
     }
   }
 
@@ -78,6 +83,14 @@ document.addEventListener("click", (event) => {
     }
   });
   document.addEventListener("htmx:load", (event) => enhance(event.detail.elt));
+  document.addEventListener("keep-typed:restored", (event) => {
+    const names = new Set();
+    event.target.querySelectorAll("input[type=radio][data-aria-controls]").forEach((radio) => {
+      if (names.has(radio.name)) return;
+      names.add(radio.name);
+      update(groupOf(radio));
+    });
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", () => enhance(document));
   } else enhance(document);
@@ -93,7 +106,9 @@ document.addEventListener("click", (event) => {
 
   function enhance(root) {
     root.querySelectorAll?.("fieldset").forEach((fieldset) => {
-      const boxes = Array.from(fieldset.querySelectorAll("input[type=checkbox][data-filter-choices]"));
+      // The boxes of this fieldset's own list, not of one nested in it.
+      const boxes = Array.from(fieldset.querySelectorAll("input[type=checkbox][data-filter-choices]"))
+        .filter((box) => box.closest("fieldset") === fieldset);
       if (!boxes.length || fieldset.querySelector(".choice-filter")) return;
       const noun = boxes[0].dataset.filterChoices;
       const key = `choice-filter-${++made}`;

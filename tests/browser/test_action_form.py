@@ -86,6 +86,8 @@ def test_the_kind_of_due_shows_its_own_fields_and_people_are_found_by_typing(
     assert [box.is_visible() for box in names.all()] == [False] * offered
     show_all = people.get_by_role("button", name=f"Show all {offered} people", exact=True)
     expect(show_all).to_have_attribute("aria-expanded", "false")
+    # One filter, in the people's own group.
+    expect(form.get_by_role("textbox", name="Filter people")).to_have_count(1)
     box = people.get_by_role("textbox", name="Filter people", exact=True)
     box.focus()
     page.keyboard.type("irv")
@@ -158,3 +160,22 @@ def test_without_script_every_due_field_and_person_shows_and_the_action_is_raise
     )
     assert action.due_meeting == datetime.date(2018, 1, 1)
     context.close()
+
+
+def test_a_due_restored_from_a_draft_stays_in_view_though_its_kind_is_not(page, live_demo, login):
+    """keep-typed.js restores the text typed, not the radio chosen: the restored "Due by" is
+    not hidden behind "Not set"."""
+    november = open_november()
+    item = november.items.get(parent=None, number="2")
+    login(page, "officer")
+    form = open_the_form(page, live_demo, november, item)
+    form.get_by_role("radio", name="By a date", exact=True).check()
+    form.get_by_label("Due by", exact=True).press_sequentially("20 December 2017")
+    page.reload()
+    form = open_the_form(page, live_demo, november, item)
+    restored = page.locator(f"#actions-{item.pk} .keep-typed-restored")
+    expect(restored).to_contain_text("Restored what you typed")
+    expect(form.get_by_role("radio", name="Not set", exact=True)).to_be_checked()
+    expect(form.get_by_label("Due by", exact=True)).to_have_value("20 December 2017")
+    expect(form.get_by_label("Due by", exact=True)).to_be_visible()
+    expect(form.get_by_label("Due at the meeting in", exact=True)).to_be_hidden()

@@ -252,9 +252,10 @@ def raise_action(region, number, action, count):
         if owner in data.POSTS:
             form.get_by_role("checkbox", name=capacity(owner), exact=True).check()
         elif owner in data.PEOPLE:
-            form.get_by_label("Owned by people", exact=True).select_option(
-                label=f"{person(owner)} ({owner})"
-            )
+            # Found by typing part of the name, then ticked (issue 26).
+            people = form.get_by_role("group", name="Owned by people", exact=True)
+            people.get_by_role("textbox", name="Filter people", exact=True).fill(person(owner))
+            people.get_by_role("checkbox", name=f"{person(owner)} ({owner})", exact=True).check()
         else:
             form.get_by_label("Owned by all (ALL)", exact=True).check()
     # The kind of due first, chosen from the keyboard, then the fields of that kind.
