@@ -80,7 +80,8 @@ def attendance_rows(table):
             const reason = row.querySelector("input[name$=reason]");
             return [
                 row.cells[0].innerText.trim(),
-                row.cells[1].innerText.trim(),
+                // The capacity, without the link that changes it.
+                row.cells[1].querySelector(".attendance-capacity").innerText.trim(),
                 chosen ? row.querySelector(`label[for="${chosen.id}"]`).innerText.trim() : "",
                 reason ? reason.value : "",
             ];
