@@ -1,6 +1,7 @@
 """The directory of people and posts: initials over time, duplicates, holders, merge, retire."""
 
 import datetime
+import re
 from importlib import import_module
 
 import pytest
@@ -735,7 +736,14 @@ def test_owner_lists_name_the_other_initials_a_person_was_minuted_under(officer)
     log = officer.get(reverse("actions:log")).content.decode()
     assert option.format(f"person-{jackie.pk}") in log
     edit = officer.get(reverse("actions:edit", args=[action.pk])).content.decode()
-    assert option.format(jackie.pk).replace('">', '" selected>') in edit
+    # The people who own it are ticked boxes, each labelled as the lists name them.
+    ticked = re.search(
+        rf'<input type="checkbox"[^>]*name="owner_people" value="{jackie.pk}"[^>]*'
+        r'id="(id_owner_people_\d+)" checked>\s*<label for="\1" class="form-check-label">'
+        r"\s*([^<]+?)\s*</label>",
+        edit,
+    )
+    assert ticked[2] == "Jackie Irvin (JIR, also JI)"
     owner_rows = dashboard(datetime.date.today())["owner_counts"]
     assert [row.label for row in owner_rows if "Irvin" in row.label] == [
         "Jackie Irvin (JIR, also JI)"
