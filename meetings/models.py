@@ -174,7 +174,8 @@ class ItemKind(models.TextChoices):
 class NilReturn(models.TextChoices):
     """The explicit "nothing" an item can record, worded as minutes word it."""
 
-    NONE = "", "—"
+    # Read out as a choice on every form that offers it, not as "dash".
+    NONE = "", "Not said"
     NO_ACTIONS = "no_actions", "There were no actions arising."
     NO_ITEMS_RAISED = "no_items_raised", "No items were raised."
     NO_ITEMS_ON_AGENDA = "no_items_on_agenda", "No items on the agenda."

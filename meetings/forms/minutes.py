@@ -27,7 +27,6 @@ from meetings.models import (
     ItemKind,
     Meeting,
     MinutesStatus,
-    NilReturn,
     default_title,
 )
 from meetings.services import set_chairs
@@ -471,11 +470,6 @@ class ItemHeadForm(NilReturnRule, VersionedModelForm):
         item = self.instance
         # Every item of the record page has one: the ids are the item's own.
         self.auto_id = f"item-{item.pk}-head-%s"
-        # Read out as a choice, not as "dash".
-        self.fields["nil_return"].choices = [
-            ("", "Not said"),
-            *((value, label) for value, label in NilReturn.choices if value),
-        ]
         self.fields["heading"].label = f"Heading of item {item.label}"
         self.fields["nil_return"].label = f"Nothing to record at item {item.label}"
         self.fields["heading"].widget.attrs["class"] = "form-control form-control-sm"
