@@ -19,18 +19,16 @@ viewer request (the gunicorn workers' user and system time over the requests the
 import argparse
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from writers import BIN, ROOT, Browser, free_port, fresh_postgresql, manage, wait_for  # noqa: E402
+from writers import BIN, ROOT, Browser, demo_database, free_port, manage, wait_for  # noqa: E402
 
 PASSWORD = "assurance-demo"
 POLL_SECONDS = 1.5
@@ -58,24 +56,7 @@ def main():
         help="a PostgreSQL URL (dropped and created afresh); default: SQLite in a temporary file",
     )
     args = parser.parse_args()
-    if args.database:
-        fresh_postgresql(args.database)
-        url = args.database
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "assurance.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONWARNINGS": "ignore:No directory at",
-    }
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage({**env, "DEBUG": "true"}, "load_demo")
+    env = demo_database(args.database)
     meeting, item = manage(env, "shell", "--no-imports", "-c", OPEN_NOVEMBER).split()
     port = free_port()
     server = subprocess.Popen(
@@ -132,31 +113,12 @@ def viewer_asks(viewer, meeting, stop, answers, latencies, lock):
     stop.wait(random.uniform(0, POLL_SECONDS))
     while not stop.is_set():
         began = time.perf_counter()
-        status, _body, headers = viewer.request_with_headers("GET", url, {"If-None-Match": etag})
+        status, _body = viewer.request("GET", url, headers={"If-None-Match": etag})
         with lock:
             answers[status] = answers.get(status, 0) + 1
             latencies.append((time.perf_counter() - began) * 1000)
-        etag = headers.get("ETag", etag)
+        etag = viewer.response_headers.get("ETag", etag)
         stop.wait(POLL_SECONDS * random.uniform(0.8, 1.2))
-
-
-class Screen(Browser):
-    def request_with_headers(self, method, path, extra):
-        from http.client import HTTPConnection
-
-        connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            **extra,
-        }
-        try:
-            connection.request(method, path, None, headers)
-            response = connection.getresponse()
-            body = response.read()
-            return response.status, body, dict(response.headers)
-        finally:
-            connection.close()
 
 
 def phase(args, server, meeting, item, officer, viewers):
@@ -192,7 +154,7 @@ def run(args, port, server, meeting, item):
     assert status == 204, f"following item 2 answered {status}"
     viewers = []
     for _ in range(args.viewers):
-        screen = Screen(port)
+        screen = Browser(port)
         screen.sign_in("commissioner", PASSWORD)
         viewers.append(screen)
 

@@ -44,27 +44,7 @@ def main():
     )
     args = parser.parse_args()
 
-    if args.database:
-        fresh_postgresql(args.database)
-        url = args.database
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "assurance.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # No collectstatic for a benchmark: templates name the files as they are.
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "ERROR",
-        # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
-        "PYTHONWARNINGS": "ignore:No directory at",
-    }
-    manage(env, "migrate", "--no-input", "-v", "0")
-    # load_demo refuses to run with DEBUG off, as in production.
-    manage({**env, "DEBUG": "true"}, "load_demo")
+    env = demo_database(args.database)
     actions = manage(
         env,
         "shell",
@@ -88,6 +68,34 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def demo_database(database=None):
+    """The environment of the production settings (DEBUG off) on a throwaway database holding
+    the October 2017 demo: ``database``, a PostgreSQL URL dropped and created afresh, or SQLite
+    in a temporary file."""
+    if database:
+        fresh_postgresql(database)
+        url = database
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "assurance.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # No collectstatic for a benchmark: templates name the files as they are.
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "LOG_LEVEL": "ERROR",
+        # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+    manage(env, "migrate", "--no-input", "-v", "0")
+    # load_demo refuses to run with DEBUG off, as in production.
+    manage({**env, "DEBUG": "true"}, "load_demo")
+    return env
 
 
 def fresh_postgresql(url):
@@ -143,12 +151,14 @@ class Browser:
         self.port, self.cookies = port, {}
         self.origin = f"https://127.0.0.1:{port}"
 
-    def request(self, method, path, fields=None):
+    def request(self, method, path, fields=None, headers=None):
+        """(status, body); the answer's headers are left in ``response_headers``."""
         connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {
             "X-Forwarded-Proto": "https",
             "Origin": self.origin,
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
         }
         body = None
         if fields is not None:
@@ -158,6 +168,7 @@ class Browser:
             connection.request(method, path, body, headers)
             response = connection.getresponse()
             content = response.read().decode(errors="replace")
+            self.response_headers = dict(response.headers)
             for header in response.headers.get_all("Set-Cookie") or []:
                 for name, morsel in SimpleCookie(header).items():
                     self.cookies[name] = morsel.value
