@@ -9,11 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from actions.models import Action
+from actions.services import agree_in_room, raise_action
 from judgements.models import AssuranceStatement, Decision
 from judgements.services import record_assurance, record_decision
 from meetings.models import Finding, MinutesStatus
 from meetings.services import set_minutes_status
 from people import roles
+from room.models import RoomFocus
 from search.engine import search
 from tests.factories import PersonFactory, user_with_role
 from tests.meetings.test_record import open_next, previous_minutes_item, snapshot
@@ -197,3 +200,52 @@ def test_three_meetings_keep_the_first_minutes_comings_goings_and_interests_as_m
         "The minutes of the meeting held on 29 November 2017 were agreed as a correct record."
         in december_text
     )
+
+
+SECRET_ACTION = "Brief the Commissioner privately on the Kestrel handling inspection."
+OPEN_ACTION = "Publish the burglary response plan."
+
+
+def test_three_meetings_keep_what_the_room_agreed_and_the_room_never_shows_the_force_a_secret(
+    october,
+):
+    # November: an action at an open item and one at a restricted item, agreed in the room.
+    november = open_next(october, datetime.date(2017, 11, 29))
+    open_item, secret = november.items.filter(parent=None).order_by("position")[1:3]
+    secret.heading, secret.restricted, secret.restriction_reason = SECRET_HEADING, True, REASON
+    secret.save()
+    raise_action(item=open_item, text=OPEN_ACTION)
+    secret_action = raise_action(item=secret, text=SECRET_ACTION)
+    agree_in_room(open_item, by=None)
+    agree_in_room(secret, by=None)
+    set_minutes_status(november, MinutesStatus.AGREED, by=None)
+    agreed = snapshot(november)
+    full, public, _docx = agreed
+    full_text = "\n".join(full.text_lines())
+    assert full_text.count("Agreed in the room as shown.") == 2
+    assert SECRET_ACTION in full_text
+    public_text = "\n".join(public.text_lines())
+    assert SECRET_ACTION not in public_text and SECRET_HEADING not in public_text
+    assert f"{OPEN_ACTION} (" in public_text
+
+    # December brings the secret action forward; its rows are changed behind the app's back.
+    december = open_next(november, datetime.date(2017, 12, 20))
+    Action.objects.filter(pk=secret_action.pk).update(
+        text="Rewritten later.", agreed_in_room_at=None
+    )
+    brought = december.items.get(review__action=secret_action)
+    assert brought.restricted
+    RoomFocus.objects.create(meeting=december, item=brought)
+    staff = Client()
+    staff.force_login(user_with_role(roles.OPCC_STAFF, username="staff"))
+    screen = reverse("room:content", args=[december.pk])
+    force_view = staff.get(screen, {"view": "force"}).text
+    assert "This item is not shown in this view." in force_view
+    assert "Rewritten later." not in force_view and SECRET_HEADING not in force_view
+    assert "Rewritten later." in staff.get(screen, {"view": "full"}).text
+    set_minutes_status(december, MinutesStatus.AGREED, by=None)
+    january = open_next(december, datetime.date(2018, 1, 31))
+    set_minutes_status(january, MinutesStatus.AGREED, by=None)
+
+    # November's agreed minutes still say what the room agreed, in every version.
+    assert snapshot(november) == agreed
