@@ -131,8 +131,11 @@ def room_content(request, pk):
 
 
 @require_POST
+@transaction.non_atomic_requests
 def follow(request, pk):
-    """The record page says which item the officer opened: the screen shows it."""
+    """The record page says which item the officer opened: the screen shows it. Sent by the
+    page on its own, often as it is left: no request-long transaction holds its tables' locks
+    (a flush or a migration waiting behind it deadlocked once)."""
     if not roles.can_record_minutes(request.user):
         raise PermissionDenied("Only those who record the minutes move the room's screen.")
     meeting = get_object_or_404(Meeting, pk=pk)
