@@ -139,6 +139,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "application_name", f"assurance {program}"[:63]
     )
+    # A worker keeps its connection between requests: opening one cost a signed-in page more
+    # than everything else it did once its content was kept (bench/pages.py: 115 against 342
+    # requests/s for a trivial page). The health check notices a connection the server closed
+    # (a restart, a restore) before a request uses it, and opens another. An idle connection
+    # holds no lock, so `manage.py restore` does not wait for it. `?conn_max_age=0` in
+    # DATABASE_URL opens one per request again.
+    DATABASES["default"].setdefault(
+        "CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=5 * 60)
+    )
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
