@@ -3,7 +3,10 @@
 Views, templates and the admin ask these functions rather than checking group names.
 """
 
+import functools
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q
 
 OPCC_STAFF = "OPCC staff"
@@ -52,17 +55,32 @@ def _groups(user):
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_role_names"):
-        from django.contrib.auth.models import Permission
-
-        names = user.groups.order_by().values_list("name", flat=True)
-        grants = (
-            Permission.objects.order_by()
-            .filter(Q(user=user) | Q(group__user=user))
-            .filter(codename=MANAGE_USERS_CODENAME, content_type__app_label="people")
-            .values_list("codename", flat=True)
-        )
-        user._role_names = frozenset(names.union(grants))
+        sql, params = _grants_query()
+        params = [user.pk if param == _ANYONE else param for param in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            user._role_names = frozenset(name for (name,) in cursor.fetchall())
     return user._role_names
+
+
+# The user id the grants query is written for, replaced by the asker's: no login has it.
+_ANYONE = -1
+
+
+@functools.cache
+def _grants_query():
+    """The SQL of ``_groups``'s one query, written once per process: every signed-in request
+    asks it, and writing it through the ORM cost more than running it."""
+    from django.contrib.auth.models import Group, Permission
+
+    names = Group.objects.order_by().filter(user=_ANYONE).values_list("name", flat=True)
+    grants = (
+        Permission.objects.order_by()
+        .filter(Q(user=_ANYONE) | Q(group__user=_ANYONE))
+        .filter(codename=MANAGE_USERS_CODENAME, content_type__app_label="people")
+        .values_list("codename", flat=True)
+    )
+    return names.union(grants).query.sql_with_params()
 
 
 def remember_grants(user, group_names, manages_users):
