@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from actions.filters import OUTSTANDING
+from actions.listing import attach_rows
 from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q, unowned_q
-from actions.record import record_version
+from core.record import record_version
 from meetings.models import IN_PROGRESS, Meeting
 from people.models import Body, Person, PersonAlias, Post
 
@@ -428,15 +429,16 @@ def minutes_awaiting_agreement(today):
     )
 
 
-def awaiting_closure():
+def awaiting_closure(*, rows=True):
     """The first DASHBOARD_ROWS actions marked complete, by reference, each with when and how
-    its owner marked it complete."""
+    its owner marked it complete (and what a row shows besides, unless ``rows`` is False:
+    ``Action.objects.for_listing``)."""
     completion = ActionEvent.objects.filter(
         action=OuterRef("pk"), kind=ActionEvent.Kind.STATUS, to_status=Status.AWAITING_CLOSURE
     ).order_by("-at", "-pk")
     return list(
         Action.objects.filter(status=Status.AWAITING_CLOSURE)
-        .for_listing()
+        .for_listing(rows=rows)
         .annotate(
             completed_on=Subquery(completion.values("on_date")[:1]),
             completion_note=Subquery(completion.values("text")[:1]),
@@ -475,14 +477,16 @@ def dashboard(today, *, with_trends=True):
     due_date = coming.date if coming else today
     due_by = Action.objects.due_by(due_date)
     due = list(
-        due_by.for_listing().order_by(F("due_date").asc(nulls_last=True), "reference", "pk")[
-            :DASHBOARD_ROWS
-        ]
+        due_by.for_listing(rows=False).order_by(
+            F("due_date").asc(nulls_last=True), "reference", "pk"
+        )[:DASHBOARD_ROWS]
     )
     for action in due:
         # The templates' shared due cell reads this.
         action.overdue_days = action.days_overdue(today)
-    awaiting = awaiting_closure()
+    awaiting = awaiting_closure(rows=False)
+    # What the rows of both lists share (series, owners, latest updates...), read once.
+    attach_rows(due + awaiting)
     # One look-up of the trends' version for every cache that reads it.
     version = trends_version()
     totals = _totals(today, closures_this_year(today, version))

@@ -8,8 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action, Status, unowned_q
-from actions.record import kept_content, record_version, viewer
+from actions.record import viewer
 from core.forms import BritishDateField
+from core.record import kept_content, record_version
 from meetings.models import Meeting, MeetingSeries
 from people.models import Body, Person, PersonAlias, Post
 from themes.models import Theme

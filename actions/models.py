@@ -219,16 +219,15 @@ class ActionQuerySet(ListingQuerySet):
         with the actions rather than a query each."""
         return self.annotate(due_month_meeting_on=Subquery(month_meetings().values("date")[:1]))
 
-    def for_listing(self):
+    def for_listing(self, *, rows=True):
         """What a row of any action table shows, in a constant number of queries: joined,
         what only this action has; the rest, shared by many rows or read for each (owners,
         series, the latest update, whether its reference repeats), read once for the rows
-        fetched (actions.listing)."""
-        return (
-            self.select_related("meeting", "item__parent__parent", "due_at")
-            .with_due_month_meetings()
-            .with_rows()
-        )
+        fetched (actions.listing). ``rows=False`` leaves that to the caller, which reads it
+        once for several lists (``listing.attach_rows``)."""
+        joined = self.select_related("meeting", "item__parent__parent", "due_at")
+        joined = joined.with_due_month_meetings()
+        return joined.with_rows() if rows else joined
 
 
 class Action(models.Model):
@@ -566,6 +565,10 @@ def next_meeting(today):
 
 class ActionEvent(models.Model):
     """One line of an action's trail: a progress update, or a change with who and why."""
+
+    # Rows are only added, never edited, so it keeps no history: its latest row moves the
+    # record's version (core.record) as a history row would.
+    record_trail = True
 
     class Kind(models.TextChoices):
         CREATED = "created", "Raised"

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -38,9 +40,10 @@ from actions.models import (
     Status,
     new_calendar_token,
 )
-from actions.record import content_key, kept_content
+from actions.record import content_key, page_key
 from core.forms import ALREADY_SAVED, first_submission
 from core.history import describe_changes
+from core.record import kept_content, kept_page, may_keep_page
 from meetings.models import AgendaItem, Meeting, NilReturn
 from meetings.services import ensure_in_progress
 from meetings.workspace import with_item_saved
@@ -76,6 +79,10 @@ def _mark_overdue(actions, today=None):
         action.overdue_days = action.days_overdue(today)
 
 
+# Reads only: without a transaction a page served from the cache costs no BEGIN and COMMIT,
+# and each statement reads committed rows as it would inside one (PostgreSQL's READ
+# COMMITTED).
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class KeptListView(TemplateView):
     """A list page whose content is kept for each version of the record (actions.record):
     its rows are read, and its content rendered, only when nothing is kept for this record,
@@ -104,6 +111,13 @@ class KeptListView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
+        if not may_keep_page(request):
+            return self.render_page(request, today, **kwargs)[0]
+        key = page_key(request, self.content_name, today, personal=self.personal)
+        return kept_page(request, key, lambda: self.render_page(request, today, **kwargs))
+
+    def render_page(self, request, today, **kwargs):
+        """The response, and whether its content may be kept."""
         listing = functools.cache(lambda: self.get_listing(today))
         content_template = self.content_template_name
         if request.htmx:
@@ -116,7 +130,7 @@ class KeptListView(TemplateView):
         key = content_key(request, self.content_name, today, personal=self.personal)
         content, kept = kept_content(key, render_content)
         if request.htmx:
-            return HttpResponse(content)
+            return HttpResponse(content), False
         if kept:
             context = {
                 name: SimpleLazyObject(lambda name=name: listing()[name])
@@ -125,7 +139,10 @@ class KeptListView(TemplateView):
         else:
             # The real objects: a filter in error must be found by the page's error summary.
             context = listing()
-        return self.render_to_response(self.get_context_data(content=content, **context, **kwargs))
+        response = self.render_to_response(
+            self.get_context_data(content=content, **context, **kwargs)
+        )
+        return response, kept or self.keep(listing())
 
 
 def _listing(queryset, keys, params, today, **extra):
@@ -333,6 +350,7 @@ def dashboard_context(request, today):
     return {**data, **kept}
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class DashboardView(TemplateView):
     """The Commissioner's dashboard: what comes to the next meeting, and who owes what."""
 
@@ -345,9 +363,19 @@ class DashboardView(TemplateView):
             raise PermissionDenied("The dashboard is for the Commissioner and OPCC staff.")
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if not may_keep_page(request):
+            return super().get(request, *args, **kwargs)
+        key = page_key(request, "dashboard", self.day())
+        whole = super().get
+        return kept_page(request, key, lambda: (whole(request, *args, **kwargs), True))
+
+    def day(self):
+        return self.today or timezone.localdate()
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("review_form", ReviewForm())
-        context = dashboard_context(self.request, self.today or timezone.localdate())
+        context = dashboard_context(self.request, self.day())
         return super().get_context_data(**context, **kwargs)
 
 

@@ -725,6 +725,10 @@ class Declaration(models.Model):
 class MinutesEvent(models.Model):
     """A change of the minutes' status: agreed, published, or reopened for a correction."""
 
+    # Rows are only added, never edited, so it keeps no history: its latest row moves the
+    # record's version (core.record) as a history row would.
+    record_trail = True
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_events")
     from_status = models.CharField(max_length=12, choices=MinutesStatus.choices)
     to_status = models.CharField(max_length=12, choices=MinutesStatus.choices)

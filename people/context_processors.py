@@ -25,6 +25,13 @@ def permissions(request):
     }
 
 
+def powers_held(request):
+    """The names of what the signed-in user may do, in order and comma-separated: pages kept
+    for those who may do the same things are shared by them (core.record)."""
+    powers = permissions(request)["perms_ui"]
+    return ",".join(name for name, granted in sorted(powers.items()) if granted)
+
+
 def office(request):
     """The office's names and logo, as ``{{ office.name }}``: looked up only by a page that
     shows them, once per request (``Office.current``)."""

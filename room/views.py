@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import Action
-from actions.record import kept_content, record_version
+from core.record import kept_content, record_version
 from meetings.minutes import item_rows
 from meetings.models import IN_PROGRESS, AgendaItem, Attendance, Meeting
 from people import roles

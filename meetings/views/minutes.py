@@ -4,10 +4,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from core import record
 from core.forms import ALREADY_SAVED, first_submission
 from core.history import describe_changes
 from core.mixins import OnceOnlyCreateMixin
@@ -46,6 +48,7 @@ from meetings.workspace import (
     with_item_saved,
 )
 from people import roles
+from people.context_processors import powers_held
 from people.models import Office
 
 
@@ -94,6 +97,26 @@ class MeetingDetailView(DetailView):
 
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).with_people()
+
+    def get(self, request, *args, **kwargs):
+        """The page as kept for this login, the record's version and the day (core.record):
+        what the login may see of the meeting moves with one or the other, so a page kept
+        was one it was allowed."""
+        if not record.may_keep_page(request):
+            return super().get(request, *args, **kwargs)
+        key = record.page_key(
+            request,
+            "minutes",
+            record.request_version(request),
+            timezone.localdate().isoformat(),
+            powers_held(request),
+            request.get_full_path(),
+        )
+        return record.kept_page(
+            request,
+            key,
+            lambda: (super(MeetingDetailView, self).get(request, *args, **kwargs), True),
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**detail_context(self.request, self.object), **kwargs)

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.record import record_version
 from actions.services import add_update, change_owners, mark_complete, set_action_status
+from core.record import record_version
 from meetings.services import set_minutes_status
 from people import roles
 from tests.factories import (
@@ -52,9 +52,14 @@ def _queries(client, url):
 
 
 # While nothing changes, a page is kept: the session and the user (2; the session is saved at
-# most once a minute: core.sessions), the request's savepoints (2), the user's roles (1) and
-# the record's version (1), however many rows it shows.
-KEPT_QUERIES = 6
+# most once a minute: core.sessions), the user's roles (1) and the record's version (1),
+# however many rows it shows. The pages read without a transaction, so no savepoints.
+KEPT_QUERIES = 4
+
+
+def kept_queries(url):
+    """The minutes page reads inside the request's transaction: two savepoints more."""
+    return KEPT_QUERIES + (2 if url.startswith("/meetings/") else 0)
 
 
 @pytest.mark.parametrize(
@@ -272,3 +277,83 @@ def test_a_filter_in_error_is_never_kept_and_always_says_so(client, action, opcc
         assert page.count("<title>Error: Action log") == 1
         assert "There is a problem" in page
     assert "<title>Error:" not in _text(client, LOG)
+
+
+# The whole page is kept for its login (core.record.kept_page).
+
+
+def _tokens(page):
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', page)) | set(
+        re.findall(r'"X-CSRFToken": "([A-Za-z0-9]{64})"', page)
+    )
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, LOG, "minutes"])
+def test_a_kept_page_carries_each_browsers_own_token_and_each_can_sign_out(action, opcc_user, url):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    url = action.item.meeting.get_absolute_url() if url == "minutes" else url
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(opcc_user)
+    first_page = _text(first, url)
+    # The second browser is served what the first was rendered, reading nothing more.
+    with CaptureQueriesContext(connection) as queries:
+        second_page = _text(second, url)
+    assert len(queries) == kept_queries(url)
+    assert "kept-page-csrf-token" not in second_page
+    secrets = []
+    for browser, page in ((first, first_page), (second, second_page)):
+        (token,) = _tokens(page)
+        secrets.append(_unmask_cipher_token(token))
+        assert secrets[-1] == browser.cookies["csrftoken"].value
+    assert secrets[0] != secrets[1]
+    (token,) = _tokens(second_page)
+    signed_out = second.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert (signed_out.status_code, signed_out.url) == (302, reverse("login"))
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, LOG, "minutes"])
+def test_two_logins_with_the_same_powers_are_never_served_each_others_page(client, item, url):
+    url = item.meeting.get_absolute_url() if url == "minutes" else url
+    one = user_with_role(roles.OPCC_STAFF, username="one")
+    two = user_with_role(roles.OPCC_STAFF, username="two")
+    for user, (first, last) in ((one, ("Jo", "First")), (two, ("Sam", "Second"))):
+        user.first_name, user.last_name = first, last
+        user.save()
+    shown = []
+    for user in (one, two, one, two):
+        client.force_login(user)
+        page = _text(client, url)
+        shown.append([name for name in ("Jo First", "Sam Second") if name in page])
+    assert shown == [["Jo First"], ["Sam Second"], ["Jo First"], ["Sam Second"]]
+
+
+def test_a_message_waiting_is_shown_once_and_never_kept(client, action, opcc_user):
+    from django.contrib import messages
+    from django.contrib.messages.storage import default_storage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    client.force_login(opcc_user)
+    kept = _queries(client, DASHBOARD)[1]
+    request = RequestFactory().get(DASHBOARD)
+    request.session = client.session
+    storage = default_storage(request)
+    storage.add(messages.SUCCESS, "Closure agreed: 2017/10-01.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies.update(response.cookies)
+    assert "Closure agreed: 2017/10-01." in _text(client, DASHBOARD)
+    assert _queries(client, DASHBOARD) == (KEPT_QUERIES, kept)
+
+
+def test_a_change_shows_on_the_kept_minutes_page_at_once(client, action, opcc_user):
+    meeting = action.item.meeting
+    client.force_login(opcc_user)
+    reason = "Item 2 names a witness."
+    assert reason not in _text(client, meeting.get_absolute_url())
+    assert _queries(client, meeting.get_absolute_url())[0] == kept_queries("/meetings/")
+    set_minutes_status(meeting, "draft", by=opcc_user, reason=reason)
+    assert reason in _text(client, meeting.get_absolute_url())

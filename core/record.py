@@ -1,0 +1,200 @@
+"""The record's version, and what is kept for each version of it.
+
+Pages that read thousands of rows to show a few dozen are asked for again and again between
+two changes to the record: the same rows read again to the same end. So what such a page shows
+is kept in the cache under a key made of the record's version (``record_version``), which
+moves with every change anything recorded makes (every save and delete through the ORM writes
+a history row, and the trails without history only ever gain rows), and whatever else the page
+depends on: the day, who is looking, the query.
+
+A whole page, chrome and all, is kept as well, for its login alone (``kept_page``): the
+navigation names the login and offers what its roles may do. The CSRF token it was rendered
+with is kept as a mark, and each request it is served to gets its own token in its place, so
+a page asked for again costs the session, the login, the version and one read of the cache,
+and nothing is rendered.
+"""
+
+import collections
+import functools
+import hashlib
+import re
+import weakref
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from simple_history.models import HistoricalChanges
+
+from core.keep_typed import SAVED_KEY
+
+
+def everything():
+    """Every table whose latest row says the record changed: the history of every model that
+    keeps one, and the trails that have none because nothing edits them (a model saying
+    ``record_trail = True``: rows only added, each with the time it was added, ``at``). The
+    history of a many-to-many (a body's members) needs no look-up of its own: a change to it
+    writes a history row of its owner too."""
+    historical = sorted(
+        (
+            model
+            for model in apps.get_models()
+            if issubclass(model, HistoricalChanges)
+            and any(field.name == "history_date" for field in model._meta.fields)
+        ),
+        key=lambda model: model._meta.db_table,
+    )
+    trails = sorted(
+        (model for model in apps.get_models() if getattr(model, "record_trail", False)),
+        key=lambda model: model._meta.db_table,
+    )
+    return [model._base_manager.all() for model in [*historical, *trails]]
+
+
+@functools.cache
+def _version_query(scope):
+    """The latest row of each of ``scope()``'s querysets, as one SELECT of scalar subqueries
+    without a table to hang them on; written once per process and scope, as the tables do
+    not change while it runs."""
+    looks = []
+    params = []
+    for rows in scope():
+        if issubclass(rows.model, HistoricalChanges):
+            order, when = "-history_id", "history_date"
+        else:
+            # The trails: rows are added, never edited, each with the time it was added.
+            order, when = "-pk", "at"
+        mark = Concat(
+            Cast("pk", CharField()), Value("@"), Cast(when, CharField()), output_field=CharField()
+        )
+        latest = rows.order_by(order).annotate(mark=mark).values("mark")[:1]
+        sql, sql_params = latest.query.sql_with_params()
+        looks.append(f"({sql})")
+        params.extend(sql_params)
+    return f"SELECT {', '.join(looks)}", tuple(params)
+
+
+def record_version(scope=everything):
+    """What changes whenever anything recorded does, in one query of index look-ups.
+
+    Each table's latest row, by its id and its time: the time as well, so that a database
+    rolled back and written again (as tests do, and SQLite reuses ids) never meets a version
+    it had before. ``scope``, a function returning querysets of history or trail rows,
+    narrows it to what one cache reads (the dashboard's chart).
+    """
+    sql, params = _version_query(scope)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXECUTE {_prepared(cursor, scope, sql, params)}")
+        else:
+            cursor.execute(sql, params)
+        row = cursor.fetchone()
+    text = "|".join(str(mark) for mark in row)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# The connections (psycopg2's own) on which each scope's version query is prepared.
+_PREPARED = collections.defaultdict(weakref.WeakSet)
+
+
+def _prepared(cursor, scope, sql, params):
+    """The name of ``scope``'s version query prepared on this connection, preparing it first
+    if it is not. Planning its two dozen subqueries cost three times what running them did,
+    on every request that reads a kept page; a worker keeps its connection (CONN_MAX_AGE),
+    so it plans them once. A table changed since (a migration, a restore) makes PostgreSQL
+    plan the statement again by itself."""
+    name = f"record_version_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+    raw = connection.connection
+    if raw not in _PREPARED[name]:
+        cursor.execute(f"PREPARE {name} AS {cursor.mogrify(sql, params).decode()}")
+        _PREPARED[name].add(raw)
+    return name
+
+
+def request_version(request):
+    """The record's version as this request found it: read once for a GET, whose view writes
+    nothing, however many kept things it looks up; read afresh for anything else."""
+    if request.method != "GET":
+        return record_version()
+    if not hasattr(request, "_record_version"):
+        request._record_version = record_version()
+    return request._record_version
+
+
+def kept_content(key, work):
+    """What is kept under ``key``, or ``work()``'s: a (content, keep) pair, kept only when
+    ``keep`` says it may be (no form in error). Returns (content, True when it was kept
+    before)."""
+    content = cache.get(key)
+    if content is not None:
+        return content, True
+    content, keep = work()
+    if keep:
+        cache.set(key, content, settings.CONTENT_CACHE_SECONDS)
+    return content, False
+
+
+# What stands in a kept page where the token of the request it was rendered for stood.
+TOKEN_MARK = "kept-page-csrf-token"
+# A CSRF token as Django writes it into a page: 64 letters and digits (a secret, masked).
+TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+def may_keep_page(request):
+    """Whether this request may be served a kept page, or keep the one rendered for it: a
+    browser's own GET of a signed-in page, with no message waiting to be shown on it and no
+    text noted as saved for the page to say so (core.keep_typed). htmx asks for content
+    alone, which is kept already."""
+    session = getattr(request, "session", None)
+    return (
+        request.method == "GET"
+        and session is not None
+        and not getattr(request, "htmx", False)
+        and request.user.is_authenticated
+        and not len(messages.get_messages(request))
+        and not session.get(SAVED_KEY)
+    )
+
+
+def page_key(request, *parts):
+    """The cache key of a whole page for this request's login: what its content depends on
+    (``parts``), and who the navigation names."""
+    user = request.user
+    parts = [*parts, str(user.pk), user.get_username(), user.get_full_name()]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def _token_marked(request, html):
+    """``html`` with each token made from this browser's CSRF secret replaced by the mark, or
+    None when it cannot be kept (no secret, or the mark already in the text)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or TOKEN_MARK in html:
+        return None
+
+    def mark(match):
+        return TOKEN_MARK if _unmask_cipher_token(match[0]) == secret else match[0]
+
+    return TOKEN.sub(mark, html)
+
+
+def kept_page(request, key, render):
+    """The page kept under ``key`` with this request's own CSRF token in it, or ``render()``'s
+    response: a (response, keep) pair, its page kept when ``keep`` says its content may be and
+    it answered 200."""
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html.replace(TOKEN_MARK, get_token(request)))
+    response, keep = render()
+    if keep and response.status_code == 200:
+        if hasattr(response, "render"):
+            response.render()
+        marked = _token_marked(request, response.content.decode())
+        if marked is not None:
+            cache.set(key, marked, settings.CONTENT_CACHE_SECONDS)
+    return response
