@@ -9,15 +9,15 @@ invalidates it. Minutes still being written are rendered on every request, as be
 The PDF of long minutes takes longer than a request may (455 s for 840 actions on a loaded
 host, against gunicorn's 30 s), and the Word document seconds: both are made by the task
 queue, never inside a request (``core.background``), and the reader is told meanwhile that
-they are being prepared. The page's HTML takes a fraction of a second: it is made by the
-first request that reads it.
+they are being prepared. So is the public site's PDF of published minutes (the variant
+``PUBLISHED``: the public version without links into the app). The page's HTML takes a
+fraction of a second: it is made by the first request that reads it.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django_tasks import task
 
 from core.background import enqueue_in_background
 from meetings.documents import PdfUnavailable, minutes_docx, minutes_pdf
-from meetings.minutes import MinutesDocument
+from meetings.minutes import MinutesDocument, without_app_links
 from meetings.models import (
     IN_PROGRESS,
     KeptFileStatus,
@@ -127,6 +127,9 @@ def make(kept_id):
     version = kept.version
     meeting = version.meeting
     doc = _document(version, kept.variant)
+    if kept.variant == MinutesVariant.PUBLISHED:
+        # The public site's: its action references are text, not links into the app.
+        doc = without_app_links(doc)
     try:
         if kept.kind == MinutesFileKind.DOCX:
             body = minutes_docx(doc, Office.current())
@@ -158,36 +161,3 @@ def read_ready(kept):
     except FileNotFoundError:
         KeptMinutesFile.objects.filter(pk=kept.pk).delete()
         return None
-
-
-def published_pdf(meeting, render):
-    """The public site's PDF of published minutes (``MinutesVariant.PUBLISHED``), made by
-    the first request that asks and kept: its document is the public site's own
-    (``publication``), which this app cannot make by itself in the background."""
-    version = frozen_version(meeting)
-    if version is None:
-        return render()
-    variant, kind = MinutesVariant.PUBLISHED, MinutesFileKind.PDF
-    kept = KeptMinutesFile.objects.filter(
-        version=version, variant=variant, kind=kind, status=KeptFileStatus.READY
-    ).first()
-    if kept is not None and (body := read_ready(kept)) is not None:
-        return body
-    body = render()
-    name = default_storage.save(
-        f"kept/minutes/{meeting.pk}-v{version.number}-{variant}.pdf", ContentFile(body)
-    )
-    try:
-        with transaction.atomic():
-            KeptMinutesFile.objects.create(
-                version=version,
-                variant=variant,
-                kind=kind,
-                file=name,
-                status=KeptFileStatus.READY,
-                finished_at=timezone.now(),
-            )
-    except IntegrityError:
-        # Another request (or host) kept the same PDF first: one copy is enough.
-        default_storage.delete(name)
-    return body

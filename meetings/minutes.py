@@ -6,7 +6,7 @@ disagree; agreed minutes read the document frozen when they were agreed, so noth
 afterwards can change them.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
@@ -692,3 +692,18 @@ def build_document(meeting, *, public=False):
             if not row.withheld and (row.item.theme_id or row.assurance)
         ),
     )
+
+
+def without_app_links(doc):
+    """The document with no link into the signed-in app: its action references stay as text."""
+
+    def unlinked(block):
+        items = tuple(
+            replace(item, action_id=None) if isinstance(item, ActionLine) else item
+            for item in block.items
+        )
+        return replace(block, items=items)
+
+    rows = tuple(replace(row, blocks=tuple(unlinked(b) for b in row.blocks)) for row in doc.rows)
+    summary = tuple(replace(line, action_id=None) for line in doc.summary)
+    return replace(doc, rows=rows, summary=summary)

@@ -6,13 +6,13 @@ withholds restricted items, with their reasons, and everything under them. The o
 shown is where each action arising stands now.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KeyTransform
 
 from actions.models import Action, Status
-from meetings.minutes import ActionLine, MinutesDocument
+from meetings.minutes import MinutesDocument
 from meetings.models import Meeting, MinutesEvent, MinutesStatus, MinutesVersion
 
 
@@ -48,21 +48,6 @@ def public_documents(meetings):
 
 def public_document(meeting):
     return public_documents([meeting]).get(meeting.pk)
-
-
-def without_app_links(doc):
-    """The document with no link into the signed-in app: its action references stay as text."""
-
-    def unlinked(block):
-        items = tuple(
-            replace(item, action_id=None) if isinstance(item, ActionLine) else item
-            for item in block.items
-        )
-        return replace(block, items=items)
-
-    rows = tuple(replace(row, blocks=tuple(unlinked(b) for b in row.blocks)) for row in doc.rows)
-    summary = tuple(replace(line, action_id=None) for line in doc.summary)
-    return replace(doc, rows=rows, summary=summary)
 
 
 # Where an action stands now, in the public's words.

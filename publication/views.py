@@ -20,14 +20,14 @@ from django.views.decorators.http import require_safe
 
 from meetings import kept_files
 from meetings.documents import PdfUnavailable, minutes_pdf
-from meetings.models import MeetingSeries
+from meetings.minutes import without_app_links
+from meetings.models import KeptFileStatus, MeetingSeries, MinutesFileKind, MinutesVariant
 from people.models import Office
 from publication.published import (
     public_actions,
     public_document,
     public_documents,
     published_meetings,
-    without_app_links,
 )
 
 # Long enough for a cache to absorb a rush after publication, short enough that minutes just
@@ -121,24 +121,44 @@ def minutes(request, pk):
 
 @public_page
 def minutes_pdf_view(request, pk):
+    """The PDF of published minutes, made once by the task queue (meetings.kept_files) and
+    kept: until it is ready the visitor gets a page that says so and asks again by itself.
+    Minutes agreed before versions were kept have nothing to make it from but the page's
+    own document, and are made while the visitor waits."""
     meeting, doc = _published_or_404(pk)
-    context = {
-        "meeting": meeting,
-        "doc": without_app_links(doc),
-        "public": True,
-        "office": Office.current(request),
-    }
-    try:
-        body = kept_files.published_pdf(
-            meeting,
-            lambda: minutes_pdf(context, base_url=request.build_absolute_uri("/")),
-        )
-    except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"{meeting.title} minutes.pdf"
+    filename = f"{meeting.title} minutes.pdf"
+    version = kept_files.frozen_version(meeting)
+    if version is None:
+        context = {"meeting": meeting, "doc": without_app_links(doc), "public": True}
+        try:
+            body = minutes_pdf(context, base_url=request.build_absolute_uri("/"))
+        except PdfUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return _pdf(body, filename)
+    kept = kept_files.request_file(
+        version,
+        MinutesVariant.PUBLISHED,
+        MinutesFileKind.PDF,
+        base_url=request.build_absolute_uri("/"),
     )
+    if kept.status == KeptFileStatus.READY:
+        body = kept_files.read_ready(kept)
+        if body is not None:
+            return _pdf(body, filename)
+        # Gone from the storage: asked for again.
+        kept = kept_files.request_file(version, MinutesVariant.PUBLISHED, MinutesFileKind.PDF)
+    failed = kept.status == KeptFileStatus.FAILED
+    response = _page(request, "public/pdf_status.html", {"meeting": meeting, "failed": failed})
+    # Not kept by any cache: the next ask may find the PDF ready.
+    response.status_code = 503 if failed else 202
+    response["Retry-After"] = "30"
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _pdf(body, filename):
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 

@@ -375,3 +375,30 @@ def test_the_list_pages_cost_the_same_queries_for_one_or_many_minutes(
         response = client.get(url)
     if name == "public:actions":
         assert len(response.context["actions"]) == 7
+
+
+def test_the_pdf_is_made_by_the_queue_never_while_the_visitor_waits(client, october, settings):
+    from meetings.kept_files import prepare_minutes_file
+    from meetings.models import KeptMinutesFile
+
+    # A queue whose worker has not yet run anything.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    url = reverse("public:pdf", args=[october.pk])
+    waiting = client.get(url)
+    assert (waiting.status_code, waiting["Retry-After"]) == (202, "30")
+    assert waiting["Content-Type"] == "text/html; charset=utf-8"
+    assert "no-store" in waiting["Cache-Control"] and "public" not in waiting["Cache-Control"]
+    assert "is being made for the first reader who asked" in waiting.text
+    assert f'href="{url}">Try the PDF again</a>' in waiting.text
+    kept = KeptMinutesFile.objects.get()
+    assert (kept.variant, kept.kind, kept.status) == ("published", "pdf", "preparing")
+    # Asked again before the worker ran: the same file waited for, not a second.
+    assert client.get(url).status_code == 202
+    assert KeptMinutesFile.objects.count() == 1
+
+    prepare_minutes_file.call(kept.pk)
+    ready = client.get(url)
+    assert (ready.status_code, ready["Content-Type"]) == (200, "application/pdf")
+    assert ready.content.startswith(b"%PDF")
+    kept.refresh_from_db()
+    assert kept.file.read() == ready.content
