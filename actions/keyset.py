@@ -129,6 +129,21 @@ def beyond(keys, values, reverse=False):
     return condition
 
 
+def _first(ordered, limit, shown):
+    """The first ``limit`` rows of ``ordered``, their ids found first and then the rows by id
+    (``shown(ids)``, or ``ordered`` narrowed to them).
+
+    Ordering the rows a page might show needs only their keys; what a row shows besides
+    (joins, subqueries) is read for the rows shown alone. Asked in one query, PostgreSQL
+    planned the joins for every row the filter might match, reading whole tables that grow
+    with the log (the meetings, the agenda items) to show fifty rows; and ``shown`` reads
+    them without the filter, whose planning cost as much again."""
+    ids = list(ordered.values_list("pk", flat=True)[:limit])
+    rows = shown(ids) if shown else ordered.filter(pk__in=ids)
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids]
+
+
 class KeysetPage:
     """One page of ``queryset`` in the order of ``keys`` (the last of which must be unique),
     chosen by the request's ``after``, ``before`` or ``page=last``.
@@ -137,7 +152,7 @@ class KeysetPage:
     one COUNT query), ``object_list``, ``has_next`` and ``has_previous``.
     """
 
-    def __init__(self, queryset, keys, params, rows=PAGE_ROWS):
+    def __init__(self, queryset, keys, params, rows=PAGE_ROWS, *, shown=None):
         self.keys, self.rows = list(keys), rows
         self.count = queryset.count()
         after = decode_cursor(self.keys, params.get("after") or "") if params.get("after") else None
@@ -147,23 +162,25 @@ class KeysetPage:
         forward = [key.order() for key in self.keys]
         backward = [key.order(reverse=True) for key in self.keys]
         if after is not None:
-            found = list(queryset.filter(beyond(self.keys, after)).order_by(*forward)[: rows + 1])
+            found = _first(
+                queryset.filter(beyond(self.keys, after)).order_by(*forward), rows + 1, shown
+            )
             self.has_previous, self.has_next = True, len(found) > rows
             self.object_list = found[:rows]
         elif before is not None:
-            found = list(
-                queryset.filter(beyond(self.keys, before, reverse=True)).order_by(*backward)[
-                    : rows + 1
-                ]
+            found = _first(
+                queryset.filter(beyond(self.keys, before, reverse=True)).order_by(*backward),
+                rows + 1,
+                shown,
             )
             self.has_previous, self.has_next = len(found) > rows, True
             self.object_list = found[:rows][::-1]
         elif params.get("page") == "last":
-            found = list(queryset.order_by(*backward)[: rows + 1])
+            found = _first(queryset.order_by(*backward), rows + 1, shown)
             self.has_previous, self.has_next = len(found) > rows, False
             self.object_list = found[:rows][::-1]
         else:
-            found = list(queryset.order_by(*forward)[: rows + 1])
+            found = _first(queryset.order_by(*forward), rows + 1, shown)
             self.has_previous, self.has_next = False, len(found) > rows
             self.object_list = found[:rows]
 

@@ -145,8 +145,13 @@ class KeptListView(TemplateView):
         return response, kept or self.keep(listing())
 
 
-def _listing(queryset, keys, params, today, **extra):
-    page = KeysetPage(queryset, keys, params)
+def _shown(ids):
+    """The rows a page of actions shows, read by id with what a row shows (KeysetPage)."""
+    return Action.objects.filter(pk__in=ids).for_listing()
+
+
+def _listing(queryset, keys, params, today, shown=_shown, **extra):
+    page = KeysetPage(queryset, keys, params, shown=shown)
     _mark_overdue(page.object_list, today)
     return {
         "actions": page.object_list,
@@ -174,20 +179,21 @@ class MyActionsView(KeptListView):
         Key("pk"),
     ]
 
+    # Open first, then those awaiting agreement: the first of the keys.
+    status_order = Case(
+        When(status=Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
     def get_listing(self, today):
         actions = (
             Action.objects.owned_by_user(self.request.user)
             .outstanding()
-            .for_listing()
-            .annotate(
-                status_order=Case(
-                    When(status=Status.OPEN, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
+            .annotate(status_order=self.status_order)
         )
-        return _listing(actions, self.keys, self.request.GET, today)
+        return _listing(actions, self.keys, self.request.GET, today, shown=self.shown)
+
+    def shown(self, ids):
+        return _shown(ids).annotate(status_order=self.status_order)
 
 
 def action_detail(request, pk, *, action=None, status=200, **forms):
