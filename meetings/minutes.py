@@ -117,7 +117,11 @@ def minutes_rows(meeting, *, public=False, with_trails=False, brought_forward=No
     trails = ["review__action__events"] if with_trails else []
     items = meeting.items.all()
     if brought_forward is not None:
-        items = items.exclude(Q(kind=ItemKind.BROUGHT_FORWARD) & ~Q(pk__in=brought_forward))
+        # The items' ids first, then the items by id with all they join: asked as one
+        # query, PostgreSQL guessed the window of a meeting just opened at a row or two and
+        # merged the joins over every action in the log (a quarter of a second at 20,000).
+        window = items.exclude(Q(kind=ItemKind.BROUGHT_FORWARD) & ~Q(pk__in=brought_forward))
+        items = meeting.items.filter(pk__in=list(window.values_list("pk", flat=True)))
     items = list(
         items.select_related(
             "theme",

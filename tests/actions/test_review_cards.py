@@ -408,7 +408,7 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
     assert (ten, queries()) == (QUERIES, QUERIES)
 
 
-# Attendance, items, findings, declarations, assurance statements, decisions, actions,
-# reviews and their trails, and the items in agenda order (the window of those brought
-# forward: meetings.workspace): whatever the cards.
-QUERIES = 25
+# Attendance, the ids of the items shown and then the items, findings, declarations,
+# assurance statements, decisions, actions, reviews and their trails, and the items in agenda
+# order (the window of those brought forward: meetings.workspace): whatever the cards.
+QUERIES = 26
