@@ -1,8 +1,13 @@
-"""The database as the web server uses it: SQLite set up for concurrent requests."""
+"""The database as the web server uses it: SQLite set up for concurrent requests, and
+PostgreSQL connections kept by each worker and checked before reuse."""
 
 import pytest
+from django.conf import global_settings
 from django.db import connection, connections
 
+from people import roles
+from tests.factories import ActionFactory, user_with_role
+from tests.hosts import Browser, host_environment, start_gunicorn, stop_host
 from tests.test_security import settings_printed
 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's settings")
@@ -55,3 +60,57 @@ def test_postgresql_gets_none_of_sqlites_options_and_names_each_process():
     assert printed == (
         "django.db.backends.postgresql {'application_name': 'assurance manage.py shell'} True\n"
     )
+
+
+def test_postgresql_connections_are_kept_between_requests_and_checked_before_reuse():
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    url = "postgres://assurance@127.0.0.1:5432/assurance"
+    assert settings_printed(code, DATABASE_URL=url) == "300 True\n"
+    # One per request again, for whoever needs it (DATABASE_URL wins).
+    assert settings_printed(code, DATABASE_URL=url + "?conn_max_age=0") == "0 True\n"
+
+
+@pytest.fixture
+def one_host(transactional_db, tmp_path, settings):
+    """One gunicorn host on the test database, as production runs it (no cache shared)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a connection kept between requests is PostgreSQL's (DATABASE_URL=postgres://)")
+    # Passwords hashed as the host hashes them (the tests' fast hasher is not its).
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    server, url = start_gunicorn(host_environment(tmp_path / "storage"))
+    try:
+        yield url
+    finally:
+        stop_host(server)
+
+
+def _host_backends():
+    """The process ids of the host's connections to the test database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_connection_the_database_closed_costs_the_next_request_nothing(one_host):
+    """The server ends the worker's kept connection (a restart, a restore, an idle timeout):
+    the next request is answered in full, on a new connection, and nothing is lost."""
+    user_with_role(roles.OPCC_STAFF, username="jackie")
+    action = ActionFactory(text="Share the Athena brief with the OPCC")
+    browser = Browser()
+    assert browser.sign_in(one_host, "jackie", "password")[0] == 302
+    assert browser.get(f"{one_host}/actions/")[0] == 200
+    (kept,) = _host_backends()
+    # Asked again, the worker reuses the connection it kept.
+    assert browser.get(f"{one_host}/dashboard/")[0] == 200
+    assert _host_backends() == {kept}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [kept])
+    status, _, body = browser.get(f"{one_host}/actions/{action.pk}/")
+    assert (status, action.text in body.decode()) == (200, True)
+    assert len(_host_backends() - {kept}) == 1
