@@ -92,7 +92,10 @@ def _host_backends():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "AND application_name = %s AND pid <> pg_backend_pid()",
+            # The name settings give a process run as `python -m gunicorn` (tests.hosts), and
+            # as `python -m pytest` too: other connections of the tests come and go beside it.
+            ["assurance __main__.py"],
         )
         return {pid for (pid,) in cursor.fetchall()}
 
