@@ -19,6 +19,7 @@ import hashlib
 
 from core import record
 from core.record import request_version
+from people import roles
 from people.context_processors import powers_held
 
 
@@ -26,10 +27,9 @@ def viewer(request, *, personal=False):
     """Who is looking, as far as it changes what a page shows: "all" and the roles' powers
     for those who see every meeting's minutes, else this login's own. A ``personal`` page
     (My actions) lists the login's own, so it is never shared, whatever the powers."""
-    held = powers_held(request)
-    shared = "sees_all_minutes" in held.split(",") and not personal
+    shared = roles.sees_all_minutes(request.user) and not personal
     who = "all" if shared else f"login-{request.user.pk}"
-    return f"{who}:{held}"
+    return f"{who}:{powers_held(request)}"
 
 
 def content_key(request, name, today, *, personal=False):

@@ -43,7 +43,7 @@ from actions.models import (
 from actions.record import content_key, page_key
 from core.forms import ALREADY_SAVED, first_submission
 from core.history import describe_changes
-from core.record import kept_content, kept_page, may_keep_page
+from core.record import kept_content, kept_page
 from meetings.models import AgendaItem, Meeting, NilReturn
 from meetings.services import ensure_in_progress
 from meetings.workspace import with_item_saved
@@ -111,10 +111,11 @@ class KeptListView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
-        if not may_keep_page(request):
-            return self.render_page(request, today, **kwargs)[0]
-        key = page_key(request, self.content_name, today, personal=self.personal)
-        return kept_page(request, key, lambda: self.render_page(request, today, **kwargs))
+        return kept_page(
+            request,
+            lambda: page_key(request, self.content_name, today, personal=self.personal),
+            lambda: self.render_page(request, today, **kwargs),
+        )
 
     def render_page(self, request, today, **kwargs):
         """The response, and whether its content may be kept."""
@@ -370,11 +371,12 @@ class DashboardView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        if not may_keep_page(request):
-            return super().get(request, *args, **kwargs)
-        key = page_key(request, "dashboard", self.day())
         whole = super().get
-        return kept_page(request, key, lambda: (whole(request, *args, **kwargs), True))
+        return kept_page(
+            request,
+            lambda: page_key(request, "dashboard", self.day()),
+            lambda: (whole(request, *args, **kwargs), True),
+        )
 
     def day(self):
         return self.today or timezone.localdate()

@@ -184,9 +184,13 @@ def _token_marked(request, html):
 
 
 def kept_page(request, key, render):
-    """The page kept under ``key`` with this request's own CSRF token in it, or ``render()``'s
-    response: a (response, keep) pair, its page kept when ``keep`` says its content may be and
-    it answered 200."""
+    """The page kept under ``key()`` with this request's own CSRF token in it, or
+    ``render()``'s response: a (response, keep) pair, its page kept when ``keep`` says its
+    content may be and it answered 200. A request that may not be served a kept page
+    (``may_keep_page``) is rendered, and its page not kept."""
+    if not may_keep_page(request):
+        return render()[0]
+    key = key()
     html = cache.get(key)
     if html is not None:
         return HttpResponse(html.replace(TOKEN_MARK, get_token(request)))

@@ -102,20 +102,18 @@ class MeetingDetailView(DetailView):
         """The page as kept for this login, the record's version and the day (core.record):
         what the login may see of the meeting moves with one or the other, so a page kept
         was one it was allowed."""
-        if not record.may_keep_page(request):
-            return super().get(request, *args, **kwargs)
-        key = record.page_key(
-            request,
-            "minutes",
-            record.request_version(request),
-            timezone.localdate().isoformat(),
-            powers_held(request),
-            request.get_full_path(),
-        )
+        whole = super().get
         return record.kept_page(
             request,
-            key,
-            lambda: (super(MeetingDetailView, self).get(request, *args, **kwargs), True),
+            lambda: record.page_key(
+                request,
+                "minutes",
+                record.request_version(request),
+                timezone.localdate().isoformat(),
+                powers_held(request),
+                request.get_full_path(),
+            ),
+            lambda: (whole(request, *args, **kwargs), True),
         )
 
     def get_context_data(self, **kwargs):
