@@ -485,8 +485,9 @@ def dashboard(today, *, with_trends=True):
         # The templates' shared due cell reads this.
         action.overdue_days = action.days_overdue(today)
     awaiting = awaiting_closure(rows=False)
-    # What the rows of both lists share (series, owners, latest updates...), read once.
-    attach_rows(due + awaiting)
+    # What the rows of both lists share (series, owners...), read once; their latest updates
+    # are filled in as the page is served (actions.latest).
+    attach_rows(due + awaiting, updates=False)
     # One look-up of the trends' version for every cache that reads it.
     version = trends_version()
     totals = _totals(today, closures_this_year(today, version))

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count
 from django.db.models.query import ModelIterable, QuerySet
+from django.utils.formats import date_format
 
 from meetings.models import MeetingSeries
 from people.models import Body, Person, Post
@@ -40,9 +41,11 @@ def _prefetched(model, rows):
     return queryset
 
 
-def attach_rows(actions):
+def attach_rows(actions, *, updates=True):
     """Give each of ``actions`` (fetched with ``for_listing``'s joins) its series, its item's
-    theme and its owners, in at most five queries whatever their number."""
+    theme, its owners and (unless ``updates`` is False: a page that shows them through
+    actions.latest's marks) its latest update, in at most six queries whatever their
+    number."""
     if not actions:
         return
     # The model from the rows rather than an import: actions.models builds its query sets
@@ -68,7 +71,8 @@ def attach_rows(actions):
 
     ids = [action.pk for action in actions]
     _attach_reference_repeats(actions)
-    _attach_latest_updates(actions, ids)
+    if updates:
+        _attach_latest_updates(actions, ids)
     for name, model, column, order in OWNERS:
         link = getattr(Action, name).through
         related = f"{column}__holder" if model is Post else column
@@ -100,9 +104,9 @@ def _attach_reference_repeats(actions):
         action.reference_repeats_elsewhere = any(s != action.series_id for s in by_series)
 
 
-def _attach_latest_updates(actions, ids):
-    """What ``Action.latest_update`` reads: each action's latest progress update."""
-    ActionEvent = actions[0]._meta.get_field("events").related_model
+def latest_updates(ActionEvent, ids):
+    """Each of the actions ``ids``' latest progress update, as {id: (date, text)}: by date,
+    then the time it was added, then id, as the index has them."""
     updates = ActionEvent.objects.filter(action_id__in=ids, kind=ActionEvent.Kind.UPDATE)
     order = ["action_id", "-on_date", "-at", "-pk"]
     if connection.features.can_distinct_on_fields:
@@ -112,6 +116,17 @@ def _attach_latest_updates(actions, ids):
     latest = {}
     for action_id, on_date, text in updates.values_list("action_id", "on_date", "text"):
         latest.setdefault(action_id, (on_date, text))
+    return latest
+
+
+def update_label(on_date, text):
+    """An update as a row shows it: "31 October 2017: text"."""
+    return f"{date_format(on_date, 'j F Y')}: {text}"
+
+
+def _attach_latest_updates(actions, ids):
+    """What ``Action.latest_update`` reads: each action's latest progress update."""
+    latest = latest_updates(actions[0]._meta.get_field("events").related_model, ids)
     for action in actions:
         action.latest_update_on, action.latest_update_text = latest.get(action.pk, (None, ""))
 
@@ -120,26 +135,27 @@ class ListingQuerySet(QuerySet):
     """A query set whose actions, once ``with_rows()`` asks, come with ``attach_rows``'s
     reads, whether fetched whole or by ``iterator()`` a chunk at a time."""
 
-    _with_rows = False
+    # ``attach_rows``'s options, once ``with_rows()`` asks.
+    _rows = None
 
-    def with_rows(self):
+    def with_rows(self, *, updates=True):
         clone = self._chain()
-        clone._with_rows = True
+        clone._rows = {"updates": updates}
         return clone
 
     def _clone(self):
         clone = super()._clone()
-        clone._with_rows = self._with_rows
+        clone._rows = self._rows
         return clone
 
     def _attaching(self):
-        return self._with_rows and self._iterable_class is ModelIterable
+        return self._rows is not None and self._iterable_class is ModelIterable
 
     def _fetch_all(self):
         fetched = self._result_cache is None
         super()._fetch_all()
         if fetched and self._attaching():
-            attach_rows(self._result_cache)
+            attach_rows(self._result_cache, **self._rows)
 
     def iterator(self, chunk_size=None):
         if not self._attaching():
@@ -150,8 +166,8 @@ class ListingQuerySet(QuerySet):
         for action in super().iterator(chunk_size):
             chunk.append(action)
             if len(chunk) == chunk_size:
-                attach_rows(chunk)
+                attach_rows(chunk, **self._rows)
                 yield from chunk
                 chunk = []
-        attach_rows(chunk)
+        attach_rows(chunk, **self._rows)
         yield from chunk

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from actions.listing import ListingQuerySet
+from actions.listing import ListingQuerySet, update_label
 from meetings.models import IN_PROGRESS, AgendaItem, Meeting, MeetingSeries, ReferenceScheme
 from people.models import TO_BE_ALLOCATED, Body, Person, Post
 from people.roles import sees_all_minutes
@@ -219,15 +219,16 @@ class ActionQuerySet(ListingQuerySet):
         with the actions rather than a query each."""
         return self.annotate(due_month_meeting_on=Subquery(month_meetings().values("date")[:1]))
 
-    def for_listing(self, *, rows=True):
+    def for_listing(self, *, rows=True, updates=True):
         """What a row of any action table shows, in a constant number of queries: joined,
         what only this action has; the rest, shared by many rows or read for each (owners,
         series, the latest update, whether its reference repeats), read once for the rows
         fetched (actions.listing). ``rows=False`` leaves that to the caller, which reads it
-        once for several lists (``listing.attach_rows``)."""
+        once for several lists (``listing.attach_rows``); ``updates=False`` leaves out the
+        latest update, which a kept page fills in as it is served (actions.latest)."""
         joined = self.select_related("meeting", "item__parent__parent", "due_at")
         joined = joined.with_due_month_meetings()
-        return joined.with_rows() if rows else joined
+        return joined.with_rows(updates=updates) if rows else joined
 
 
 class Action(models.Model):
@@ -455,7 +456,7 @@ class Action(models.Model):
         """ "31 October 2017: text" from for_listing()'s annotation."""
         if not getattr(self, "latest_update_on", None):
             return ""
-        return f"{date_format(self.latest_update_on, 'j F Y')}: {self.latest_update_text}"
+        return update_label(self.latest_update_on, self.latest_update_text)
 
     def is_owned_by(self, user):
         """Whether ``user`` owns this action: holds an owner post, is an owner, or is a
@@ -569,6 +570,9 @@ class ActionEvent(models.Model):
     # Rows are only added, never edited, so it keeps no history: its latest row moves the
     # record's version (core.record) as a history row would.
     record_trail = True
+    # Progress updates show on the kept pages only through a mark filled in as each page is
+    # served (actions.latest), so adding one leaves those pages kept.
+    served_apart = Q(kind="update")
 
     class Kind(models.TextChoices):
         CREATED = "created", "Raised"

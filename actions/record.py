@@ -3,7 +3,8 @@
 The dashboard, the action log and My actions read thousands of rows to show a few dozen. What
 such a page shows is kept in the cache under a key made of
 
-- the record's version (``core.record.record_version``);
+- the record's version without the progress updates (``core.record.settled``): a row shows
+  its latest update through a mark filled in as the page is served (actions.latest);
 - today's date: what is overdue, and what comes to the next meeting, move with it;
 - who is looking, as far as it changes what a page shows (``viewer``): those who see every
   meeting's minutes see the same actions, and their roles decide which links and buttons
@@ -18,7 +19,7 @@ its login (``page_key``, core.record.kept_page).
 import hashlib
 
 from core import record
-from core.record import request_version
+from core.record import request_version, settled
 from people import roles
 from people.context_processors import powers_held
 
@@ -37,7 +38,7 @@ def content_key(request, name, today, *, personal=False):
     record's version read now."""
     parts = [
         name,
-        request_version(request),
+        request_version(request, settled),
         today.isoformat(),
         viewer(request, personal=personal),
         request.get_full_path(),

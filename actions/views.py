@@ -147,8 +147,9 @@ class KeptListView(TemplateView):
 
 
 def _shown(ids):
-    """The rows a page of actions shows, read by id with what a row shows (KeysetPage)."""
-    return Action.objects.filter(pk__in=ids).for_listing()
+    """The rows a page of actions shows, read by id with what a row shows (KeysetPage); their
+    latest updates are filled in as the page is served (actions.latest)."""
+    return Action.objects.filter(pk__in=ids).for_listing(updates=False)
 
 
 def _listing(queryset, keys, params, today, shown=_shown, **extra):

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Django's LoginRequiredMiddleware, answering htmx without swapping in the sign-in page.
     "core.keep_typed.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Each row's latest progress update, filled in as a page leaves (kept pages hold a mark).
+    "actions.latest.LatestUpdatesMiddleware",
     "meetings.middleware.MinutesLockedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -56,6 +56,17 @@ def everything():
     return [model._base_manager.all() for model in [*historical, *trails]]
 
 
+def settled():
+    """``everything`` but the rows a trail serves apart (a model's ``served_apart``, a Q):
+    rows that pages show only through a mark filled in as each page is served, never in
+    what is kept (the progress updates, actions.latest). Adding one moves the record's
+    version but not this one, so the pages kept under it stay kept."""
+    return [
+        rows.exclude(apart) if (apart := getattr(rows.model, "served_apart", None)) else rows
+        for rows in everything()
+    ]
+
+
 @functools.cache
 def _version_query(scope):
     """The latest row of each of ``scope()``'s querysets, as one SELECT of scalar subqueries
@@ -116,14 +127,15 @@ def _prepared(cursor, scope, sql, params):
     return name
 
 
-def request_version(request):
-    """The record's version as this request found it: read once for a GET, whose view writes
-    nothing, however many kept things it looks up; read afresh for anything else."""
+def request_version(request, scope=everything):
+    """The version of ``scope`` as this request found it: read once for a GET, whose view
+    writes nothing, however many kept things it looks up; read afresh for anything else."""
     if request.method != "GET":
-        return record_version()
-    if not hasattr(request, "_record_version"):
-        request._record_version = record_version()
-    return request._record_version
+        return record_version(scope)
+    versions = request.__dict__.setdefault("_record_versions", {})
+    if scope not in versions:
+        versions[scope] = record_version(scope)
+    return versions[scope]
 
 
 def kept_content(key, work):

@@ -1,5 +1,6 @@
 from django import template
 
+from actions import latest
 from actions.forms import BulkCloseForm
 from actions.models import describe_overdue
 from actions.reviews import card_context
@@ -63,3 +64,9 @@ def overdue_wording(action):
     """The overdue label of an action a view has marked with ``overdue_days``."""
     days = getattr(action, "overdue_days", 0)
     return describe_overdue(days, action.effective_due) if days else ""
+
+
+@register.simple_tag
+def latest_update(action):
+    """The action's latest progress update, filled in as the page is served (actions.latest)."""
+    return latest.mark(action)

@@ -108,7 +108,8 @@ class MeetingDetailView(DetailView):
             lambda: record.page_key(
                 request,
                 "minutes",
-                record.request_version(request),
+                # The minutes show no progress updates (the record page does).
+                record.request_version(request, record.settled),
                 timezone.localdate().isoformat(),
                 powers_held(request),
                 request.get_full_path(),

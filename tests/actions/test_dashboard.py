@@ -2,16 +2,18 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from actions import latest
 from actions.dashboard import DASHBOARD_ROWS, chart_scale, dashboard, monthly_chart
 from actions.models import Action
 from actions.services import add_update, mark_complete, set_action_status
 from actions.views import DashboardView
-from tests.factories import ActionFactory, ItemFactory, MeetingFactory
+from tests.factories import ActionFactory, FindingFactory, ItemFactory, MeetingFactory
 
 TODAY = datetime.date(2017, 11, 22)
 
@@ -38,7 +40,11 @@ def test_the_dashboard_lists_what_comes_to_the_next_meeting_by_owner(
         ("Martin Evans (ME)", ["2017/10-03"]),
     ]
     first = data["groups"][0].actions[0]
-    assert (first.overdue_days, first.latest_update) == (21, "15 November 2017: Half done.")
+    # Its latest update is filled in as the page is served (actions.latest).
+    assert (first.overdue_days, latest.fill(latest.mark(first))) == (
+        21,
+        "15 November 2017: Half done.",
+    )
     assert by_month.pk in [a.pk for a in data["due"]]
     assert action.pk not in [a.pk for a in data["due"]]
 
@@ -409,10 +415,19 @@ def test_the_dashboard_does_a_fixed_number_of_queries(
         again = client.get("/dashboard/")
     assert _without_tokens(again) == _without_tokens(many)
     assert (len(one.context["minutes_to_agree"]), len(many.context["minutes_to_agree"])) == (1, 31)
-    # An update changes the dashboard but not what the trends read: they stay kept, while a
-    # change of status works them out again.
-    action = Action.objects.filter(status="open").first()
-    add_update(action, text="Progress", on_date=timezone.localdate(), by=owner_user)
+    # An update changes only a row's latest update, filled in as the page is served: the page
+    # stays kept, and shows it. A change of status works the page out again, and a finding
+    # all but the trends, which it leaves be.
+    action = many.context["due"][0]
+    add_update(action, text="Progress <b>made</b>", on_date=timezone.localdate(), by=owner_user)
+    with django_assert_num_queries(KEPT_QUERIES):
+        updated = client.get("/dashboard/")
+    shown = f"{date_format(timezone.localdate(), 'j F Y')}: Progress &lt;b&gt;made&lt;/b&gt;"
+    assert shown in updated.content.decode()
+    # What a page worked out afresh shows.
+    cache.clear()
+    assert _without_tokens(client.get("/dashboard/")) == _without_tokens(updated)
+    FindingFactory(item=item)
     with django_assert_num_queries(DASHBOARD_QUERIES - TREND_QUERIES):
         client.get("/dashboard/")
     mark_complete(action, note="Done", by=owner_user)
@@ -428,12 +443,13 @@ def _without_tokens(response):
 # The session and the user (2; the session is saved at most once a minute: core.sessions),
 # the user's roles (1), the next meeting (2), the first actions coming (1) and how many there
 # are (1), the first awaiting closure (1), what the rows of both share: their series,
-# references repeated elsewhere, latest updates and owners of each kind (6: actions.listing),
+# references repeated elsewhere and owners of each kind (5: actions.listing),
 # the totals (2: outstanding, closed this year), the actions to be allocated (1), the minutes
 # awaiting agreement (1), the counts by owner (7: outstanding and closed this year for posts,
 # people and bodies, and the people's other initials), and the chart (3: the per-month
 # changes (2) and the closures in the last twelve months), with the record's version (1) and
-# the trends' (1). The page reads without a transaction, so no savepoints.
+# the trends' (1), and the rows' latest updates, filled in as the page is served (1:
+# actions.latest). The page reads without a transaction, so no savepoints.
 DASHBOARD_QUERIES = 30
 # The trends (the counts by owner and the chart, with the closures this year) are kept as
 # HTML until their version moves, which an update or a finding does not move: the closures
@@ -441,9 +457,9 @@ DASHBOARD_QUERIES = 30
 # and the owners counted (4).
 TREND_QUERIES = 11
 # While nothing changes, the dashboard is kept, the whole page (core.record): the session and
-# the user (2), the user's roles (1) and the record's version (1). It reads without a
-# transaction, so no savepoints.
-KEPT_QUERIES = 4
+# the user (2), the user's roles (1), the record's version (1) and the rows' latest updates
+# (1). It reads without a transaction, so no savepoints.
+KEPT_QUERIES = 5
 
 
 def test_with_no_next_meeting_the_dashboard_says_where_the_outstanding_actions_are(

@@ -52,14 +52,16 @@ def _queries(client, url):
 
 
 # While nothing changes, a page is kept: the session and the user (2; the session is saved at
-# most once a minute: core.sessions), the user's roles (1) and the record's version (1),
-# however many rows it shows. The pages read without a transaction, so no savepoints.
-KEPT_QUERIES = 4
+# most once a minute: core.sessions), the user's roles (1), the record's version (1) and its
+# rows' latest updates, filled in as it is served (1: actions.latest), however many rows it
+# shows. The pages read without a transaction, so no savepoints.
+KEPT_QUERIES = 5
 
 
 def kept_queries(url):
-    """The minutes page reads inside the request's transaction: two savepoints more."""
-    return KEPT_QUERIES + (2 if url.startswith("/meetings/") else 0)
+    """The minutes page shows no latest updates, and reads inside the request's transaction:
+    two savepoints."""
+    return KEPT_QUERIES + 1 if url.startswith("/meetings/") else KEPT_QUERIES
 
 
 @pytest.mark.parametrize(
@@ -89,6 +91,51 @@ def test_an_update_shows_at_once_in_the_log_and_my_actions(client, action, owner
     add_update(action, text="Briefing drafted", on_date=D(2017, 11, 2), by=owner_user)
     assert "2 November 2017: Briefing drafted" in _text(client, LOG)
     assert "2 November 2017: Briefing drafted" in _text(client, MINE)
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, LOG, MINE, "minutes"])
+def test_an_update_leaves_the_kept_page_kept_and_shows_on_it_as_a_fresh_page_would(
+    client, action, owner_user, opcc_user, url
+):
+    """The record's version moves, but what the pages keep is kept under the version without
+    updates (core.record.settled): a row's latest update is filled in as it is served."""
+    from django.core.cache import cache
+
+    url = action.meeting.get_absolute_url() if url == "minutes" else url
+    client.force_login(opcc_user if url in (DASHBOARD, LOG) else owner_user)
+    add_update(action, text="Briefing drafted", on_date=D(2017, 11, 2), by=owner_user)
+    _queries(client, url)
+    add_update(action, text="Briefing <i>shared</i>", on_date=D(2017, 11, 3), by=owner_user)
+    queries, page = _queries(client, url)
+    assert queries == kept_queries(url)
+    if url.startswith("/meetings/"):
+        # The minutes show no progress updates.
+        assert "Briefing" not in page
+    else:
+        assert "3 November 2017: Briefing &lt;i&gt;shared&lt;/i&gt;" in page
+        assert "Briefing drafted" not in page
+    cache.clear()
+    assert _queries(client, url)[1] == page
+
+
+def test_text_that_looks_like_a_mark_is_shown_as_typed(client, action, item, owner_user):
+    other = ActionFactory(item=item, owners=list(action.owner_posts.all()))
+    add_update(other, text="Secret progress", on_date=D(2017, 11, 2), by=owner_user)
+    action.text = f"See <!--latest-update:{other.pk}-->"
+    action.save()
+    client.force_login(owner_user)
+    page = _text(client, MINE)
+    assert f"See &lt;!--latest-update:{other.pk}--&gt;" in page
+    assert page.count("Secret progress") == 1
+
+
+def test_htmx_results_have_their_latest_updates_filled_in(client, action, owner_user):
+    add_update(action, text="Briefing drafted", on_date=D(2017, 11, 2), by=owner_user)
+    client.force_login(owner_user)
+    for url in (LOG, MINE):
+        results = _text(client, url, HX_Request="true")
+        assert "2 November 2017: Briefing drafted" in results
+        assert "latest-update:" not in results
 
 
 def test_marking_complete_and_closing_show_at_once_on_the_dashboard(
