@@ -3,8 +3,9 @@
 The dashboard, the action log and My actions read thousands of rows to show a few dozen. What
 such a page shows is kept in the cache under a key made of
 
-- the record's version without the progress updates (``core.record.settled``): a row shows
-  its latest update through a mark filled in as the page is served (actions.latest);
+- the version of what they read (``listed``): the record without the progress updates
+  (``core.record.settled``: a row shows its latest update through a mark filled in as the
+  page is served, actions.latest) and without the findings, which none of them shows;
 - today's date: what is overdue, and what comes to the next meeting, move with it;
 - who is looking, as far as it changes what a page shows (``viewer``): those who see every
   meeting's minutes see the same actions, and their roles decide which links and buttons
@@ -20,8 +21,16 @@ import hashlib
 
 from core import record
 from core.record import request_version, settled
+from meetings.models import Finding
 from people import roles
 from people.context_processors import powers_held
+
+
+def listed():
+    """What the pages of actions read: the record but the progress updates (filled in as a
+    page is served) and the findings, which none of them shows, so that a finding minuted
+    during a meeting leaves them kept."""
+    return [rows for rows in settled() if rows.model is not Finding.history.model]
 
 
 def viewer(request, *, personal=False):
@@ -38,7 +47,7 @@ def content_key(request, name, today, *, personal=False):
     record's version read now."""
     parts = [
         name,
-        request_version(request, settled),
+        request_version(request, listed),
         today.isoformat(),
         viewer(request, personal=personal),
         request.get_full_path(),

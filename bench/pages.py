@@ -489,7 +489,8 @@ def load_run(args, pages):
 
 
 # The mixed load: four readers rotating over the busiest pages, one writer through the app's
-# own form once a second (a progress update on the DCC's open actions).
+# own forms once a second: in turn a progress update on one of the DCC's open actions, and a
+# finding on a meeting being minuted.
 MIXED_READS = ["dashboard", "action_log_last_page", "my_actions", "minutes_latest"]
 WRITE_EVERY_SECONDS = 1.0
 
@@ -523,6 +524,9 @@ def mixed_run(args, pages):
             return read
 
         health = _timed_load([healthz(reader) for reader in readers], args.load_seconds)
+        item = _item_being_minuted()
+        officer = Browser(port)
+        officer.sign_in("officer", PASSWORD)
         writer = Browser(port)
         writer.sign_in("dcc", PASSWORD)
         _, mine = writer.request("GET", "/actions/mine/")
@@ -535,9 +539,11 @@ def mixed_run(args, pages):
         def write():
             n = 0
             while not stop.wait(WRITE_EVERY_SECONDS):
-                writes[
-                    writer.add_update(targets[n % len(targets)], f"Mixed load, update {n}.")
-                ] += 1
+                if n % 2:
+                    status = officer.add_finding(item, f"Mixed load, finding {n}.")
+                else:
+                    status = writer.add_update(targets[n // 2 % len(targets)], f"Update {n}.")
+                writes[status] += 1
                 n += 1
 
         thread = threading.Thread(target=write)
@@ -564,6 +570,20 @@ def mixed_run(args, pages):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def _item_being_minuted():
+    """The first item of a meeting of the demo series opened today, for the writer's findings:
+    committed, as gunicorn's workers read it."""
+    from django.utils import timezone
+
+    from meetings.models import AgendaItem, MeetingSeries
+    from meetings.services import open_meeting
+
+    demo = MeetingSeries.objects.order_by("pk").first()
+    meeting = open_meeting(demo, date=timezone.localdate(), title="Mixed load meeting")
+    item = meeting.items.order_by("pk").first()
+    return (item or AgendaItem.objects.create(meeting=meeting, number="1", heading="Risks")).pk
 
 
 def _timed_load(requests, seconds):

@@ -190,6 +190,16 @@ class Browser:
         )
         return status
 
+    def add_finding(self, item, text):
+        """A finding on agenda item ``item`` of a meeting being minuted, through the record
+        page's form as it posts without JavaScript: the answer's status (302 when saved)."""
+        status, _ = self.request(
+            "POST",
+            f"/meetings/items/{item}/findings/add/",
+            {"text": text, "csrfmiddlewaretoken": self.cookies["csrftoken"]},
+        )
+        return status
+
     def sign_in(self, username, password):
         status, page = self.request("GET", "/accounts/login/")
         token = html.unescape(TOKEN.search(page)[1])

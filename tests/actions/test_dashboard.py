@@ -416,8 +416,8 @@ def test_the_dashboard_does_a_fixed_number_of_queries(
     assert _without_tokens(again) == _without_tokens(many)
     assert (len(one.context["minutes_to_agree"]), len(many.context["minutes_to_agree"])) == (1, 31)
     # An update changes only a row's latest update, filled in as the page is served: the page
-    # stays kept, and shows it. A change of status works the page out again, and a finding
-    # all but the trends, which it leaves be.
+    # stays kept, and shows it. A finding changes nothing it shows. A change of status works
+    # the page out again.
     action = many.context["due"][0]
     add_update(action, text="Progress <b>made</b>", on_date=timezone.localdate(), by=owner_user)
     with django_assert_num_queries(KEPT_QUERIES):
@@ -428,6 +428,11 @@ def test_the_dashboard_does_a_fixed_number_of_queries(
     cache.clear()
     assert _without_tokens(client.get("/dashboard/")) == _without_tokens(updated)
     FindingFactory(item=item)
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert _without_tokens(client.get("/dashboard/")) == _without_tokens(updated)
+    # An item's heading is on the page, but not in what the trends read: they stay kept.
+    item.heading = "Renamed"
+    item.save()
     with django_assert_num_queries(DASHBOARD_QUERIES - TREND_QUERIES):
         client.get("/dashboard/")
     mark_complete(action, note="Done", by=owner_user)

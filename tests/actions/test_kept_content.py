@@ -21,6 +21,7 @@ from meetings.services import set_minutes_status
 from people import roles
 from tests.factories import (
     ActionFactory,
+    FindingFactory,
     ItemFactory,
     PersonFactory,
     PostFactory,
@@ -116,6 +117,22 @@ def test_an_update_leaves_the_kept_page_kept_and_shows_on_it_as_a_fresh_page_wou
         assert "Briefing drafted" not in page
     cache.clear()
     assert _queries(client, url)[1] == page
+
+
+def test_a_finding_leaves_the_pages_of_actions_kept_and_shows_on_the_minutes_at_once(
+    client, action, opcc_user, owner_user
+):
+    minutes = action.meeting.get_absolute_url()
+    client.force_login(opcc_user)
+    before = {url: _queries(client, url)[1] for url in (DASHBOARD, LOG, minutes)}
+    FindingFactory(item=action.item, text="Stop and search records were incomplete.")
+    for url in (DASHBOARD, LOG):
+        assert _queries(client, url) == (kept_queries(url), before[url])
+    assert "Stop and search records were incomplete." in _queries(client, minutes)[1]
+    client.force_login(owner_user)
+    page = _queries(client, MINE)[1]
+    FindingFactory(item=action.item, text="A second finding.")
+    assert _queries(client, MINE) == (KEPT_QUERIES, page)
 
 
 def test_text_that_looks_like_a_mark_is_shown_as_typed(client, action, item, owner_user):
