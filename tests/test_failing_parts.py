@@ -154,6 +154,21 @@ def test_with_redis_running_the_service_is_ready_and_sessions_live_in_it(demo, s
     assert caches["default"].get(f"django.contrib.sessions.cached_db{key}") is not None
 
 
+def test_with_redis_running_every_call_of_a_process_shares_one_client(demo, settings):
+    """Django's backend builds a redis.Redis for every call; ours keeps one per connection
+    pool (assurance.cache), and it serves sessions and pages across requests."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    fail_soft_cache(settings, f"redis://127.0.0.1:6379/{12 + worker}")
+    cache = caches["default"]
+    cache.clear()
+    first = cache._cache.get_client(write=True)
+    client = officer_client()
+    pages = [client.get(url) for url in SIGNED_IN_PAGES * 2]
+    assert [page.status_code for page in pages] == [200] * 6
+    assert cache._cache.get_client(write=True) is first
+    assert cache._cache.get_client(write=False) is first
+
+
 def test_readiness_without_a_cache_configured_checks_the_rest(db, client):
     ready = client.get("/readyz")
     assert (ready.status_code, ready.text) == (
