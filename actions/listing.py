@@ -9,13 +9,16 @@ each action as Django's own caches hold it, so that ``action.series`` and
 ``action.owner_posts.all()`` read no more.
 """
 
+import functools
 from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Count
 from django.db.models.query import ModelIterable, QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
+from core import prepared
 from meetings.models import MeetingSeries
 from people.models import Body, Person, Post
 from themes.models import Theme
@@ -107,21 +110,45 @@ def _attach_reference_repeats(actions):
 def latest_updates(ActionEvent, ids):
     """Each of the actions ``ids``' latest progress update, as {id: (date, text)}: by date,
     then the time it was added, then id, as the index has them."""
-    updates = ActionEvent.objects.filter(action_id__in=ids, kind=ActionEvent.Kind.UPDATE)
-    order = ["action_id", "-on_date", "-at", "-pk"]
-    if connection.features.can_distinct_on_fields:
-        updates = updates.order_by(*order).distinct("action_id")
-    else:
-        updates = updates.order_by(*order)
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        # Every page served with rows asks it (actions.latest): written once, for any number
+        # of rows, and planned once per connection (core.prepared).
+        with connection.cursor() as cursor:
+            prepared.execute(
+                cursor, _latest_updates_sql(ActionEvent), [ActionEvent.Kind.UPDATE, list(ids)]
+            )
+            return {action_id: (on_date, text) for action_id, on_date, text in cursor}
+    updates = ActionEvent.objects.filter(action_id__in=ids, kind=ActionEvent.Kind.UPDATE).order_by(
+        "action_id", "-on_date", "-at", "-pk"
+    )
     latest = {}
     for action_id, on_date, text in updates.values_list("action_id", "on_date", "text"):
         latest.setdefault(action_id, (on_date, text))
     return latest
 
 
+@functools.cache
+def _latest_updates_sql(ActionEvent):
+    table = connection.ops.quote_name(ActionEvent._meta.db_table)
+    return (
+        f'SELECT DISTINCT ON ("action_id") "action_id", "on_date", "text" FROM {table} '
+        'WHERE "kind" = %s AND "action_id" = ANY(%s) '
+        'ORDER BY "action_id", "on_date" DESC, "at" DESC, "id" DESC'
+    )
+
+
 def update_label(on_date, text):
     """An update as a row shows it: "31 October 2017: text"."""
-    return f"{date_format(on_date, 'j F Y')}: {text}"
+    return f"{_day(on_date, get_language())}: {text}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(on_date, language):
+    # Formatting a date reads the format and month names through the translations: a page
+    # served from the cache with two dozen updates spent most of its filling-in there.
+    return date_format(on_date, "j F Y")
 
 
 def _attach_latest_updates(actions, ids):

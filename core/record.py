@@ -14,11 +14,9 @@ a page asked for again costs the session, the login, the version and one read of
 and nothing is rendered.
 """
 
-import collections
 import functools
 import hashlib
 import re
-import weakref
 
 from django.apps import apps
 from django.conf import settings
@@ -31,6 +29,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from simple_history.models import HistoricalChanges
 
+from core import prepared
 from core.keep_typed import SAVED_KEY
 
 
@@ -101,30 +100,14 @@ def record_version(scope=everything):
     sql, params = _version_query(scope)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"EXECUTE {_prepared(cursor, scope, sql, params)}")
-        else:
-            cursor.execute(sql, params)
+            # Its parameters are constants, written in: PostgreSQL cannot tell the type of
+            # some of them. Planning its two dozen subqueries cost three times what running
+            # them did, hence prepared (core.prepared).
+            sql, params = cursor.mogrify(sql, params).decode(), ()
+        prepared.execute(cursor, sql, params)
         row = cursor.fetchone()
     text = "|".join(str(mark) for mark in row)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-# The connections (psycopg2's own) on which each scope's version query is prepared.
-_PREPARED = collections.defaultdict(weakref.WeakSet)
-
-
-def _prepared(cursor, scope, sql, params):
-    """The name of ``scope``'s version query prepared on this connection, preparing it first
-    if it is not. Planning its two dozen subqueries cost three times what running them did,
-    on every request that reads a kept page; a worker keeps its connection (CONN_MAX_AGE),
-    so it plans them once. A table changed since (a migration, a restore) makes PostgreSQL
-    plan the statement again by itself."""
-    name = f"record_version_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
-    raw = connection.connection
-    if raw not in _PREPARED[name]:
-        cursor.execute(f"PREPARE {name} AS {cursor.mogrify(sql, params).decode()}")
-        _PREPARED[name].add(raw)
-    return name
 
 
 def request_version(request, scope=everything):

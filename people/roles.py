@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 
+from core import prepared
+
 OPCC_STAFF = "OPCC staff"
 COMMISSIONER = "Commissioner"
 FORCE_OFFICER = "Force officer"
@@ -58,7 +60,7 @@ def _groups(user):
         sql, params = _grants_query()
         params = [user.pk if param == _ANYONE else param for param in params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            prepared.execute(cursor, sql, params)
             user._role_names = frozenset(name for (name,) in cursor.fetchall())
     return user._role_names
 
@@ -69,8 +71,9 @@ _ANYONE = -1
 
 @functools.cache
 def _grants_query():
-    """The SQL of ``_groups``'s one query, written once per process: every signed-in request
-    asks it, and writing it through the ORM cost more than running it."""
+    """The SQL of ``_groups``'s one query, written once per process and planned once per
+    connection (core.prepared): every signed-in request asks it, and writing it through the
+    ORM cost more than running it, and planning it as much again."""
     from django.contrib.auth.models import Group, Permission
 
     names = Group.objects.order_by().filter(user=_ANYONE).values_list("name", flat=True)

@@ -117,3 +117,45 @@ def test_a_connection_the_database_closed_costs_the_next_request_nothing(one_hos
     status, _, body = browser.get(f"{one_host}/actions/{action.pk}/")
     assert (status, action.text in body.decode()) == (200, True)
     assert len(_host_backends() - {kept}) == 1
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'prepared_%'")
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_what_every_page_asks_is_planned_once_per_connection_and_outlives_a_rollback():
+    from django.db import transaction
+
+    from core import prepared
+
+    connection.close()
+    user = user_with_role(roles.OPCC_STAFF)
+    sql = "SELECT %s::int + %s::int"
+
+    def ask(a, b):
+        with connection.cursor() as cursor:
+            prepared.execute(cursor, sql, [a, b])
+            return cursor.fetchone()[0]
+
+    before = _prepared_statements()
+    assert ask(1, 2) == 3
+    assert _prepared_statements() == before + 1
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        assert ask(3, 4) == 7
+        raise ZeroDivisionError
+    assert (ask(5, 6), _prepared_statements()) == (11, before + 1)
+    # The login's roles ride on the same: one statement more, however many logins ask.
+    assert roles.is_opcc_staff(user)
+    assert _prepared_statements() == before + 2
+    # A new connection prepares afresh.
+    connection.close()
+    assert (ask(7, 8), _prepared_statements()) == (15, 1)
+    with pytest.raises(ValueError, match="literal %"), connection.cursor() as cursor:
+        prepared.execute(cursor, "SELECT 'a%%b' || %s", ["c"])

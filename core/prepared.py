@@ -1,0 +1,42 @@
+"""Statements every signed-in request runs, planned once for each database connection.
+
+PostgreSQL plans every statement it is sent. For the few that every page asks (the login's
+roles, the record's version, the latest updates a page shows), planning cost as much as
+running them, or more. So on PostgreSQL each is prepared the first time a connection runs it
+(``PREPARE``) and executed by name after; a worker keeps its connection (CONN_MAX_AGE), so it
+plans each once. A table changed since (a migration, a restore) makes PostgreSQL plan the
+statement again by itself, and a prepared statement outlives a transaction rolled back.
+Elsewhere (SQLite, which plans cheaply) the statement is run as it is.
+"""
+
+import collections
+import hashlib
+import itertools
+import re
+import weakref
+
+from django.db import connection
+
+# The connections (psycopg2's own) on which each statement is prepared, by its name.
+_PREPARED = collections.defaultdict(weakref.WeakSet)
+
+
+def execute(cursor, sql, params=()):
+    """Run ``sql`` (written for Django's cursor: ``%s`` for each of ``params``) on ``cursor``,
+    prepared on this connection first if it is PostgreSQL."""
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    name = f"prepared_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+    raw = connection.connection
+    if raw not in _PREPARED[name]:
+        if "%%" in sql:
+            raise ValueError("A statement to prepare cannot hold a literal %.")
+        numbered = itertools.count(1)
+        # Without parameters the driver leaves the text alone: the $1... are PostgreSQL's.
+        cursor.execute(f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbered)}', sql)}")
+        _PREPARED[name].add(raw)
+    if params:
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    else:
+        cursor.execute(f"EXECUTE {name}")
