@@ -105,6 +105,28 @@ def in_agenda_order(items):
     return walk(None, 0)
 
 
+def _reviews():
+    """The review of each item brought forward, then the reviews' actions, each read by the
+    ids the query before found rather than joined to the items: joined, PostgreSQL planned
+    from what it last knew of the reviews, before a meeting brought hundreds forward, and
+    merged the joins over every action in the log (over a second at 100,000 actions). The
+    models by the items' relations: this app imports nothing of the actions'."""
+    review = AgendaItem._meta.get_field("review").related_model
+    action = review._meta.get_field("action").related_model
+    return [
+        Prefetch(
+            "review",
+            queryset=review._default_manager.select_related("new_due_series", "new_due_at__series"),
+        ),
+        Prefetch(
+            "review__action",
+            queryset=action._default_manager.select_related(
+                "meeting__series", "item__theme", "due_series", "due_at__series"
+            ),
+        ),
+    ]
+
+
 def minutes_rows(meeting, *, public=False, with_trails=False, brought_forward=None):
     """Every item of ``meeting`` in agenda order, each with its depth, findings and actions.
 
@@ -123,17 +145,8 @@ def minutes_rows(meeting, *, public=False, with_trails=False, brought_forward=No
         window = items.exclude(Q(kind=ItemKind.BROUGHT_FORWARD) & ~Q(pk__in=brought_forward))
         items = meeting.items.filter(pk__in=list(window.values_list("pk", flat=True)))
     items = list(
-        items.select_related(
-            "theme",
-            "taken_after",
-            "assurance",
-            "review__action__meeting__series",
-            "review__action__item__theme",
-            "review__action__due_series",
-            "review__action__due_at__series",
-            "review__new_due_series",
-            "review__new_due_at__series",
-        ).prefetch_related(
+        items.select_related("theme", "taken_after", "assurance").prefetch_related(
+            *_reviews(),
             Prefetch("findings", queryset=Finding.objects.order_by("position", "pk")),
             "declarations__person",
             "actions",

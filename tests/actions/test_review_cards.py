@@ -409,6 +409,7 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
 
 
 # Attendance, the ids of the items shown and then the items, findings, declarations,
-# assurance statements, decisions, actions, reviews and their trails, and the items in agenda
-# order (the window of those brought forward: meetings.workspace): whatever the cards.
-QUERIES = 26
+# assurance statements, decisions, actions, reviews, then the reviews' actions by id
+# (meetings.minutes._reviews) and their trails, and the items in agenda order (the window of
+# those brought forward: meetings.workspace): whatever the cards.
+QUERIES = 28
