@@ -30,6 +30,7 @@ and size asked for (the demo's own ten actions come on top of it).
 import argparse
 import collections
 import datetime
+import gc
 import json
 import os
 import random
@@ -648,6 +649,11 @@ def run(args):
             f" {time.perf_counter() - start:.1f} s",
             flush=True,
         )
+        # What lives on is frozen out of the cyclic collector's full collections, as each
+        # gunicorn worker does after loading (assurance/wsgi.py): left in, a collection walked
+        # the benchmark's own objects in the middle of a page (50-130 ms of a record page).
+        gc.collect()
+        gc.freeze()
         pages = page_urls()
         rows = {}
         for name in [*PAGES, *EXTRA]:
