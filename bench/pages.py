@@ -9,10 +9,12 @@ open, 1% awaiting agreement of closure and the rest closed, each with an update 
 status trail. It then:
 
 - times each page as the Commissioner and the DCC see it (median of ``--repeat``) and counts
-  its queries, twice: as asked for again while the record is unchanged ("ms"; the busiest
-  pages keep their content for each version of the record, actions/record.py), as the
-  first request after a change (a progress update recorded before each: "cold"), and with
-  the cache emptied as well ("empty": Redis restarted or lost);
+  its queries: as asked for again while the record is unchanged ("ms"; the busiest pages
+  keep their content for each version of what they read, actions/record.py), as the first
+  request after a change (a progress update recorded before each: "cold"; the pages fill
+  in their rows' latest updates as they are served, actions/latest.py), as the first after
+  an action's due date changed ("due": what every page of actions reads, so worked out
+  afresh), and with the cache emptied as well ("empty": Redis restarted or lost);
 - runs each export in a fresh process and measures its peak memory growth (the resident
   set's high-water mark, reset before the request, less the resident set before it) while
   reading the whole response;
@@ -23,7 +25,8 @@ status trail. It then:
   to /healthz served by the same processes in the same run.
 
 ``--json FILE`` writes the figures as a list of {"page", "size", "ms", "queries",
-"rps_ratio", "peak_mb", "ms_cold", "queries_cold", "ms_empty_cache"} objects, one per page
+"rps_ratio", "peak_mb", "ms_cold", "queries_cold", "ms_after_due_change",
+"queries_after_due_change", "ms_empty_cache"} objects, one per page
 and size asked for (the demo's own ten actions come on top of it).
 """
 
@@ -259,14 +262,18 @@ def timed(client, url, repeat, cold=None):
     """The median of ``repeat`` requests, with the queries and size of the last. ``cold`` is
     what comes before each: "change", a progress update recorded, as the busiest pages keep
     their content for each version of the record (actions.record), so the first request
-    after a change; "empty", the cache emptied besides (Redis restarted or lost)."""
+    after a change; "due", an action's due date changed, which every page of actions reads,
+    so the page worked out afresh; "empty", the cache emptied besides (Redis restarted or
+    lost)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     timings = []
     for _ in range(repeat):
-        if cold:
+        if cold == "due":
+            _move_a_due_date()
+        elif cold:
             _change_the_record()
         if cold == "empty":
             cache.clear()
@@ -293,6 +300,26 @@ def _change_the_record():
         text="Benchmark progress update.",
         on_date=timezone.localdate(),
         by=get_user_model().objects.get(username="officer"),
+    )
+
+
+def _move_a_due_date():
+    """The first open action's due date a day later, or back, as an officer would change it:
+    what the pages of actions are kept under moves with it, where an update leaves it be."""
+    from django.contrib.auth import get_user_model
+
+    from actions import services
+    from actions.models import Action, DueKind, Status
+
+    action = Action.objects.filter(status=Status.OPEN).order_by("pk").first()
+    day = action.due_date or datetime.date(2017, 11, 29)
+    step = datetime.timedelta(days=-1 if day.day % 2 else 1)
+    services.change_due(
+        action,
+        by=get_user_model().objects.get(username="officer"),
+        reason="Benchmark.",
+        due_kind=DueKind.DATE,
+        due_date=day + step,
     )
 
 
@@ -661,6 +688,7 @@ def run(args):
             client = Client()
             client.login(username=username, password=PASSWORD)
             cold_ms, cold_queries, _ = timed(client, url, args.repeat, cold="change")
+            due_ms, due_queries, _ = timed(client, url, args.repeat, cold="due")
             empty_ms, empty_queries, _ = timed(client, url, args.repeat, cold="empty")
             ms, queries, size_bytes = timed(client, url, args.repeat)
             rows[name] = {
@@ -669,6 +697,8 @@ def run(args):
                 "kib": size_bytes / 1024,
                 "ms_cold": cold_ms,
                 "queries_cold": cold_queries,
+                "ms_after_due_change": due_ms,
+                "queries_after_due_change": due_queries,
                 "ms_empty_cache": empty_ms,
                 "queries_empty_cache": empty_queries,
             }
@@ -727,6 +757,8 @@ def run(args):
                         "queries": row["queries"],
                         "ms_cold": _rounded(row.get("ms_cold"), 1),
                         "queries_cold": row.get("queries_cold"),
+                        "ms_after_due_change": _rounded(row.get("ms_after_due_change"), 1),
+                        "queries_after_due_change": row.get("queries_after_due_change"),
                         "ms_empty_cache": _rounded(row.get("ms_empty_cache"), 1),
                         "queries_empty_cache": row.get("queries_empty_cache"),
                         "rps_ratio": _rounded(row.get("rps_ratio"), 3),
@@ -745,7 +777,8 @@ def _rounded(value, digits):
 
 def print_table(size, rows):
     print(
-        f"{'page':<24} {'ms':>10} {'queries':>8} {'cold ms':>8} {'cold q':>7} {'empty':>7}"
+        f"{'page':<24} {'ms':>10} {'queries':>8} {'cold ms':>8} {'cold q':>7} {'due ms':>7}"
+        f" {'due q':>6} {'empty':>7}"
         f" {'KiB':>9}"
         f" {'peak MB':>8} {'req/s':>7} {'vs /healthz':>11}"
     )
@@ -754,6 +787,8 @@ def print_table(size, rows):
         queries = str(row.get("queries", ""))
         cold = f"{row['ms_cold']:.1f}" if "ms_cold" in row else ""
         cold_queries = str(row.get("queries_cold", ""))
+        due = f"{row['ms_after_due_change']:.1f}" if "ms_after_due_change" in row else ""
+        due_queries = str(row.get("queries_after_due_change", ""))
         empty = f"{row['ms_empty_cache']:.1f}" if "ms_empty_cache" in row else ""
         kib = f"{row['kib']:.1f}" if "kib" in row else ""
         peak = f"{row['peak_mb']:.1f}" if "peak_mb" in row else ""
@@ -761,7 +796,8 @@ def print_table(size, rows):
         ratio = f"{row['rps_ratio']:.0%}" if "rps_ratio" in row else ""
         note = f"  ({row['brought']} brought forward)" if "brought" in row else ""
         print(
-            f"{name:<24} {ms:>10} {queries:>8} {cold:>8} {cold_queries:>7} {empty:>7}"
+            f"{name:<24} {ms:>10} {queries:>8} {cold:>8} {cold_queries:>7} {due:>7}"
+            f" {due_queries:>6} {empty:>7}"
             f" {kib:>9} {peak:>8}"
             f" {rps:>7} {ratio:>11}{note}",
             flush=True,
