@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from actions import latest
 from actions.dashboard import DASHBOARD_ROWS, chart_scale, dashboard, monthly_chart
 from actions.models import Action
-from actions.services import add_update, mark_complete, set_action_status
+from actions.services import add_update, change_due, mark_complete, set_action_status
 from actions.views import DashboardView
 from tests.factories import ActionFactory, FindingFactory, ItemFactory, MeetingFactory
 
@@ -435,6 +435,10 @@ def test_the_dashboard_does_a_fixed_number_of_queries(
     item.save()
     with django_assert_num_queries(DASHBOARD_QUERIES - TREND_QUERIES):
         client.get("/dashboard/")
+    # A new due changes the counts by owner (what is overdue), not the months' changes.
+    change_due(action, by=owner_user, due_kind="date", due_date=timezone.localdate())
+    with django_assert_num_queries(DASHBOARD_QUERIES - MONTHLY_CHANGES_QUERIES):
+        client.get("/dashboard/")
     mark_complete(action, note="Done", by=owner_user)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get("/dashboard/")
@@ -451,16 +455,19 @@ def _without_tokens(response):
 # references repeated elsewhere and owners of each kind (5: actions.listing),
 # the totals (2: outstanding, closed this year), the actions to be allocated (1), the minutes
 # awaiting agreement (1), the counts by owner (7: outstanding and closed this year for posts,
-# people and bodies, and the people's other initials), and the chart (3: the per-month
-# changes (2) and the closures in the last twelve months), with the record's version (1) and
+# people and bodies, and the people's other initials), and the chart (4: the version of what
+# the per-month changes read (1), those changes (2) and the closures in the last twelve
+# months (1)), with the record's version (1) and
 # the trends' (1), and the rows' latest updates, filled in as the page is served (1:
 # actions.latest). The page reads without a transaction, so no savepoints.
-DASHBOARD_QUERIES = 30
+DASHBOARD_QUERIES = 31
 # The trends (the counts by owner and the chart, with the closures this year) are kept as
 # HTML until their version moves, which an update or a finding does not move: the closures
-# this year in all and by owner (4), the per-month changes (2), the rest of the chart (1)
-# and the owners counted (4).
-TREND_QUERIES = 11
+# this year in all and by owner (4), the per-month changes and their version (3), the rest of
+# the chart (1) and the owners counted (4).
+TREND_QUERIES = 12
+# The per-month changes, which a change of due leaves be (actions.dashboard._raising_rows).
+MONTHLY_CHANGES_QUERIES = 2
 # While nothing changes, the dashboard is kept, the whole page (core.record): the session and
 # the user (2), the user's roles (1), the record's version (1) and the rows' latest updates
 # (1). It reads without a transaction, so no savepoints.

@@ -16,7 +16,7 @@ from actions.dashboard import dashboard, monthly_chart
 from actions.keyset import PAGE_ROWS
 from actions.models import Action, ActionReview, DueKind
 from actions.reviews import bring_forward
-from actions.services import mark_complete, set_action_status
+from actions.services import change_due, mark_complete, set_action_status
 from meetings.models import AgendaItem, StandingSection
 from meetings.services import open_meeting
 from tests.factories import (
@@ -364,6 +364,13 @@ def test_the_chart_follows_a_status_change_or_a_meeting_moved_at_once(item, opcc
     meeting.date = D(2017, 11, 2)
     meeting.save()
     # Raised in November now: not open at the end of October.
+    assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 0, 1]
+    # A new due changes no month; an action raised, or deleted, changes them at once.
+    change_due(action, by=opcc_user, due_kind="date", due_date=D(2018, 1, 31))
+    assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 0, 1]
+    second = ActionFactory(item=item)
+    assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 1, 2]
+    second.delete()
     assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 0, 1]
 
 
