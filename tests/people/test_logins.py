@@ -1,6 +1,7 @@
 """Logins and roles given in the app: invitations, roles, deactivation, password reset."""
 
 import io
+import logging
 import re
 
 import pytest
@@ -13,12 +14,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.encoding import force_bytes
 from django.utils.html import escape
+from django.utils.http import urlsafe_base64_encode
 
 from actions.models import CalendarFeed
 from people import accounts, roles
 from people.models import LoginEvent, Person
 from tests.factories import PersonFactory, user_with_role
+from tests.test_failing_parts import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -504,6 +508,32 @@ def test_password_reset_does_not_say_whether_an_address_is_known(client):
         response = client.post(reverse("password_reset"), {"email": email})
         assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_with_the_mail_server_down_a_reset_says_the_same_and_can_be_asked_for_again(
+    client, smtp, settings, caplog
+):
+    """SMTP refusing: the page answers as it always does (never saying whether an address is
+    known, nor failing), the office's log says the email was not sent, and nothing is lost:
+    asked for again once the server is back, the link comes."""
+    user = user_with_role(roles.COMMISSIONER, username="pcc@opcc.example")
+    user.email = "pcc@opcc.example"
+    user.save()
+    working = settings.EMAIL_PORT
+    settings.EMAIL_PORT = closed_port()
+    with caplog.at_level(logging.ERROR, logger="people.forms.logins"):
+        response = client.post(reverse("password_reset"), {"email": "pcc@opcc.example"})
+    assert (response.status_code, response["Location"]) == (302, reverse("password_reset_done"))
+    assert smtp.to("pcc@opcc.example") == []
+    assert [record.getMessage() for record in caplog.records] == [
+        f"The password reset email to login {urlsafe_base64_encode(force_bytes(user.pk))} "
+        "was not sent."
+    ]
+    settings.EMAIL_PORT = working
+    response = client.post(reverse("password_reset"), {"email": "pcc@opcc.example"})
+    assert response["Location"] == reverse("password_reset_done")
+    (message,) = smtp.to("pcc@opcc.example")
+    assert message["Subject"] == "Choose a new password for the holding to account tracker"
 
 
 def test_an_invited_person_whose_link_lapsed_can_ask_for_a_new_one(manager_client):
