@@ -147,28 +147,24 @@ def _closed_in_year(today):
 OUTSTANDING_STATUSES = [Status.OPEN, Status.AWAITING_CLOSURE]
 
 
+def _dated_rows():
+    """When actions are owed and closed: the meetings' dates and the status trail."""
+    return [Meeting.history.all(), ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS)]
+
+
 def _chart_rows():
-    """What the chart and the year's closures read: actions as raised and owned (a change of
-    status or of owners saves the action, writing its history), meetings' dates, and the
-    status trail. An update or a finding leaves them be."""
-    return [
-        Action.history.all(),
-        Meeting.history.all(),
-        ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS),
-    ]
+    """What the year's closures read: actions as raised and owned (a change of status or of
+    owners saves the action, writing its history), with ``_dated_rows``. An update or a
+    finding leaves them be."""
+    return [Action.history.all(), *_dated_rows()]
 
 
 def _raising_rows():
     """What the chart's per-month changes read (``monthly_changes``): the actions raised and
-    deleted (each writes a history row of that type), the meetings' dates, and the status
-    trail. An edit of an action, of its due, owners or wording, leaves them be: an action is
-    owed from its raising meeting's month, which no edit changes, and its status moves on
-    the trail."""
-    return [
-        Action.history.filter(history_type__in=["+", "-"]),
-        Meeting.history.all(),
-        ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS),
-    ]
+    deleted (each writes a history row of that type), with ``_dated_rows``. An edit of an
+    action, of its due, owners or wording, leaves them be: an action is owed from its raising
+    meeting's month, which no edit changes, and its status moves on the trail."""
+    return [Action.history.filter(history_type__in=["+", "-"]), *_dated_rows()]
 
 
 def _trend_rows():
@@ -189,8 +185,8 @@ def trends_version():
 
 
 def chart_version():
-    """The version of what the chart and the year's closures read (``actions.record``):
-    working them out reads the whole log, so only a change to what they read does it again."""
+    """The version of what the year's closures read (``actions.record``): working them out
+    reads the whole log, so only a change to what they read does it again."""
     return record_version(_chart_rows)
 
 

@@ -15,20 +15,18 @@ import itertools
 import re
 import weakref
 
-from django.db import connection
-
 # The connections (psycopg2's own) on which each statement is prepared, by its name.
 _PREPARED = collections.defaultdict(weakref.WeakSet)
 
 
 def execute(cursor, sql, params=()):
     """Run ``sql`` (written for Django's cursor: ``%s`` for each of ``params``) on ``cursor``,
-    prepared on this connection first if it is PostgreSQL."""
-    if connection.vendor != "postgresql":
+    prepared on the cursor's own connection first if it is PostgreSQL."""
+    if cursor.db.vendor != "postgresql":
         cursor.execute(sql, params)
         return
     name = f"prepared_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
-    raw = connection.connection
+    raw = cursor.db.connection
     if raw not in _PREPARED[name]:
         if "%%" in sql:
             raise ValueError("A statement to prepare cannot hold a literal %.")
