@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from actions import services, update_links
+from actions import latest, services, update_links
 from actions.calendar import feed_for
 from actions.dashboard import awaiting_closure, dashboard, trends
 from actions.filters import action_log_filter, filter_bar
@@ -115,6 +115,7 @@ class KeptListView(TemplateView):
             request,
             lambda: page_key(request, self.content_name, today, personal=self.personal),
             lambda: self.render_page(request, today, **kwargs),
+            fill=latest.fill,
         )
 
     def render_page(self, request, today, **kwargs):
@@ -377,6 +378,7 @@ class DashboardView(TemplateView):
             request,
             lambda: page_key(request, "dashboard", self.day()),
             lambda: (whole(request, *args, **kwargs), True),
+            fill=latest.fill,
         )
 
     def day(self):

@@ -161,7 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "signin.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading each request's login with its roles in one statement.
+    "signin.backends.PasswordBackend",
     # The organisation's identity provider (OpenID Connect, signin.oidc): only ever answers
     # the callback from a provider configured below.
     "signin.oidc.OrganisationBackend",

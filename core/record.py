@@ -66,14 +66,24 @@ def settled():
     ]
 
 
+def _served_apart():
+    """The rows the trails serve apart (``settled``), as querysets: what a page kept without
+    them fills in as it is served, and so what ``served_apart_mark`` reads."""
+    return [
+        rows.filter(apart)
+        for rows in everything()
+        if (apart := getattr(rows.model, "served_apart", None)) is not None
+    ]
+
+
 @functools.cache
 def _version_query(scope):
-    """The latest row of each of ``scope()``'s querysets, as one SELECT of scalar subqueries
-    without a table to hang them on; written once per process and scope, as the tables do
-    not change while it runs."""
+    """The latest row of each of ``scope()``'s querysets, then of each of ``_served_apart()``'s,
+    as one SELECT of scalar subqueries without a table to hang them on; written once per
+    process and scope, as the tables do not change while it runs."""
     looks = []
     params = []
-    for rows in scope():
+    for rows in [*scope(), *_served_apart()]:
         if issubclass(rows.model, HistoricalChanges):
             order, when = "-history_id", "history_date"
         else:
@@ -86,7 +96,28 @@ def _version_query(scope):
         sql, sql_params = latest.query.sql_with_params()
         looks.append(f"({sql})")
         params.extend(sql_params)
-    return f"SELECT {', '.join(looks)}", tuple(params)
+    return f"SELECT {', '.join(looks)}", tuple(params), len(looks) - len(_served_apart())
+
+
+# The version queries with their constants written in, by scope: PostgreSQL cannot tell the
+# type of some of them as parameters, and writing them in on every request cost 0.06 ms.
+_WRITTEN_IN = {}
+
+
+def _read_version(scope):
+    """(the version of ``scope``, the mark of the latest rows served apart), in one query."""
+    sql, params, count = _version_query(scope)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Planning its two dozen subqueries cost three times what running them did, hence
+            # prepared (core.prepared).
+            if scope not in _WRITTEN_IN:
+                _WRITTEN_IN[scope] = cursor.mogrify(sql, params).decode()
+            sql, params = _WRITTEN_IN[scope], ()
+        prepared.execute(cursor, sql, params)
+        row = cursor.fetchone()
+    text = "|".join(str(mark) for mark in row[:count])
+    return hashlib.sha256(text.encode()).hexdigest(), "|".join(str(mark) for mark in row[count:])
 
 
 def record_version(scope=everything):
@@ -97,17 +128,7 @@ def record_version(scope=everything):
     it had before. ``scope``, a function returning querysets of history or trail rows,
     narrows it to what one cache reads (the dashboard's chart).
     """
-    sql, params = _version_query(scope)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Its parameters are constants, written in: PostgreSQL cannot tell the type of
-            # some of them. Planning its two dozen subqueries cost three times what running
-            # them did, hence prepared (core.prepared).
-            sql, params = cursor.mogrify(sql, params).decode(), ()
-        prepared.execute(cursor, sql, params)
-        row = cursor.fetchone()
-    text = "|".join(str(mark) for mark in row)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _read_version(scope)[0]
 
 
 def request_version(request, scope=everything):
@@ -117,8 +138,15 @@ def request_version(request, scope=everything):
         return record_version(scope)
     versions = request.__dict__.setdefault("_record_versions", {})
     if scope not in versions:
-        versions[scope] = record_version(scope)
+        versions[scope], request._served_apart_mark = _read_version(scope)
     return versions[scope]
+
+
+def served_apart_mark(request):
+    """The latest rows served apart (the progress updates) as the version this request read
+    found them, or None when it read none: a page kept without them and filled in since is
+    right while this is the same."""
+    return request.__dict__.get("_served_apart_mark")
 
 
 def kept_content(key, work):
@@ -178,16 +206,29 @@ def _token_marked(request, html):
     return TOKEN.sub(mark, html)
 
 
-def kept_page(request, key, render):
+def kept_page(request, key, render, fill=None):
     """The page kept under ``key()`` with this request's own CSRF token in it, or
     ``render()``'s response: a (response, keep) pair, its page kept when ``keep`` says its
     content may be and it answered 200. A request that may not be served a kept page
-    (``may_keep_page``) is rendered, and its page not kept."""
+    (``may_keep_page``) is rendered, and its page not kept.
+
+    ``fill``, for a page kept without what is served apart (``settled``), fills that in
+    (actions.latest.fill): the page filled in is kept as well, under the latest of those rows
+    (``served_apart_mark``), and served as it is until another is added."""
     if not may_keep_page(request):
         return render()[0]
     key = key()
+    filled_key = None
+    if fill is not None and (mark := served_apart_mark(request)) is not None:
+        filled_key = "filled-" + hashlib.sha256(f"{key}\n{mark}".encode()).hexdigest()
+        html = cache.get(filled_key)
+        if html is not None:
+            return HttpResponse(html.replace(TOKEN_MARK, get_token(request)))
     html = cache.get(key)
     if html is not None:
+        if filled_key is not None:
+            html = fill(html)
+            cache.set(filled_key, html, settings.CONTENT_CACHE_SECONDS)
         return HttpResponse(html.replace(TOKEN_MARK, get_token(request)))
     response, keep = render()
     if keep and response.status_code == 200:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.functional import LazyObject, empty
 
 from people import roles
 from signin import sessions, two_factor
@@ -22,6 +23,17 @@ def open_to_all(view_func):
     return not getattr(view_func, "login_required", True)
 
 
+def _loaded(user):
+    """The login itself, out of the lazy objects that load it (the session's user, then
+    django-otp's verification): every signed-in page asks about it a hundred times, and each
+    question through them cost a raised AttributeError."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class SessionRoleMiddleware(MiddlewareMixin):
     """End the session when the login's role is not the one it signed in with.
 
@@ -29,12 +41,14 @@ class SessionRoleMiddleware(MiddlewareMixin):
     a role changed any other way (the admin, a group edited by hand). A key seen before the
     change (in a log, a shared machine's cookie jar) never carries the new role: whoever
     holds it signs in again.
+
+    From here on a signed-in view's ``request.user`` is the login itself (``_loaded``).
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if open_to_all(view_func):
             return None
-        user = request.user
+        request.user = user = _loaded(request.user)
         if user.is_authenticated and sessions.ROLE_SESSION_KEY in request.session:
             role = roles.role_of(user) or ""
             if request.session[sessions.ROLE_SESSION_KEY] != role:

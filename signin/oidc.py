@@ -37,6 +37,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from people import accounts, roles
 from people.models import Person
 from signin import providers, throttle
+from signin.backends import LoginWithRoles
 from signin.models import Identity, RoleMapping
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ def find_login(provider, claims, on_groups_unread=None):
     return user
 
 
-class OrganisationBackend(OIDCAuthenticationBackend):
+class OrganisationBackend(LoginWithRoles, OIDCAuthenticationBackend):
     """Answers only the callback view, for the provider it names (``request.signin_provider``)."""
 
     def __init__(self, *args, **kwargs):

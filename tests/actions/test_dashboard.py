@@ -449,8 +449,8 @@ def _without_tokens(response):
     return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", response.content.decode())
 
 
-# The session and the user (2; the session is saved at most once a minute: core.sessions),
-# the user's roles (1), the next meeting (2), the first actions coming (1) and how many there
+# The session (1; saved at most once a minute: core.sessions), the login with its roles (1:
+# signin.backends), the next meeting (2), the first actions coming (1) and how many there
 # are (1), the first awaiting closure (1), what the rows of both share: their series,
 # references repeated elsewhere and owners of each kind (5: actions.listing),
 # the totals (2: outstanding, closed this year), the actions to be allocated (1), the minutes
@@ -460,7 +460,7 @@ def _without_tokens(response):
 # months (1)), with the record's version (1) and
 # the trends' (1), and the rows' latest updates, filled in as the page is served (1:
 # actions.latest). The page reads without a transaction, so no savepoints.
-DASHBOARD_QUERIES = 31
+DASHBOARD_QUERIES = 30
 # The trends (the counts by owner and the chart, with the closures this year) are kept as
 # HTML until their version moves, which an update or a finding does not move: the closures
 # this year in all and by owner (4), the per-month changes and their version (3), the rest of
@@ -468,10 +468,11 @@ DASHBOARD_QUERIES = 31
 TREND_QUERIES = 12
 # The per-month changes, which a change of due leaves be (actions.dashboard._raising_rows).
 MONTHLY_CHANGES_QUERIES = 2
-# While nothing changes, the dashboard is kept, the whole page (core.record): the session and
-# the user (2), the user's roles (1), the record's version (1) and the rows' latest updates
-# (1). It reads without a transaction, so no savepoints.
-KEPT_QUERIES = 5
+# While nothing changes, the dashboard is kept, the whole page (core.record): the session (1),
+# the login with its roles (1), the record's version (1) and, the first time after it was kept
+# or an update added, the rows' latest updates (1). It reads without a transaction, so no
+# savepoints.
+KEPT_QUERIES = 4
 
 
 def test_with_no_next_meeting_the_dashboard_says_where_the_outstanding_actions_are(

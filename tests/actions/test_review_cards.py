@@ -412,4 +412,4 @@ def test_record_page_queries_are_the_same_for_one_card_and_ten(officer, demo):
 # assurance statements, decisions, actions, reviews, then the reviews' actions by id
 # (meetings.minutes._reviews) and their trails, and the items in agenda order (the window of
 # those brought forward: meetings.workspace): whatever the cards.
-QUERIES = 28
+QUERIES = 27

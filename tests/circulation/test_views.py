@@ -181,7 +181,7 @@ def test_the_circulation_page_costs_the_same_whatever_was_sent(
     client.force_login(world.jackie_user)
     url = reverse("circulation:meeting", args=[world.november.pk])
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["emails"]) == count
 
@@ -200,7 +200,7 @@ def test_the_comments_page_costs_the_same_whatever_its_length(
     client.force_login(world.jackie_user)
     url = reverse("circulation:comments", args=[world.november.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["comments"]) == count
 

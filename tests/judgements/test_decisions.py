@@ -321,7 +321,7 @@ def test_the_register_costs_the_same_queries_for_one_decision_or_many(
         ItemFactory(meeting=meeting, theme=theme), text="One", by_chair=True
     )
     client.get(reverse("judgements:decisions"))  # sessions and caches warmed
-    with django_assert_num_queries(9) as one:
+    with django_assert_num_queries(8) as one:
         client.get(reverse("judgements:decisions"))
     for n in range(12):
         person = PersonFactory()

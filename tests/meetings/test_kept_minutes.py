@@ -33,7 +33,7 @@ pytestmark = [
 ]
 
 ATHENA = "Athena update brief"
-KEPT_PAGE_QUERIES = 11
+KEPT_PAGE_QUERIES = 10
 
 
 def _without_tokens(response):
@@ -237,17 +237,17 @@ def test_the_page_of_agreed_minutes_costs_the_same_queries_however_many_actions(
     set_minutes_status(meeting, "agreed", by=None)
     client.force_login(user_with_role(roles.OPCC_STAFF))
     client.get(meeting.get_absolute_url())  # the first reader renders it and keeps it
-    # Another reader, whose page is not yet kept (core.record.kept_page): the session and
-    # login, the roles, the record's version (the page's key), the meeting with its people,
+    # Another reader, whose page is not yet kept (core.record.kept_page): the session, the
+    # login with its roles, the record's version (the page's key), the meeting with its people,
     # its latest version (without its content), the kept minutes, the office and the
     # history, within the request's savepoints.
     client.force_login(user_with_role(roles.OPCC_STAFF, username="another"))
     with django_assert_num_queries(KEPT_PAGE_QUERIES):
         page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
-    # Asked for again, the whole page is kept: the session and login, the roles, the
+    # Asked for again, the whole page is kept: the session, the login with its roles, the
     # record's version, and the request's savepoints.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         again = client.get(meeting.get_absolute_url())
     assert _without_tokens(again) == _without_tokens(page)
     raised = Action.objects.filter(item__meeting=meeting).count()

@@ -171,15 +171,15 @@ def test_the_series_list_costs_the_same_queries_for_one_series_or_many(
     officer, django_assert_num_queries
 ):
     url = reverse("meetings:series_list")
-    # The session (read), the user, the user's roles (in a savepoint), the series,
-    # their chairs with their people, and the savepoint around the page.
-    with django_assert_num_queries(7):
+    # The session (read), the login with its roles, the series, their chairs with their
+    # people, and the request's transaction (2).
+    with django_assert_num_queries(6):
         one = officer.get(url)
     assert [s.name for s in one.context["series_list"]] == ["Monthly Assurance Meeting"]
     for n in range(5):
         series = SeriesFactory(name=f"Board {n}", short_name=f"B{n}")
         set_chairs(series, [PersonFactory(), PersonFactory()])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         many = officer.get(url)
     assert len(many.context["series_list"]) == 6
     assert "John Campion" in many.content.decode()

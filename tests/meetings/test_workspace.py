@@ -203,13 +203,13 @@ def test_every_button_and_link_of_the_record_page_is_named_apart(officer, meetin
     assert "Delete item 1" in names and "Delete item 5/1" in names
 
 
-# Session and user, the meeting with its people, its chairs, the ids of the items shown and
-# then those items with their findings, declarations, actions, decisions and reviews (read
-# by the items' ids: meetings.minutes._reviews), the items in agenda order (the window of
-# those brought forward: meetings.workspace), attendance, usual attendees, the bulk-close
-# form, the decision forms' people and the add form's people and posts: the same for one
-# item as for ten.
-QUERIES = 22
+# The session, the login with its roles, the meeting with its people, its chairs, the ids of
+# the items shown and then those items with their findings, declarations, actions, decisions
+# and reviews (read by the items' ids: meetings.minutes._reviews), the items in agenda order
+# (the window of those brought forward: meetings.workspace), attendance, usual attendees, the
+# bulk-close form, the decision forms' people and the add form's people and posts: the same
+# for one item as for ten.
+QUERIES = 21
 
 
 def test_the_record_page_queries_do_not_grow_with_items(officer, meeting):

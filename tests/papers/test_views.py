@@ -382,13 +382,13 @@ def test_the_meeting_papers_page_costs_the_same_with_many_items(
     PaperFactory(item=ItemFactory(meeting=meeting, number="1"))
     url = reverse("papers:meeting", args=[meeting.pk])
     client.get(url)  # a first visit, as the count is of a page seen again
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     for number in range(2, 12):
         item = ItemFactory(meeting=meeting, number=str(number))
         PaperFactory(item=item)
         PaperFactory(item=item, withdrawn_at=timezone.now(), withdrawal_reason="Replaced")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["rows"]) == 11
 
@@ -399,12 +399,12 @@ def test_the_action_papers_page_costs_the_same_with_many_updates(
     PaperFactory(item=None, update=update)
     url = reverse("papers:action", args=[update.action_id])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     for _ in range(10):
         more = ActionEventFactory(action=update.action)
         PaperFactory(item=None, update=more)
         PaperFactory(item=None, update=more)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["updates"]) == 11

@@ -666,9 +666,9 @@ def test_the_people_list_takes_the_same_queries_for_one_or_many(
         person = PersonFactory()
         PostFactory(holder=person)
         PersonAlias.objects.create(person=person, initials=f"X{n}")
-    # Session, user, groups, count, page of people, their posts, their aliases, and a pair
-    # of savepoints.
-    with django_assert_num_queries(9):
+    # Session, the login with its roles, count, page of people, their posts, their aliases,
+    # and a pair of savepoints.
+    with django_assert_num_queries(8):
         response = officer.get(reverse("directory:people"))
     assert len(response.context["people"]) == count
 
@@ -696,9 +696,9 @@ def test_the_posts_list_takes_the_same_queries_for_one_or_many(
     for _ in range(count):
         post = PostFactory(holder=None)
         directory.appoint(post, PersonFactory(), D(2017, 1, 1))
-    # Session, user, groups, count, page of posts with their holders, and a pair of
-    # savepoints.
-    with django_assert_num_queries(7):
+    # Session, the login with its roles, count, page of posts with their holders, and a pair
+    # of savepoints.
+    with django_assert_num_queries(6):
         response = officer.get(reverse("directory:posts"))
     assert [post.holders for post in response.context["posts"]] == [1] * count
 

@@ -538,9 +538,9 @@ def test_the_page_costs_the_same_queries_with_or_without_a_row_or_a_logo(manager
     with CaptureQueriesContext(connection) as saved:
         page = manager_client.get(URL)
     assert ("Remove the logo" in page.text) is with_logo
-    # The session and the login (3), the request's transaction (2) and the office (1): the
-    # office is one query by primary key, logo or not.
-    assert len(before_any_row) == len(saved) == 6
+    # The session and the login with its roles (2), the request's transaction (2) and the
+    # office (1): the office is one query by primary key, logo or not.
+    assert len(before_any_row) == len(saved) == 5
     assert [q["sql"] for q in saved if '"people_office"' in q["sql"]] == [
         next(q["sql"] for q in before_any_row if '"people_office"' in q["sql"])
     ]

@@ -110,10 +110,9 @@ def test_asking_whether_anything_changed_costs_a_few_queries_however_large_the_m
     etag = _screen(officer, november)["ETag"]
     with CaptureQueriesContext(connection) as queries:
         assert _screen(officer, november, etag=etag).status_code == 304
-    # The session, the login, the meeting, the open item and the record's version.
-    # The session, the login and its roles, the meeting, the open item and the record's
+    # The session, the login with its roles, the meeting, the open item and the record's
     # version: no transaction, nothing rendered.
-    assert len(queries) == 6
+    assert len(queries) == 5
 
 
 def test_a_restricted_item_never_reaches_the_view_as_the_force_sees_it(officer, november):

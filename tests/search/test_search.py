@@ -355,7 +355,7 @@ def test_a_search_costs_the_same_queries_for_one_hit_and_twenty(
     minutes, client, django_assert_num_queries
 ):
     client.force_login(minutes["users"]["other force officer"])
-    _queries(client, "warm")  # the session and the user's roles, read once per page
+    _queries(client, "warm")  # the session, read once per page
     one = _queries(client, "burglary")
     for n in range(5):
         FindingFactory(item=minutes["item"], text=f"Burglary note {n}.")
@@ -365,9 +365,9 @@ def test_a_search_costs_the_same_queries_for_one_hit_and_twenty(
     assert search(minutes["users"]["other force officer"], "burglary").paginator.count == 21
     with django_assert_num_queries(one):
         client.get(reverse("search:search"), {"q": "burglary"})
-    # The session, the user, the roles, the user's person, the count, the page of hits and
-    # their details (the session is saved at most once a minute: core.sessions).
-    assert one == 9
+    # The session, the login with its roles, the user's person, the count, the page of hits
+    # and their details (the session is saved at most once a minute: core.sessions).
+    assert one == 8
 
 
 def test_the_migration_indexes_the_fields_each_source_searches():
