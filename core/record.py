@@ -104,8 +104,9 @@ def _version_query(scope):
 _WRITTEN_IN = {}
 
 
-def _read_version(scope):
-    """(the version of ``scope``, the mark of the latest rows served apart), in one query."""
+def _read_marks(scope):
+    """(the latest row of each of ``scope()``'s querysets, the mark of the latest rows served
+    apart), each row as "id@time" (None for an empty table), in one query."""
     sql, params, count = _version_query(scope)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -116,8 +117,25 @@ def _read_version(scope):
             sql, params = _WRITTEN_IN[scope], ()
         prepared.execute(cursor, sql, params)
         row = cursor.fetchone()
-    text = "|".join(str(mark) for mark in row[:count])
-    return hashlib.sha256(text.encode()).hexdigest(), "|".join(str(mark) for mark in row[count:])
+    return list(row[:count]), "|".join(str(mark) for mark in row[count:])
+
+
+def digest(marks):
+    """The version that ``marks`` (some of ``latest_marks``'s) make."""
+    return hashlib.sha256("|".join(str(mark) for mark in marks).encode()).hexdigest()
+
+
+def latest_marks(scope):
+    """The latest row of each of ``scope()``'s querysets as "id@time", or None where there is
+    none: for what reads some of them as versions (``digest``) and takes up the rows of
+    another added since it last looked (actions.dashboard.monthly_changes)."""
+    return _read_marks(scope)[0]
+
+
+def _read_version(scope):
+    """(the version of ``scope``, the mark of the latest rows served apart), in one query."""
+    marks, apart = _read_marks(scope)
+    return digest(marks), apart
 
 
 def record_version(scope=everything):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.dashboard import dashboard, monthly_chart
+from actions.dashboard import dashboard, monthly_changes, monthly_chart
 from actions.keyset import PAGE_ROWS
 from actions.models import Action, ActionReview, DueKind
 from actions.reviews import bring_forward
@@ -372,6 +372,62 @@ def test_the_chart_follows_a_status_change_or_a_meeting_moved_at_once(item, opcc
     assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 1, 2]
     second.delete()
     assert [bar.open for bar in monthly_chart(today, months=3)] == [0, 0, 1]
+
+
+def _changes_worked_out_whole():
+    cache.clear()
+    return monthly_changes()
+
+
+def test_status_changes_are_taken_up_as_they_come_and_match_the_whole_log_read_again(
+    item, opcc_user
+):
+    """The per-month changes kept, then taken up change by change (actions.dashboard
+    ._status_changes), equal those worked out from the whole log after each of: a closure, a
+    reopening, a change dated before the rest of its trail, a withdrawal, an action raised, a
+    meeting moved and an action deleted."""
+    september = ItemFactory(meeting=MeetingFactory(date=D(2017, 9, 26), status="agreed"))
+    a, b = ActionFactory(item=september), ActionFactory(item=item)
+    set_action_status(a, "closed", by=opcc_user, on_date=D(2017, 10, 5))
+    monthly_changes()
+
+    def move_the_meeting():
+        item.meeting.date = D(2017, 11, 2)
+        item.meeting.save()
+
+    steps = [
+        lambda: set_action_status(b, "closed", by=opcc_user, on_date=D(2017, 11, 3)),
+        lambda: set_action_status(
+            b, "open", by=opcc_user, reason="Not done", on_date=D(2017, 12, 1)
+        ),
+        # Dated before a's closure: a's trail is read again in its own order.
+        lambda: set_action_status(a, "open", by=opcc_user, reason="Early", on_date=D(2017, 9, 30)),
+        lambda: set_action_status(b, "withdrawn", by=opcc_user, on_date=D(2018, 1, 10)),
+        lambda: ActionFactory(item=september),
+        move_the_meeting,
+        lambda: b.delete(),
+    ]
+    for step in steps:
+        step()
+        taken_up = monthly_changes()
+        assert taken_up == _changes_worked_out_whole()
+
+
+def test_a_status_change_reads_again_only_the_trail_of_the_action_it_changed(item, opcc_user):
+    actions = [ActionFactory(item=item) for _ in range(3)]
+    for action in actions:
+        set_action_status(action, "closed", by=opcc_user, on_date=D(2017, 11, 3))
+    monthly_changes()
+    set_action_status(actions[1], "open", by=opcc_user, reason="Not done", on_date=D(2017, 12, 1))
+    with CaptureQueriesContext(connection) as queries:
+        taken_up = monthly_changes()
+    # The marks of what it reads, then the action's trail as it was and as it is.
+    assert len(queries) == 3
+    assert all(re.search(r'U0\."id" > \d+ AND U0\."id" <= \d+', q["sql"]) for q in queries[1:])
+    assert taken_up == _changes_worked_out_whole()
+    with CaptureQueriesContext(connection) as queries:
+        assert monthly_changes() == taken_up
+    assert len(queries) == 1
 
 
 @pytest.mark.parametrize("meeting", ["²", "٣", "99999999999999999999"])
