@@ -153,11 +153,16 @@ def _dated_rows():
     return [Meeting.history.all(), ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS)]
 
 
-def _chart_rows():
-    """What the year's closures read: actions as raised and owned (a change of status or of
-    owners saves the action, writing its history), with ``_dated_rows``. An update or a
-    finding leaves them be."""
-    return [Action.history.all(), *_dated_rows()]
+def _closure_rows():
+    """What the year's closures read (``closures_this_year``): the status trail, and the
+    history of closed actions (a closed action whose owners change, or which is deleted,
+    writes a history row saying closed). Every change of status is on the trail (the admin
+    cannot make one: actions.admin), so an edit of an action not closed, of its due, owners
+    or wording, leaves them be."""
+    return [
+        Action.history.filter(status=Status.CLOSED),
+        ActionEvent.objects.filter(kind=ActionEvent.Kind.STATUS),
+    ]
 
 
 def _changes_rows():
@@ -174,9 +179,13 @@ def _changes_rows():
 
 
 def _trend_rows():
-    """What the owner counts read besides the chart's rows: the owners' names and labels."""
+    """What the owner counts beside the chart read: the year's closures (``_closure_rows``,
+    first), actions as raised, owned and due (a change of status, owners or due saves the
+    action, writing its history), the meetings' dates and the owners' names and labels."""
     return [
-        *_chart_rows(),
+        *_closure_rows(),
+        Action.history.all(),
+        Meeting.history.all(),
         Post.history.all(),
         Person.history.all(),
         PersonAlias.history.all(),
@@ -184,23 +193,20 @@ def _trend_rows():
     ]
 
 
-def trends_version():
-    """The version of what the dashboard's trends (``trends``) read: a progress update, a
-    finding or a draft's wording leaves it, and so what is kept under it, be."""
-    return record_version(_trend_rows)
-
-
-def chart_version():
-    """The version of what the year's closures read (``actions.record``): working them out
-    reads the whole log, so only a change to what they read does it again."""
-    return record_version(_chart_rows)
+def trend_versions():
+    """(the version of what the dashboard's trends read, that of what the year's closures in
+    them read), in one query: a progress update, a finding or a draft's wording leaves both,
+    and so what is kept under them, be; a new due date leaves the closures be."""
+    marks = latest_marks(_trend_rows)
+    return digest(marks), digest(marks[: len(_closure_rows())])
 
 
 def closures_this_year(today, version=None):
     """How many actions were closed this calendar year: in all, and by each post, person and
-    body. Read by the index of closures by date, and kept in the cache under the log's
-    version, like the chart's changes: a year's closures grow with the log."""
-    version = version or chart_version()
+    body. Read by the index of closures by date, and kept in the cache under the version of
+    what they read (``_closure_rows``), like the chart's changes: a year's closures grow with
+    the log."""
+    version = version or record_version(_closure_rows)
     key = f"actions:closures:{today.year}:{version}"
     found = cache.get(key)
     if found is None:
@@ -511,14 +517,13 @@ def awaiting_closure(*, rows=True):
     )
 
 
-def trends(today, version=None):
+def trends(today, closures_version=None):
     """The owner counts and the chart: what changes only with an action's status, owners or
-    due, a meeting, or an owner's name (``trends_version``), and with the day."""
-    version = version or trends_version()
+    due, a meeting, or an owner's name (``trend_versions``), and with the day."""
     bars = monthly_chart(today)
     return {
         "today": today,
-        "owner_counts": _owner_counts(today, closures_this_year(today, version)),
+        "owner_counts": _owner_counts(today, closures_this_year(today, closures_version)),
         "chart": bars,
         "chart_ticks": axis_ticks(bars),
         "chart_left": CHART_LEFT,
@@ -552,9 +557,9 @@ def dashboard(today, *, with_trends=True):
     # What the rows of both lists share (series, owners...), read once; their latest updates
     # are filled in as the page is served (actions.latest).
     attach_rows(due + awaiting, updates=False)
-    # One look-up of the trends' version for every cache that reads it.
-    version = trends_version()
-    totals = _totals(today, closures_this_year(today, version))
+    # One look-up of the trends' versions for every cache that reads them.
+    version, closures_version = trend_versions()
+    totals = _totals(today, closures_this_year(today, closures_version))
     totals.coming = due_by.count()
     # Flagged until each has an owner: giving one is a reassignment.
     unowned = Action.objects.outstanding().filter(unowned_q()).count()
@@ -574,5 +579,6 @@ def dashboard(today, *, with_trends=True):
         "awaiting_shown": len(awaiting),
         "totals": totals,
         "trends_version": version,
-        **(trends(today, version) if with_trends else {}),
+        "closures_version": closures_version,
+        **(trends(today, closures_version) if with_trends else {}),
     }

@@ -317,14 +317,14 @@ DECISIONS = ["totals", "awaiting_shown", "awaiting_url", "minutes_to_agree"]
 
 def kept_trends(request, today, data):
     """The owner counts and the chart as HTML, kept for the version of what they read
-    (``trends_version``) and the day, so that a progress update or a finding, which moves the
+    (``trend_versions``) and the day, so that a progress update or a finding, which moves the
     record's version, does not work them out again. When worked out, ``data`` has their
     figures too."""
 
     version = data["trends_version"]
 
     def work():
-        data.update(trends(today, version))
+        data.update(trends(today, data["closures_version"]))
         return {
             "owner_counts_html": render_to_string(
                 "actions/dashboard/_owner_counts.html", data, request

@@ -9,9 +9,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions import latest
-from actions.dashboard import DASHBOARD_ROWS, chart_scale, dashboard, monthly_chart
+from actions.dashboard import (
+    DASHBOARD_ROWS,
+    chart_scale,
+    closures_this_year,
+    dashboard,
+    monthly_chart,
+)
 from actions.models import Action
-from actions.services import add_update, change_due, mark_complete, set_action_status
+from actions.services import (
+    add_update,
+    change_due,
+    change_owners,
+    mark_complete,
+    set_action_status,
+)
 from actions.views import DashboardView
 from tests.factories import ActionFactory, FindingFactory, ItemFactory, MeetingFactory
 
@@ -397,6 +409,47 @@ def _busy(count, item, dcc, acc, owner_user, opcc_user, *, start=0):
         MeetingFactory(date=today - datetime.timedelta(days=start + n + 1), status="draft")
 
 
+def test_the_years_closures_stay_kept_through_a_new_due_and_follow_what_they_read(
+    item, dcc, acc, opcc_user, django_assert_num_queries
+):
+    """Kept under the version of the status trail and the closed actions' history
+    (actions.dashboard._closure_rows): after each change, what is kept is what the log says."""
+    today = timezone.localdate()
+    still_open = ActionFactory(item=item, owners=[dcc])
+    closed = ActionFactory(item=item, owners=[dcc])
+    set_action_status(closed, "closed", by=opcc_user, on_date=today)
+    kept = closures_this_year(today)
+    assert (kept["total"], kept["post"]) == (1, {dcc.pk: 1})
+    # A new due for an action not closed: the closures are kept, read from the cache.
+    change_due(still_open, by=opcc_user, due_kind="date", due_date=today)
+    with django_assert_num_queries(1):  # their version
+        assert closures_this_year(today) == kept
+
+    def worked_out_whole():
+        cache.clear()
+        return closures_this_year(today)
+
+    steps = [
+        (lambda: change_owners(closed, by=opcc_user, owner_posts=[acc]), 1, {acc.pk: 1}),
+        (
+            lambda: set_action_status(still_open, "closed", by=opcc_user, on_date=today),
+            2,
+            {acc.pk: 1, dcc.pk: 1},
+        ),
+        (
+            lambda: set_action_status(closed, "open", by=opcc_user, reason="Not done"),
+            1,
+            {dcc.pk: 1},
+        ),
+        (lambda: still_open.delete(), 0, {}),
+    ]
+    for step, total, by_post in steps:
+        step()
+        found = closures_this_year(today)
+        assert (found["total"], found["post"]) == (total, by_post)
+        assert found == worked_out_whole()
+
+
 def test_the_dashboard_does_a_fixed_number_of_queries(
     client, item, dcc, acc, owner_user, opcc_user, commissioner_user, django_assert_num_queries
 ):
@@ -435,9 +488,10 @@ def test_the_dashboard_does_a_fixed_number_of_queries(
     item.save()
     with django_assert_num_queries(DASHBOARD_QUERIES - TREND_QUERIES):
         client.get("/dashboard/")
-    # A new due changes the counts by owner (what is overdue), not the months' changes.
+    # A new due changes the counts by owner (what is overdue), not the months' changes, nor
+    # the year's closures.
     change_due(action, by=owner_user, due_kind="date", due_date=timezone.localdate())
-    with django_assert_num_queries(DASHBOARD_QUERIES - MONTHLY_CHANGES_QUERIES):
+    with django_assert_num_queries(DASHBOARD_QUERIES - MONTHLY_CHANGES_QUERIES - CLOSURES_QUERIES):
         client.get("/dashboard/")
     mark_complete(action, note="Done", by=owner_user)
     with django_assert_num_queries(DASHBOARD_QUERIES):
@@ -466,7 +520,10 @@ DASHBOARD_QUERIES = 30
 # this year in all and by owner (4), the per-month changes and their version (3), the rest of
 # the chart (1) and the owners counted (4).
 TREND_QUERIES = 12
-# The per-month changes, which a change of due leaves be (actions.dashboard._raising_rows).
+# The year's closures in all and by each kind of owner, which a change of due leaves be
+# (actions.dashboard._closure_rows).
+CLOSURES_QUERIES = 4
+# The per-month changes, which a change of due leaves be (actions.dashboard._changes_rows).
 MONTHLY_CHANGES_QUERIES = 2
 # While nothing changes, the dashboard is kept, the whole page (core.record): the session (1),
 # the login with its roles (1), the record's version (1) and, the first time after it was kept
