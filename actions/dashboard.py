@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from actions.filters import OUTSTANDING
 from actions.listing import attach_rows
 from actions.models import Action, ActionEvent, Status, next_meeting, overdue_q, unowned_q
-from core.record import digest, latest_marks, record_version
+from core.record import digest, latest_marks, record_version, row_id
 from meetings.models import IN_PROGRESS, Meeting
 from people.models import Body, Person, PersonAlias, Post
 
@@ -345,16 +345,11 @@ def monthly_changes():
     months = defaultdict(int)
     for part in (
         _raised_by_month(digest([raised, deleted, meetings])),
-        _status_changes(digest([deleted, meetings]), _row_id(trail)),
+        _status_changes(digest([deleted, meetings]), row_id(trail)),
     ):
         for month, n in part.items():
             months[month] += n
     return {month: n for month, n in months.items() if n}
-
-
-def _row_id(mark):
-    """The id in a row's mark ("id@time": core.record.latest_marks), 0 for none."""
-    return int(mark.split("@")[0]) if mark else 0
 
 
 def _raised_by_month(version):

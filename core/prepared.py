@@ -31,8 +31,13 @@ def execute(cursor, sql, params=()):
         if "%%" in sql:
             raise ValueError("A statement to prepare cannot hold a literal %.")
         numbered = itertools.count(1)
-        # Without parameters the driver leaves the text alone: the $1... are PostgreSQL's.
-        cursor.execute(f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbered)}', sql)}")
+        text = f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbered)}', sql)}"
+        # On the driver's own cursor, past Django's record of queries: planning once per
+        # connection is no query of the page's, and a page's count is then the same whatever
+        # the connection asked before. Without parameters the driver leaves the text alone:
+        # the $1... are PostgreSQL's.
+        with cursor.db.wrap_database_errors:
+            cursor.cursor.execute(text)
         _PREPARED[name].add(raw)
     if params:
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)

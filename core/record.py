@@ -60,20 +60,18 @@ def settled():
     rows that pages show only through a mark filled in as each page is served, never in
     what is kept (the progress updates, actions.latest). Adding one moves the record's
     version but not this one, so the pages kept under it stay kept."""
-    return [
-        rows.exclude(apart) if (apart := getattr(rows.model, "served_apart", None)) else rows
-        for rows in everything()
-    ]
+    return [rows.exclude(apart) if (apart := _apart(rows)) else rows for rows in everything()]
 
 
 def _served_apart():
     """The rows the trails serve apart (``settled``), as querysets: what a page kept without
     them fills in as it is served, and so what ``served_apart_mark`` reads."""
-    return [
-        rows.filter(apart)
-        for rows in everything()
-        if (apart := getattr(rows.model, "served_apart", None)) is not None
-    ]
+    return [rows.filter(apart) for rows in everything() if (apart := _apart(rows))]
+
+
+def _apart(rows):
+    """The Q of the rows of ``rows``'s model that its trail serves apart, or None."""
+    return getattr(rows.model, "served_apart", None)
 
 
 @functools.cache
@@ -83,7 +81,8 @@ def _version_query(scope):
     process and scope, as the tables do not change while it runs."""
     looks = []
     params = []
-    for rows in [*scope(), *_served_apart()]:
+    apart = _served_apart()
+    for rows in [*scope(), *apart]:
         if issubclass(rows.model, HistoricalChanges):
             order, when = "-history_id", "history_date"
         else:
@@ -96,7 +95,7 @@ def _version_query(scope):
         sql, sql_params = latest.query.sql_with_params()
         looks.append(f"({sql})")
         params.extend(sql_params)
-    return f"SELECT {', '.join(looks)}", tuple(params), len(looks) - len(_served_apart())
+    return f"SELECT {', '.join(looks)}", tuple(params), len(looks) - len(apart)
 
 
 # The version queries with their constants written in, by scope: PostgreSQL cannot tell the
@@ -123,6 +122,11 @@ def _read_marks(scope):
 def digest(marks):
     """The version that ``marks`` (some of ``latest_marks``'s) make."""
     return hashlib.sha256("|".join(str(mark) for mark in marks).encode()).hexdigest()
+
+
+def row_id(mark):
+    """The id in a row's mark ("id@time", as ``latest_marks`` gives it), 0 for none."""
+    return int(mark.split("@")[0]) if mark else 0
 
 
 def latest_marks(scope):

@@ -58,15 +58,18 @@ def _groups(user):
         return frozenset()
     if not hasattr(user, "_role_names"):
         sql, params = _grants_query()
-        params = [user.pk if param == _ANYONE else param for param in params]
         with connection.cursor() as cursor:
-            prepared.execute(cursor, sql, params)
+            prepared.execute(cursor, sql, _asked_by(user.pk, params))
             user._role_names = frozenset(name for (name,) in cursor.fetchall())
     return user._role_names
 
 
 # The user id the grants query is written for, replaced by the asker's: no login has it.
 _ANYONE = -1
+
+
+def _asked_by(user_id, params):
+    return [user_id if param == _ANYONE else param for param in params]
 
 
 @functools.cache
@@ -91,9 +94,8 @@ def signed_in_login(user_id):
     planned once per connection, or None when there is no such login. Every signed-in request
     asks for both: through the ORM the login alone cost twice what the two cost this way."""
     sql, params, User, converters = _login_query(connection.vendor)
-    params = [user_id if param == _ANYONE else param for param in params]
     with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params)
+        prepared.execute(cursor, sql, _asked_by(user_id, params))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -101,7 +103,7 @@ def signed_in_login(user_id):
     # What the ORM would have made of each value (SQLite's times come back without a zone).
     for index, column, convert in converters:
         values[index] = convert(values[index], column, connection)
-    if isinstance(names, str) or names is None:
+    if connection.vendor != "postgresql":
         names = (names or "").split(_BETWEEN_NAMES)
     fields = User._meta.concrete_fields
     user = User.from_db(connection.alias, [field.attname for field in fields], values)

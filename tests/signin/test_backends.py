@@ -41,7 +41,6 @@ def _two_roles():
 )
 def test_the_login_comes_with_the_roles_it_holds_in_one_query(make):
     user = make()
-    PasswordBackend().get_user(user.pk)  # prepared on this connection (core.prepared)
     with CaptureQueriesContext(connection) as queries:
         loaded = PasswordBackend().get_user(user.pk)
         answers = (
